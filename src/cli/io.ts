@@ -1,0 +1,47 @@
+// What every command shares: reading AWS-CLI-style document arguments, the
+// exit codes, and turning bad input into a message instead of a stack trace.
+import { readFileSync } from 'node:fs';
+
+/** Exit codes, the same for every command. */
+export const ExitCode = {
+  ok: 0,
+  /** Findings of type ERROR, a denied request, a FAIL verdict. */
+  negative: 1,
+  /** The input could not be used: missing file, malformed JSON, bad option. */
+  unusableInput: 2,
+  /** The engine could not decide. */
+  undecided: 3,
+} as const;
+
+/** Bad input from the user: printed as one line, exits with `unusableInput`. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export interface DocumentArgument {
+  /** Where the text came from: a file path, or `<inline>`. */
+  readonly source: string;
+  readonly text: string;
+}
+
+/**
+ * Reads an argument the way the AWS CLI does: `file://path` reads the file,
+ * anything else is the document itself.
+ */
+export function readDocumentArgument(argument: string, optionName: string): DocumentArgument {
+  if (!argument.startsWith('file://')) return { source: '<inline>', text: argument };
+  const path = argument.slice('file://'.length);
+  try {
+    return { source: path, text: readFileSync(path, 'utf8') };
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error);
+    throw new UsageError(`cannot read \`${path}\` given to ${optionName}: ${reason}`);
+  }
+}
+
+export type OutputFormat = 'json' | 'text';
+
+export function parseOutputFormat(value: string): OutputFormat {
+  if (value === 'json' || value === 'text') return value;
+  throw new UsageError(`unknown output format \`${value}\`: expected \`json\` or \`text\``);
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// The `keyaki` command. Each command file registers itself on its group;
+// this file only wires the groups and maps failures to exit codes.
+import { Command, CommanderError } from 'commander';
+import { ExitCode, UsageError } from './io.js';
+
+function buildProgram(): Command {
+  const program = new Command('keyaki')
+    .description('Decide properties of AWS IAM and Cedar policies for all requests')
+    .exitOverride()
+    .showHelpAfterError();
+  const iam = program.command('iam').description('AWS IAM policies: validate, simulate, check, refine');
+  const cedar = program.command('cedar').description('Cedar policies: authorize, validate, format, translate');
+  void iam;
+  void cedar;
+  return program;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync([...argv], { from: 'user' });
+    return process.exitCode === undefined ? ExitCode.ok : Number(process.exitCode);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.unusableInput;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`keyaki: ${error.message}\n`);
+      return ExitCode.unusableInput;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
