@@ -1,6 +1,9 @@
 // Entry points of the schema module: parse either syntax into the resolved
 // model, and read the action entities a schema defines.
-import type { SchemaResult } from './ast.js';
+import type { SchemaAst, SchemaResult } from './ast.js';
+import { schemaAstToJson, schemaAstToText } from './convert.js';
+import { parseSchemaJsonText, parseSchemaJsonValue } from './json-parser.js';
+import type { SchemaJson } from './json-types.js';
 import { uidKey, type EntityUid, type Schema } from './model.js';
 import { resolveSchema } from './resolve.js';
 import { parseSchemaText } from './text-parser.js';
@@ -42,4 +45,38 @@ export function schemaActionEntities(schema: Schema): ActionEntity[] {
 export function actionIsIn(schema: Schema, action: EntityUid, ancestor: EntityUid): boolean {
   const key = uidKey(ancestor);
   return uidKey(action) === key || (schema.actions.get(uidKey(action))?.ancestors.has(key) ?? false);
+}
+
+export type { SchemaJson } from './json-types.js';
+export { parseSchemaJsonText, parseSchemaJsonValue } from './json-parser.js';
+export { schemaAstToJson, schemaAstToText, cedarStringLiteral } from './convert.js';
+
+export type SchemaFormat = 'cedarschema' | 'json';
+
+/** Parses a schema as written, in either syntax; a non-string input is taken as already-parsed JSON. */
+export function parseSchemaSyntax(input: string | object, format: SchemaFormat): SchemaResult<SchemaAst> {
+  if (typeof input !== 'string') return parseSchemaJsonValue(input);
+  return format === 'json' ? parseSchemaJsonText(input) : parseSchemaText(input);
+}
+
+/** Parses and resolves a schema in either syntax. */
+export function parseSchema(input: string | object, format: SchemaFormat): SchemaResult<Schema> {
+  const ast = parseSchemaSyntax(input, format);
+  return ast.ok ? resolveSchema(ast.value) : ast;
+}
+
+/** Translates a schema to the JSON format, checking it first as Cedar does. */
+export function schemaToJson(input: string | object, format: SchemaFormat): SchemaResult<SchemaJson> {
+  const ast = parseSchemaSyntax(input, format);
+  if (!ast.ok) return ast;
+  const resolved = resolveSchema(ast.value);
+  return resolved.ok ? { ok: true, value: schemaAstToJson(ast.value) } : resolved;
+}
+
+/** Translates a schema to the `.cedarschema` syntax, checking it first as Cedar does. */
+export function schemaToText(input: string | object, format: SchemaFormat): SchemaResult<string> {
+  const ast = parseSchemaSyntax(input, format);
+  if (!ast.ok) return ast;
+  const resolved = resolveSchema(ast.value);
+  return resolved.ok ? { ok: true, value: schemaAstToText(ast.value) } : resolved;
 }

@@ -1,0 +1,370 @@
+// Parser for Cedar's JSON schema format, from text (with offsets, through
+// jsonc-parser) or from an already-parsed value. Unknown fields are errors,
+// as in Cedar, so that a typo never silently changes a schema.
+import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import type {
+  ActionDecl,
+  ActionRef,
+  Annotations,
+  AppliesTo,
+  AttributeDecl,
+  CommonTypeDecl,
+  EntityDecl,
+  NameRef,
+  NamespaceDecl,
+  SchemaAst,
+  SchemaError,
+  SchemaResult,
+  SourceSpan,
+  TypeExpr,
+} from './ast.js';
+
+/** A JSON value with the span it came from, when it came from text. */
+type JsonNode =
+  | {
+      readonly kind: 'object';
+      readonly entries: readonly (readonly [string, JsonNode])[];
+      readonly span?: SourceSpan;
+    }
+  | { readonly kind: 'array'; readonly items: readonly JsonNode[]; readonly span?: SourceSpan }
+  | { readonly kind: 'string'; readonly value: string; readonly span?: SourceSpan }
+  | { readonly kind: 'boolean'; readonly value: boolean; readonly span?: SourceSpan }
+  | { readonly kind: 'other'; readonly description: string; readonly span?: SourceSpan };
+
+class JsonSchemaFailure extends Error {
+  constructor(readonly error: SchemaError) {
+    super(error.message);
+  }
+}
+
+export function parseSchemaJsonText(text: string): SchemaResult<SchemaAst> {
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
+  const first = errors[0];
+  if (first !== undefined || root === undefined) {
+    const span =
+      first === undefined
+        ? { start: 0, end: text.length }
+        : { start: first.offset, end: first.offset + first.length };
+    const reason = first === undefined ? 'empty input' : printParseErrorCode(first.error);
+    return { ok: false, errors: [{ message: `invalid JSON: ${reason}`, span }] };
+  }
+  return parseSchemaNode(fromTree(root));
+}
+
+export function parseSchemaJsonValue(value: unknown): SchemaResult<SchemaAst> {
+  return parseSchemaNode(fromValue(value));
+}
+
+function fromTree(node: Node): JsonNode {
+  const span = { start: node.offset, end: node.offset + node.length };
+  switch (node.type) {
+    case 'object':
+      return {
+        kind: 'object',
+        entries: (node.children ?? []).map((property) => {
+          const [key, value] = property.children ?? [];
+          // INVARIANT: jsonc-parser gives every property node a key and, without parse errors, a value.
+          return [String((key as Node).value), fromTree(value as Node)] as const;
+        }),
+        span,
+      };
+    case 'array':
+      return { kind: 'array', items: (node.children ?? []).map(fromTree), span };
+    case 'string':
+      return { kind: 'string', value: String(node.value), span };
+    case 'boolean':
+      return { kind: 'boolean', value: node.value === true, span };
+    default:
+      return { kind: 'other', description: node.type, span };
+  }
+}
+
+function fromValue(value: unknown): JsonNode {
+  if (typeof value === 'string') return { kind: 'string', value };
+  if (typeof value === 'boolean') return { kind: 'boolean', value };
+  if (Array.isArray(value)) return { kind: 'array', items: value.map(fromValue) };
+  if (typeof value === 'object' && value !== null) {
+    return {
+      kind: 'object',
+      entries: Object.entries(value).map(([key, item]) => [key, fromValue(item)] as const),
+    };
+  }
+  return { kind: 'other', description: value === null ? 'null' : typeof value };
+}
+
+function parseSchemaNode(root: JsonNode): SchemaResult<SchemaAst> {
+  try {
+    const namespaces = fields(root, 'a schema', []).map(([name, value]) => namespaceDecl(name, value));
+    return { ok: true, value: { namespaces } };
+  } catch (error) {
+    if (error instanceof JsonSchemaFailure) return { ok: false, errors: [error.error] };
+    throw error;
+  }
+}
+
+function fail(message: string, node: JsonNode): never {
+  throw new JsonSchemaFailure(node.span === undefined ? { message } : { message, span: node.span });
+}
+
+function describe(node: JsonNode): string {
+  return node.kind === 'other' ? node.description : node.kind;
+}
+
+/** The entries of an object, rejecting fields outside `allowed` (an empty list allows any). */
+function fields(node: JsonNode, what: string, allowed: readonly string[]): (readonly [string, JsonNode])[] {
+  if (node.kind !== 'object') fail(`expected ${what} to be an object, found ${describe(node)}`, node);
+  if (allowed.length > 0) {
+    for (const [key, value] of node.entries) {
+      if (!allowed.includes(key))
+        fail(
+          `unknown field \`${key}\` in ${what}: expected one of ${allowed.map((name) => `\`${name}\``).join(', ')}`,
+          value,
+        );
+    }
+  }
+  return [...node.entries];
+}
+
+function field(entries: readonly (readonly [string, JsonNode])[], name: string): JsonNode | undefined {
+  let found: JsonNode | undefined;
+  for (const [key, value] of entries) if (key === name) found = value;
+  return found;
+}
+
+function requiredField(
+  entries: readonly (readonly [string, JsonNode])[],
+  name: string,
+  what: string,
+  owner: JsonNode,
+): JsonNode {
+  const value = field(entries, name);
+  if (value === undefined) fail(`missing field \`${name}\` in ${what}`, owner);
+  return value;
+}
+
+function string(node: JsonNode, what: string): string {
+  if (node.kind !== 'string') fail(`expected ${what} to be a string, found ${describe(node)}`, node);
+  return node.value;
+}
+
+function array(node: JsonNode, what: string): readonly JsonNode[] {
+  if (node.kind !== 'array') fail(`expected ${what} to be an array, found ${describe(node)}`, node);
+  return node.items;
+}
+
+function boolean(node: JsonNode, what: string): boolean {
+  if (node.kind === 'boolean') return node.value;
+  fail(`expected ${what} to be a boolean, found ${describe(node)}`, node);
+}
+
+function spanOf(node: JsonNode): { span?: SourceSpan } {
+  return node.span === undefined ? {} : { span: node.span };
+}
+
+function annotations(node: JsonNode | undefined): Annotations {
+  if (node === undefined) return {};
+  const result: Record<string, string> = {};
+  for (const [key, value] of fields(node, 'annotations', [])) {
+    if (!/^[_a-zA-Z][_a-zA-Z0-9]*$/.test(key)) fail(`invalid annotation name \`${key}\``, value);
+    result[key] =
+      value.kind === 'other' && value.description === 'null' ? '' : string(value, `annotation \`${key}\``);
+  }
+  return result;
+}
+
+function nameRefs(node: JsonNode, what: string): NameRef[] {
+  return array(node, what).map((item) => ({ name: string(item, `an entry of ${what}`), ...spanOf(item) }));
+}
+
+function namespaceDecl(name: string, node: JsonNode): NamespaceDecl {
+  const what = name === '' ? 'the empty namespace' : `namespace \`${name}\``;
+  const entries = fields(node, what, ['commonTypes', 'entityTypes', 'actions', 'annotations']);
+  const commonTypes: CommonTypeDecl[] = fields(
+    field(entries, 'commonTypes') ?? { kind: 'object', entries: [] },
+    'commonTypes',
+    [],
+  ).map(([typeName, value]) => ({
+    name: typeName,
+    type: typeExpr(value, `common type \`${typeName}\``, false),
+    annotations: annotations(typeAnnotations(value)),
+    ...spanOf(value),
+  }));
+  const entityTypes = fields(requiredField(entries, 'entityTypes', what, node), 'entityTypes', []).map(
+    ([typeName, value]) => entityDecl(typeName, value),
+  );
+  const actions = fields(requiredField(entries, 'actions', what, node), 'actions', []).map(
+    ([actionName, value]) => actionDecl(actionName, value),
+  );
+  const namespaceAnnotations = annotations(field(entries, 'annotations'));
+  if (name === '' && Object.keys(namespaceAnnotations).length > 0)
+    fail('the empty namespace cannot have annotations', node);
+  return { name, annotations: namespaceAnnotations, commonTypes, entityTypes, actions, ...spanOf(node) };
+}
+
+function typeAnnotations(node: JsonNode): JsonNode | undefined {
+  return node.kind === 'object' ? field(node.entries, 'annotations') : undefined;
+}
+
+function entityDecl(name: string, node: JsonNode): EntityDecl {
+  const what = `entity type \`${name}\``;
+  const entries = fields(node, what, ['memberOfTypes', 'shape', 'tags', 'enum', 'annotations']);
+  const enumNode = field(entries, 'enum');
+  if (enumNode !== undefined) {
+    for (const other of ['memberOfTypes', 'shape', 'tags']) {
+      const value = field(entries, other);
+      if (value !== undefined) fail(`unexpected field \`${other}\` in enumerated ${what}`, value);
+    }
+    const choices = array(enumNode, `the choices of ${what}`).map((item) =>
+      string(item, `a choice of ${what}`),
+    );
+    return {
+      kind: 'enum',
+      name,
+      choices,
+      annotations: annotations(field(entries, 'annotations')),
+      ...spanOf(node),
+    };
+  }
+  const memberOf = field(entries, 'memberOfTypes');
+  const shape = field(entries, 'shape');
+  const tags = field(entries, 'tags');
+  if (shape !== undefined && shape.kind === 'object') {
+    const shapeType = field(shape.entries, 'type');
+    if (
+      shapeType?.kind === 'string' &&
+      ['String', 'Long', 'Boolean', 'Set', 'Entity', 'EntityOrCommon', 'Extension'].includes(shapeType.value)
+    ) {
+      fail(`the shape of ${what} must be a record type`, shape);
+    }
+  }
+  return {
+    kind: 'standard',
+    name,
+    memberOfTypes: memberOf === undefined ? [] : nameRefs(memberOf, `memberOfTypes of ${what}`),
+    ...(shape === undefined ? {} : { shape: typeExpr(shape, `the shape of ${what}`, false) }),
+    ...(tags === undefined ? {} : { tags: typeExpr(tags, `the tags of ${what}`, false) }),
+    annotations: annotations(field(entries, 'annotations')),
+    ...spanOf(node),
+  };
+}
+
+function actionDecl(name: string, node: JsonNode): ActionDecl {
+  const what = `action \`${name}\``;
+  const entries = fields(node, what, ['attributes', 'appliesTo', 'memberOf', 'annotations']);
+  const attributes = field(entries, 'attributes');
+  if (
+    attributes !== undefined &&
+    !(attributes.kind === 'object' && attributes.entries.length === 0) &&
+    !(attributes.kind === 'other' && attributes.description === 'null')
+  ) {
+    fail(`${what} declares attributes, which are not supported`, attributes);
+  }
+  const memberOf = field(entries, 'memberOf');
+  const appliesTo = field(entries, 'appliesTo');
+  return {
+    name,
+    memberOf:
+      memberOf === undefined
+        ? []
+        : array(memberOf, `memberOf of ${what}`).map((item) => actionRef(item, what)),
+    ...(appliesTo === undefined || (appliesTo.kind === 'other' && appliesTo.description === 'null')
+      ? {}
+      : { appliesTo: appliesToDecl(appliesTo, what) }),
+    annotations: annotations(field(entries, 'annotations')),
+    ...spanOf(node),
+  };
+}
+
+function actionRef(node: JsonNode, what: string): ActionRef {
+  const entries = fields(node, `an action group of ${what}`, ['id', 'type']);
+  const id = string(requiredField(entries, 'id', `an action group of ${what}`, node), 'an action id');
+  const type = field(entries, 'type');
+  return { id, ...(type === undefined ? {} : { type: string(type, 'an action type') }), ...spanOf(node) };
+}
+
+function appliesToDecl(node: JsonNode, what: string): AppliesTo {
+  const owner = `appliesTo of ${what}`;
+  const entries = fields(node, owner, ['principalTypes', 'resourceTypes', 'context']);
+  const context = field(entries, 'context');
+  return {
+    principalTypes: nameRefs(
+      requiredField(entries, 'principalTypes', owner, node),
+      `principalTypes of ${what}`,
+    ),
+    resourceTypes: nameRefs(requiredField(entries, 'resourceTypes', owner, node), `resourceTypes of ${what}`),
+    ...(context === undefined ? {} : { context: typeExpr(context, `the context of ${what}`, false) }),
+  };
+}
+
+const TYPE_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  Set: ['element'],
+  Record: ['attributes', 'additionalAttributes'],
+  Entity: ['name'],
+  EntityOrCommon: ['name'],
+  Extension: ['name'],
+};
+
+function typeExpr(node: JsonNode, what: string, isAttribute: boolean): TypeExpr {
+  const entries = fields(node, what, []);
+  const kind = string(requiredField(entries, 'type', what, node), `the \`type\` of ${what}`);
+  const allowed = ['type', 'annotations', ...(isAttribute ? ['required'] : []), ...(TYPE_FIELDS[kind] ?? [])];
+  fields(node, what, allowed);
+  const span = spanOf(node);
+  switch (kind) {
+    case 'String':
+    case 'Long':
+    case 'Boolean':
+      return { kind: 'primitive', name: kind, ...span };
+    case 'Set':
+      return {
+        kind: 'set',
+        element: typeExpr(
+          requiredField(entries, 'element', what, node),
+          `the element type of ${what}`,
+          false,
+        ),
+        ...span,
+      };
+    case 'Record': {
+      const attributesNode = requiredField(entries, 'attributes', what, node);
+      const additional = field(entries, 'additionalAttributes');
+      const attributes: AttributeDecl[] = fields(attributesNode, `the attributes of ${what}`, []).map(
+        ([name, value]) => attributeDecl(name, value),
+      );
+      return {
+        kind: 'record',
+        attributes,
+        additionalAttributes: additional === undefined ? false : boolean(additional, 'additionalAttributes'),
+        ...span,
+      };
+    }
+    case 'Entity':
+    case 'EntityOrCommon':
+    case 'Extension': {
+      const nameNode = requiredField(entries, 'name', what, node);
+      const name = string(nameNode, `the name in ${what}`);
+      const nameSpan = spanOf(nameNode);
+      return kind === 'Entity'
+        ? { kind: 'entity', name, ...nameSpan }
+        : kind === 'Extension'
+          ? { kind: 'extension', name, ...nameSpan }
+          : { kind: 'name', name, ...nameSpan };
+    }
+    default:
+      return { kind: 'common', name: kind, ...span };
+  }
+}
+
+function attributeDecl(name: string, node: JsonNode): AttributeDecl {
+  const what = `attribute \`${name}\``;
+  const entries = fields(node, what, []);
+  const required = field(entries, 'required');
+  return {
+    name,
+    type: typeExpr(node, what, true),
+    required: required === undefined ? true : boolean(required, `\`required\` of ${what}`),
+    annotations: annotations(field(entries, 'annotations')),
+    ...spanOf(node),
+  };
+}
