@@ -1,0 +1,86 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import * as wasm from '@cedar-policy/cedar-wasm/nodejs';
+import { parseCedarSchema } from '../../src/cedar/schema/index.js';
+import { policyFromEst } from '../../src/cedar/validator/est.js';
+import type { ValidatorPolicy } from '../../src/cedar/validator/expr.js';
+import { validatePolicies } from '../../src/cedar/validator/validate.js';
+
+const SHARED = new URL('../../../shared/cedar-integration-tests/', import.meta.url);
+
+/** The files of the corpus archive, by path, read without unpacking to disk. */
+function corpusArchive(): Map<string, string> {
+  const archive = gunzipSync(readFileSync(new URL('corpus-tests-dev.tar.gz', SHARED)));
+  const files = new Map<string, string>();
+  let offset = 0;
+  while (offset + 512 <= archive.length && archive[offset] !== 0) {
+    const field = (start: number, length: number): string =>
+      archive.toString('latin1', offset + start, offset + start + length).replace(/\0.*$/s, '');
+    const prefix = field(345, 155);
+    const name = `${prefix}${prefix === '' ? '' : '/'}${field(0, 100)}`;
+    const size = Number.parseInt(field(124, 12).trim() || '0', 8);
+    if (field(156, 1) !== '5') files.set(name, archive.toString('utf8', offset + 512, offset + 512 + size));
+    offset += 512 + Math.ceil(size / 512) * 512;
+  }
+  return files;
+}
+
+/** Policy text to the validator's input, through Cedar's JSON policy format (cedar-wasm parses the text). */
+function policiesOf(text: string): ValidatorPolicy[] {
+  const parts = wasm.policySetTextToParts(text);
+  if (parts.type !== 'success') throw new Error('policies do not parse');
+  return parts.policies.map((policyText, index) => {
+    const json = wasm.policyToJson(policyText);
+    if (json.type !== 'success') throw new Error('policy does not convert to JSON');
+    const policy = policyFromEst(`policy${index}`, json.json);
+    if (!policy.ok) throw new Error(policy.message);
+    return policy.policy;
+  });
+}
+
+interface IntegrationTest {
+  readonly policies: string;
+  readonly schema: string;
+  readonly shouldValidate: boolean;
+}
+
+function verdict(read: (path: string) => string, test: IntegrationTest): boolean {
+  const schema = parseCedarSchema(read(test.schema));
+  if (!schema.ok) throw new Error(`schema \`${test.schema}\` does not parse: ${schema.errors[0]?.message}`);
+  return validatePolicies(schema.value, policiesOf(read(test.policies))).errors.length === 0;
+}
+
+describe('strict validation on the official integration tests', () => {
+  it('agrees with `shouldValidate` on every hand-written test', () => {
+    const read = (path: string): string => readFileSync(new URL(path, SHARED), 'utf8');
+    const tests = readdirSync(new URL('tests/', SHARED)).flatMap((folder) =>
+      readdirSync(new URL(`tests/${folder}/`, SHARED))
+        .filter((name) => name.endsWith('.json'))
+        .map((name) => `tests/${folder}/${name}`),
+    );
+    expect(tests.length).toBeGreaterThan(20);
+    for (const path of tests) {
+      const test = JSON.parse(read(path)) as IntegrationTest;
+      expect(verdict(read, test), path).toBe(test.shouldValidate);
+    }
+  });
+
+  it('agrees with `shouldValidate` on all 3,957 corpus tests', () => {
+    const files = corpusArchive();
+    const read = (path: string): string => {
+      const text = files.get(path);
+      if (text === undefined) throw new Error(`\`${path}\` is not in the corpus archive`);
+      return text;
+    };
+    const tests = [...files.keys()].filter(
+      (name) => name.endsWith('.json') && !name.endsWith('.entities.json'),
+    );
+    expect(tests).toHaveLength(3957);
+    const disagreements = tests.filter((path) => {
+      const test = JSON.parse(read(path)) as IntegrationTest;
+      return verdict(read, test) !== test.shouldValidate;
+    });
+    expect(disagreements).toEqual([]);
+  });
+});
