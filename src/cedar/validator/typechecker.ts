@@ -5,7 +5,7 @@
 // typechecked, so errors there are not reported, exactly as in Cedar.
 import { uidKey, type EntityUid, type Schema } from '../schema/index.js';
 import type { BinaryOp, Expr, Literal, Var } from './expr.js';
-import { isValidDatetime, isValidDecimal, isValidDuration, isValidIpAddr } from './extension-literals.js';
+import { CONSTRUCTORS, FUNCTIONS } from './extensions.js';
 import {
   ANY_BOOL,
   FALSE_TYPE,
@@ -113,47 +113,6 @@ function literalsEqual(left: Literal, right: Literal): boolean {
     left.type === right.type && left.type !== 'entity' && left.value === (right as { value: unknown }).value
   );
 }
-
-interface ExtensionSignature {
-  readonly params: readonly Type[];
-  readonly result: Type;
-}
-
-const IPADDR: Type = { kind: 'extension', name: 'ipaddr' };
-const DECIMAL: Type = { kind: 'extension', name: 'decimal' };
-const DATETIME: Type = { kind: 'extension', name: 'datetime' };
-const DURATION: Type = { kind: 'extension', name: 'duration' };
-
-const CONSTRUCTORS: ReadonlyMap<
-  string,
-  { readonly result: Type; readonly isValid: (text: string) => boolean; readonly what: string }
-> = new Map([
-  ['ip', { result: IPADDR, isValid: isValidIpAddr, what: 'IP address' }],
-  ['decimal', { result: DECIMAL, isValid: isValidDecimal, what: 'decimal value' }],
-  ['datetime', { result: DATETIME, isValid: isValidDatetime, what: 'datetime' }],
-  ['duration', { result: DURATION, isValid: isValidDuration, what: 'duration' }],
-]);
-
-const FUNCTIONS: ReadonlyMap<string, ExtensionSignature> = new Map([
-  ['isIpv4', { params: [IPADDR], result: ANY_BOOL }],
-  ['isIpv6', { params: [IPADDR], result: ANY_BOOL }],
-  ['isLoopback', { params: [IPADDR], result: ANY_BOOL }],
-  ['isMulticast', { params: [IPADDR], result: ANY_BOOL }],
-  ['isInRange', { params: [IPADDR, IPADDR], result: ANY_BOOL }],
-  ['lessThan', { params: [DECIMAL, DECIMAL], result: ANY_BOOL }],
-  ['lessThanOrEqual', { params: [DECIMAL, DECIMAL], result: ANY_BOOL }],
-  ['greaterThan', { params: [DECIMAL, DECIMAL], result: ANY_BOOL }],
-  ['greaterThanOrEqual', { params: [DECIMAL, DECIMAL], result: ANY_BOOL }],
-  ['offset', { params: [DATETIME, DURATION], result: DATETIME }],
-  ['durationSince', { params: [DATETIME, DATETIME], result: DURATION }],
-  ['toDate', { params: [DATETIME], result: DATETIME }],
-  ['toTime', { params: [DATETIME], result: DURATION }],
-  ['toMilliseconds', { params: [DURATION], result: LONG }],
-  ['toSeconds', { params: [DURATION], result: LONG }],
-  ['toMinutes', { params: [DURATION], result: LONG }],
-  ['toHours', { params: [DURATION], result: LONG }],
-  ['toDays', { params: [DURATION], result: LONG }],
-]);
 
 function sameKind(left: Type, right: Type): boolean {
   return (

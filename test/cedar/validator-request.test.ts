@@ -1,0 +1,231 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { parse as parseLossless } from 'lossless-json';
+import { describe, expect, it } from 'vitest';
+import { parseCedarSchema, type Schema } from '../../src/cedar/schema/index.js';
+import { validateEntities, validateRequest, type RequestInput } from '../../src/cedar/validator/request.js';
+
+const SHARED = new URL('../../../shared/cedar-integration-tests/', import.meta.url);
+
+function schemaOf(text: string): Schema {
+  const result = parseCedarSchema(text);
+  if (!result.ok) throw new Error(result.errors.map((error) => error.message).join('; '));
+  return result.value;
+}
+
+const PHOTOS = schemaOf(`
+  entity Team;
+  entity User in [Team] { name: String, age?: Long, manager?: User };
+  entity Photo { owner: User, tags: Set<String>, taken: datetime } tags decimal;
+  entity Color enum ["red", "green"];
+  action all;
+  action view in [all] appliesTo { principal: [User], resource: [Photo], context: { ip: ipaddr, mfa?: Bool } };
+`);
+
+function request(overrides: Partial<RequestInput>): RequestInput {
+  return {
+    principal: { type: 'User', id: 'alice' },
+    action: { type: 'Action', id: 'view' },
+    resource: { type: 'Photo', id: 'p' },
+    context: { ip: '10.0.0.1' },
+    ...overrides,
+  };
+}
+
+function errorsOf(result: { ok: true } | { ok: false; errors: readonly string[] }): readonly string[] {
+  return result.ok ? [] : result.errors;
+}
+
+describe('request validation', () => {
+  it('accepts a request the schema allows, reading a bare string as an extension value', () => {
+    const result = validateRequest(PHOTOS, request({}));
+    expect(result.ok && result.value.fields.get('ip')).toEqual({
+      kind: 'extension',
+      fn: 'ip',
+      args: [{ kind: 'string', value: '10.0.0.1' }],
+    });
+  });
+
+  it('rejects undeclared actions and principal or resource types the action does not apply to', () => {
+    expect(errorsOf(validateRequest(PHOTOS, request({ action: { type: 'Action', id: 'edit' } })))).toEqual([
+      'request\'s action `Action::"edit"` is not declared in the schema',
+    ]);
+    expect(errorsOf(validateRequest(PHOTOS, request({ principal: { type: 'Team', id: 't' } })))).toEqual([
+      'principal type `Team` is not valid for `Action::"view"`',
+    ]);
+    expect(errorsOf(validateRequest(PHOTOS, request({ action: { type: 'Action', id: 'all' } })))).toEqual([
+      'request\'s action `Action::"all"` does not apply to any principal or resource',
+    ]);
+  });
+
+  it('checks the context against the declared record type: required, undeclared and ill-typed attributes', () => {
+    expect(errorsOf(validateRequest(PHOTOS, request({ context: {} })))).toEqual([
+      'context: required attribute `ip` is missing',
+    ]);
+    expect(errorsOf(validateRequest(PHOTOS, request({ context: { ip: '10.0.0.1', extra: 1 } })))).toEqual([
+      'context: attribute `extra` is not declared in the schema',
+    ]);
+    expect(errorsOf(validateRequest(PHOTOS, request({ context: { ip: 'not an ip' } })))).toEqual([
+      'context.ip: `not an ip` is not a valid argument of `ip`',
+    ]);
+    expect(errorsOf(validateRequest(PHOTOS, request({ context: { ip: '10.0.0.1', mfa: 'yes' } })))).toEqual([
+      'context.mfa: expected a value of type Bool, found `"yes"`',
+    ]);
+  });
+});
+
+describe('entity validation', () => {
+  const alice = {
+    uid: { type: 'User', id: 'alice' },
+    attrs: { name: 'Alice', manager: { type: 'User', id: 'bob' } },
+    parents: [{ type: 'Team', id: 't' }],
+  };
+
+  it('reads attributes by their declared types, adds the action entities of the schema, and keeps 64-bit integers exact', () => {
+    const json = parseLossless(
+      JSON.stringify([{ ...alice, attrs: { ...alice.attrs, age: '__AGE__' } }]).replace(
+        '"__AGE__"',
+        '9223372036854775807',
+      ),
+    );
+    const result = validateEntities(PHOTOS, json);
+    if (!result.ok) throw new Error(result.errors.join('; '));
+    const [user, ...actions] = result.value;
+    expect(user?.attrs.get('manager')).toEqual({ kind: 'entity', uid: { type: 'User', id: 'bob' } });
+    expect(user?.attrs.get('age')).toEqual({ kind: 'long', value: 9223372036854775807n });
+    expect(actions.map((action) => action.uid.id)).toEqual(['all', 'view']);
+    expect(actions[1]?.parents).toEqual([{ type: 'Action', id: 'all' }]);
+  });
+
+  it('rejects undeclared types, parents of types not declared as parents, and missing or extra attributes', () => {
+    expect(
+      errorsOf(validateEntities(PHOTOS, [{ uid: { type: 'Ghost', id: 'g' }, attrs: {}, parents: [] }])),
+    ).toEqual(['entity `Ghost::"g"`: entity type `Ghost` is not declared in the schema']);
+    expect(errorsOf(validateEntities(PHOTOS, [{ ...alice, parents: [{ type: 'Photo', id: 'p' }] }]))).toEqual(
+      [
+        'entity `User::"alice"`: `Photo::"p"` is not allowed as a parent: `User` is not declared to be a member of `Photo`',
+      ],
+    );
+    expect(errorsOf(validateEntities(PHOTOS, [{ ...alice, attrs: { nick: 'A' } }]))).toEqual([
+      'entity `User::"alice"`: required attribute `name` is missing',
+      'entity `User::"alice"`: attribute `nick` is not declared in the schema',
+    ]);
+  });
+
+  it('checks tags against the declared tag type, and refuses tags on types without them', () => {
+    const photo = {
+      uid: { type: 'Photo', id: 'p' },
+      attrs: { owner: { __entity: { type: 'User', id: 'a' } }, tags: ['x'], taken: '2024-01-01' },
+      parents: [],
+    };
+    expect(
+      validateEntities(PHOTOS, [
+        { ...photo, tags: { score: '1.5', exact: { __extn: { fn: 'decimal', arg: '2.0' } } } },
+      ]).ok,
+    ).toBe(true);
+    expect(errorsOf(validateEntities(PHOTOS, [{ ...photo, tags: { score: 1 } }]))).toEqual([
+      'entity `Photo::"p"` tag `score`: expected a value of type decimal, found `1`',
+    ]);
+    expect(errorsOf(validateEntities(PHOTOS, [{ ...alice, tags: { a: '1.0' } }]))).toEqual([
+      'entity `User::"alice"`: entity type `User` does not allow tags',
+    ]);
+  });
+
+  it('accepts extension values built by extension functions, typed by their result', () => {
+    const offset = {
+      __extn: {
+        fn: 'offset',
+        args: [{ __extn: { fn: 'datetime', arg: '2024-01-01' } }, { __extn: { fn: 'duration', arg: '1h' } }],
+      },
+    };
+    const photo = {
+      uid: { type: 'Photo', id: 'p' },
+      attrs: { owner: { type: 'User', id: 'a' }, tags: [], taken: offset },
+      parents: [],
+    };
+    expect(validateEntities(PHOTOS, [photo]).ok).toBe(true);
+    const wrong = {
+      ...photo,
+      attrs: {
+        ...photo.attrs,
+        taken: { __extn: { fn: 'toTime', args: [{ __extn: { fn: 'datetime', arg: '2024-01-01' } }] } },
+      },
+    };
+    expect(validateEntities(PHOTOS, [wrong]).ok).toBe(false);
+  });
+
+  it('accepts action entities only as the schema declares them, with ancestors closed transitively', () => {
+    const view = (parents: unknown[]): unknown[] => [
+      { uid: { type: 'Action', id: 'view' }, attrs: {}, parents },
+    ];
+    expect(validateEntities(PHOTOS, view([{ type: 'Action', id: 'all' }])).ok).toBe(true);
+    expect(errorsOf(validateEntities(PHOTOS, view([])))).toEqual([
+      'entity `Action::"view"`: definition of action does not match its schema declaration',
+    ]);
+  });
+
+  it('only accepts the listed ids of an enumerated entity type', () => {
+    expect(
+      errorsOf(validateEntities(PHOTOS, [{ uid: { type: 'Color', id: 'blue' }, attrs: {}, parents: [] }])),
+    ).toEqual([
+      'entity `Color::"blue"`: entity `Color::"blue"` is of an enumerated entity type, but `"blue"` is not one of its valid ids',
+    ]);
+  });
+});
+
+/** The files of the corpus archive, by path, read without unpacking to disk. */
+function corpusArchive(): Map<string, string> {
+  const archive = gunzipSync(readFileSync(new URL('corpus-tests-dev.tar.gz', SHARED)));
+  const files = new Map<string, string>();
+  let offset = 0;
+  while (offset + 512 <= archive.length && archive[offset] !== 0) {
+    const field = (start: number, length: number): string =>
+      archive.toString('latin1', offset + start, offset + start + length).replace(/\0.*$/s, '');
+    const prefix = field(345, 155);
+    const size = Number.parseInt(field(124, 12).trim() || '0', 8);
+    if (field(156, 1) !== '5')
+      files.set(
+        `${prefix}${prefix === '' ? '' : '/'}${field(0, 100)}`,
+        archive.toString('utf8', offset + 512, offset + 512 + size),
+      );
+    offset += 512 + Math.ceil(size / 512) * 512;
+  }
+  return files;
+}
+
+interface IntegrationTest {
+  readonly schema: string;
+  readonly entities: string;
+  readonly requests: readonly (RequestInput & { readonly validateRequest?: boolean })[];
+}
+
+describe('the official integration tests', () => {
+  it('have requests conforming exactly when `validateRequest` says so, and entities conforming to their schemas', () => {
+    const files = corpusArchive();
+    const read = (path: string): string => files.get(path) ?? readFileSync(new URL(path, SHARED), 'utf8');
+    const handWritten = readdirSync(new URL('tests/', SHARED)).flatMap((folder) =>
+      readdirSync(new URL(`tests/${folder}/`, SHARED))
+        .filter((name) => name.endsWith('.json'))
+        .map((name) => `tests/${folder}/${name}`),
+    );
+    const tests = [
+      ...handWritten,
+      ...[...files.keys()].filter((name) => name.endsWith('.json') && !name.endsWith('.entities.json')),
+    ];
+    let requests = 0;
+    const failures: string[] = [];
+    for (const path of tests) {
+      const test = parseLossless(read(path)) as unknown as IntegrationTest;
+      const schema = schemaOf(read(test.schema));
+      const entities = validateEntities(schema, parseLossless(read(test.entities)));
+      if (!entities.ok) failures.push(`${path}: ${entities.errors[0]}`);
+      for (const item of test.requests) {
+        requests += 1;
+        if (validateRequest(schema, item).ok !== (item.validateRequest ?? true))
+          failures.push(`${path}: ${JSON.stringify(item.principal)}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(requests).toBeGreaterThan(31_000);
+  });
+});
