@@ -75,6 +75,8 @@ class Resolver {
 
   resolve(): Schema {
     this.declare();
+    // Every common type must resolve, used or not.
+    for (const [name, entry] of this.commonTypes) this.expandCommon(name, entry.type.span);
     const entityTypes = this.entityTypes();
     const actions = this.actions();
     const actionEntityTypes = new Set([...actions.values()].map((action) => action.uid.type));
@@ -101,17 +103,18 @@ class Resolver {
   private declareNamespace(namespace: NamespaceDecl): void {
     for (const common of namespace.commonTypes) {
       const name = qualify(namespace.name, common.name);
-      if (RESERVED_COMMON_TYPE_NAMES.has(common.name))
+      if (RESERVED_COMMON_TYPE_NAMES.has(common.name)) {
         this.error(`common type name \`${common.name}\` is reserved`, common.span);
+      }
       if (this.commonTypes.has(name)) this.error(`duplicate common type \`${name}\``, common.span);
       else this.commonTypes.set(name, { namespace: namespace.name, type: common.type });
     }
     for (const decl of namespace.entityTypes) {
       const name = qualify(namespace.name, decl.name);
+      if (decl.name === 'Action')
+        this.error(`entity type \`${name}\` declared in \`entityTypes\` list`, decl.span);
       if (this.entityDecls.has(name)) this.error(`duplicate entity type \`${name}\``, decl.span);
       else this.entityDecls.set(name, { namespace: namespace.name, decl });
-      if (this.commonTypes.has(name))
-        this.error(`\`${name}\` is declared both as an entity type and as a common type`, decl.span);
       if (decl.kind === 'enum') this.checkEnumChoices(name, decl.choices, decl.span);
     }
     for (const decl of namespace.actions) {

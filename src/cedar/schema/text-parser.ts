@@ -18,6 +18,9 @@ import type {
 } from './ast.js';
 import { tokenize, type Punctuation, type Token } from './lexer.js';
 
+/** Words of the policy language that cannot name anything in a schema. */
+const RESERVED_IDENTIFIERS = new Set(['true', 'false', 'if', 'then', 'else', 'in', 'is', 'like', 'has']);
+
 /** Thrown inside the parser only; `parseSchemaText` turns it into a result. */
 class SyntaxFailure extends Error {
   constructor(readonly error: SchemaError) {
@@ -365,7 +368,7 @@ class Parser {
     const annotations: Record<string, string> = {};
     while (this.atPunct('@')) {
       this.next();
-      const key = this.identifier();
+      const key = this.anyIdentifier();
       let value = '';
       if (this.atPunct('(')) {
         this.next();
@@ -401,7 +404,16 @@ class Parser {
     return this.identifier();
   }
 
+  /** An identifier other than Cedar's reserved words. */
   private identifier(): { name: string; span: SourceSpan } {
+    const identifier = this.anyIdentifier();
+    if (RESERVED_IDENTIFIERS.has(identifier.name)) {
+      this.fail(`\`${identifier.name}\` is a reserved identifier`, identifier.span);
+    }
+    return identifier;
+  }
+
+  private anyIdentifier(): { name: string; span: SourceSpan } {
     const token = this.peek();
     if (token.kind !== 'ident')
       this.fail(`unexpected ${describe(token)}: expected an identifier`, token.span);

@@ -225,16 +225,19 @@ class PolicyValidator {
 
   private typecheck(policy: ValidatorPolicy, condition: Expr): void {
     let possible = false;
+    let failed = false;
     for (const env of this.envs) {
       const typed = new Typechecker(this.schema, env).typeOf(
         substituteAction(condition, env.action),
         new Set(),
       );
       if (!typed.ok) {
+        failed = true;
         this.error(policy.id, typed.error.kind, typed.error.message);
         continue;
       }
       if (!isSubtype(typed.type, ANY_BOOL)) {
+        failed = true;
         this.error(
           policy.id,
           'unexpectedType',
@@ -244,7 +247,8 @@ class PolicyValidator {
       }
       if (!(typed.type.kind === 'bool' && typed.type.value === 'false')) possible = true;
     }
-    if (!possible) {
+    // A policy that does not typecheck is reported for that alone.
+    if (!possible && !failed) {
       this.warnings.push({
         policyId: policy.id,
         kind: 'impossiblePolicy',

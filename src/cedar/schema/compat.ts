@@ -1,0 +1,75 @@
+// The schema calls of `@cedar-policy/cedar-wasm` 4.13, with its argument and
+// answer shapes, so that code written against it can switch to Keyaki.
+import type { SchemaError } from './ast.js';
+import type { SchemaJson } from './json-types.js';
+import { schemaToJson as toJson, schemaToText as toText, parseSchema, type SchemaFormat } from './index.js';
+
+export interface SourceLabel {
+  start: number;
+  end: number;
+  label: string | null;
+}
+
+/** An error or warning as cedar-wasm reports it. */
+export interface DetailedError {
+  message: string;
+  help: string | null;
+  code: string | null;
+  url: string | null;
+  severity: 'advice' | 'warning' | 'error' | null;
+  sourceLocations?: SourceLabel[];
+  related?: DetailedError[];
+}
+
+/** A schema as cedar-wasm takes it: `.cedarschema` text, or the JSON format as a value. */
+export type CompatSchema = string | SchemaJson;
+
+export type CheckParseAnswer = { type: 'success' } | { type: 'failure'; errors: DetailedError[] };
+export type SchemaToJsonAnswer =
+  | { type: 'success'; json: SchemaJson; warnings: DetailedError[] }
+  | { type: 'failure'; errors: DetailedError[] };
+export type SchemaToTextAnswer =
+  { type: 'success'; text: string; warnings: DetailedError[] } | { type: 'failure'; errors: DetailedError[] };
+
+export function detailedError(
+  message: string,
+  severity: 'warning' | 'error',
+  span?: { start: number; end: number },
+): DetailedError {
+  return {
+    message,
+    help: null,
+    code: null,
+    url: null,
+    severity,
+    ...(span === undefined ? {} : { sourceLocations: [{ start: span.start, end: span.end, label: null }] }),
+  };
+}
+
+function schemaErrors(errors: readonly SchemaError[]): DetailedError[] {
+  return errors.map((error) => detailedError(error.message, 'error', error.span));
+}
+
+/** A text schema is `.cedarschema` unless it is a JSON object, as the official tools decide. */
+export function formatOf(schema: CompatSchema): SchemaFormat {
+  return typeof schema === 'string' && !schema.trimStart().startsWith('{') ? 'cedarschema' : 'json';
+}
+
+export function checkParseSchema(schema: CompatSchema): CheckParseAnswer {
+  const result = parseSchema(schema, formatOf(schema));
+  return result.ok ? { type: 'success' } : { type: 'failure', errors: schemaErrors(result.errors) };
+}
+
+export function schemaToJson(schema: CompatSchema): SchemaToJsonAnswer {
+  const result = toJson(schema, formatOf(schema));
+  return result.ok
+    ? { type: 'success', json: result.value, warnings: [] }
+    : { type: 'failure', errors: schemaErrors(result.errors) };
+}
+
+export function schemaToText(schema: CompatSchema): SchemaToTextAnswer {
+  const result = toText(schema, formatOf(schema));
+  return result.ok
+    ? { type: 'success', text: result.value, warnings: [] }
+    : { type: 'failure', errors: schemaErrors(result.errors) };
+}

@@ -1,0 +1,173 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import * as wasm from '@cedar-policy/cedar-wasm/nodejs';
+import { checkParseSchema, schemaToJson, schemaToText } from '../../src/cedar/schema/compat.js';
+import { validateCall } from '../../src/cedar/validator/compat.js';
+
+/**
+ * A random `.cedarschema` text from one seed, over a small set of names so
+ * that collisions happen: duplicates, undeclared and shadowed names, cycles
+ * among common types and action groups, reserved and built-in names.
+ */
+function randomSchema(seed: number): string {
+  let state = seed >>> 0 || 1;
+  const random = (): number => {
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    return state / 4294967296;
+  };
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const tricky = (): boolean => random() < 0.12;
+  const names = ['A', 'B', 'C', 'D'];
+  const name = (): string =>
+    tricky() ? pick(['Long', 'String', 'ipaddr', 'Bool', 'Set', 'Action', 'if']) : pick(names);
+  const typeName = (): string =>
+    tricky()
+      ? pick(['N::A', 'N::B', '__cedar::A', 'M::C', 'Nope'])
+      : pick([...names, 'Long', 'String', 'Bool', '__cedar::Long', 'decimal', 'datetime']);
+  const type = (depth: number): string => {
+    if (depth <= 0 || random() < 0.5) return typeName();
+    return random() < 0.5
+      ? `Set<${type(depth - 1)}>`
+      : `{ ${tricky() ? 'in' : pick(['x', '"y z"'])}${random() < 0.3 ? '?' : ''}: ${type(depth - 1)} }`;
+  };
+  const declaration = (): string => {
+    const kind = random();
+    if (kind < 0.35) {
+      const parents = random() < 0.4 ? ` in [${pick(names)}${tricky() ? `, ${typeName()}` : ''}]` : '';
+      const shape = random() < 0.5 ? ` = { a: ${type(2)} }` : random() < 0.1 ? ` = ${typeName()}` : '';
+      const tags = random() < 0.2 ? ` tags ${type(1)}` : '';
+      return random() < 0.1
+        ? `entity ${name()} enum ["a"${random() < 0.3 ? ', "a"' : ''}];`
+        : `entity ${name()}${parents}${shape}${tags};`;
+    }
+    if (kind < 0.5) return `type ${name()} = ${type(2)};`;
+    const groups =
+      random() < 0.4
+        ? ` in [${tricky() ? pick(['N::Action::"w"', '"none"']) : pick(['"r"', '"w"', 'Action::"r"'])}]`
+        : '';
+    const targets = (): string =>
+      tricky() ? '[]' : `[${pick(names)}${random() < 0.3 ? `, ${pick(names)}` : ''}]`;
+    const appliesTo =
+      random() < 0.7
+        ? ` appliesTo { principal: ${targets()}, resource: ${targets()}${random() < 0.5 ? `, context: ${random() < 0.7 ? `{ c: ${type(1)} }` : typeName()}` : ''} }`
+        : '';
+    return `action ${pick(['"r"', '"w"', 'x'])}${groups}${appliesTo};`;
+  };
+  const block = (): string[] => Array.from({ length: 1 + Math.floor(random() * 4) }, declaration);
+  const parts = [...block()];
+  if (random() < 0.6) parts.push(`namespace ${pick(['N', 'M', 'N'])} { ${block().join(' ')} }`);
+  if (random() < 0.3) parts.push(`namespace N { ${block().join(' ')} }`);
+  return parts.join('\n');
+}
+
+describe('the cedar-wasm schema calls', () => {
+  it('accept and reject exactly the schemas Cedar does', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
+        const text = randomSchema(seed);
+        const oracle = wasm.checkParseSchema(text);
+        const mine = checkParseSchema(text);
+        if (oracle.type === 'success') accepted += 1;
+        expect({
+          text,
+          verdict: mine.type,
+          errors: mine.type === 'failure' ? mine.errors.map((error) => error.message) : [],
+        }).toMatchObject({
+          text,
+          verdict: oracle.type,
+        });
+      }),
+      { numRuns: 3000, seed: 5 },
+    );
+    expect(accepted).toBeGreaterThan(100);
+  });
+
+  it('translate accepted schemas as Cedar does, in both directions', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
+        const text = randomSchema(seed);
+        const oracle = wasm.schemaToJson(text);
+        if (oracle.type !== 'success') return;
+        const mine = schemaToJson(text);
+        expect(mine.type === 'success' ? mine.json : mine).toEqual(oracle.json);
+        const back = schemaToText(oracle.json);
+        if (back.type !== 'success') throw new Error(back.errors[0]?.message);
+        const again = wasm.schemaToJson(back.text);
+        expect(again.type === 'success' ? again.json : again).toEqual(oracle.json);
+      }),
+      { numRuns: 1500, seed: 6 },
+    );
+  });
+
+  it('answer with source locations for errors in text schemas', () => {
+    expect(checkParseSchema('entity User in [Group];')).toEqual({
+      type: 'failure',
+      errors: [
+        {
+          message: 'undeclared entity type `Group`',
+          help: null,
+          code: null,
+          url: null,
+          severity: 'error',
+          sourceLocations: [{ start: 16, end: 21, label: null }],
+        },
+      ],
+    });
+  });
+
+  it('validate policies given in the JSON policy format, with Cedar-shaped errors and warnings', () => {
+    const policy = (condition: unknown): Record<string, unknown> => ({
+      effect: 'permit',
+      principal: { op: 'All' },
+      action: { op: 'All' },
+      resource: { op: 'All' },
+      conditions: [{ kind: 'when', body: condition }],
+    });
+    const answer = validateCall({
+      schema: 'entity U { n: Long }; action a appliesTo { principal: U, resource: U };',
+      policies: {
+        staticPolicies: {
+          ok: policy({
+            '>': { left: { '.': { left: { Var: 'principal' }, attr: 'n' } }, right: { Value: 1 } },
+          }),
+          missing: policy({ '.': { left: { Var: 'principal' }, attr: 'm' } }),
+          never: policy({ Value: false }),
+        },
+      },
+    });
+    expect(answer).toEqual({
+      type: 'success',
+      validationErrors: [
+        {
+          policyId: 'missing',
+          error: {
+            message: 'for policy `missing`, attribute `m` on entity type `U` not found',
+            help: null,
+            code: 'attributeNotFound',
+            url: null,
+            severity: 'error',
+          },
+        },
+      ],
+      validationWarnings: [
+        {
+          policyId: 'never',
+          error: {
+            message:
+              'for policy `never`, policy is impossible: the policy expression evaluates to false for all valid requests',
+            help: null,
+            code: 'impossiblePolicy',
+            url: null,
+            severity: 'warning',
+          },
+        },
+      ],
+      otherWarnings: [],
+    });
+  });
+});
