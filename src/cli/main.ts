@@ -2,6 +2,7 @@
 // The `keyaki` command. Each command file registers itself on its group;
 // this file only wires the groups and maps failures to exit codes.
 import { Command, CommanderError } from 'commander';
+import { registerCedarTranslateSchema } from './cedar-translate-schema.js';
 import { ExitCode, UsageError } from './io.js';
 
 function buildProgram(): Command {
@@ -12,7 +13,7 @@ function buildProgram(): Command {
   const iam = program.command('iam').description('AWS IAM policies: validate, simulate, check, refine');
   const cedar = program.command('cedar').description('Cedar policies: authorize, validate, format, translate');
   void iam;
-  void cedar;
+  registerCedarTranslateSchema(cedar);
   return program;
 }
 
