@@ -147,6 +147,8 @@ export interface Statement {
   /** Position in the Statement array (0 when Statement is a single object). */
   readonly index: number;
   readonly sid?: string;
+  /** Where the Sid value is written, when there is one. */
+  readonly sidLocation?: Location;
   readonly effect: Effect;
   readonly principal?: PrincipalElement;
   readonly action: ActionElement;

@@ -102,9 +102,12 @@ export function parsePolicy(text: string): ParseResult {
     const errors =
       jsonErrors.length === 0
         ? [syntaxError('document is empty', index.location([], 0, text.length))]
-        : jsonErrors.map((error) =>
-            syntaxError(describeJsonError(error, text), index.location([], error.offset, error.length)),
-          );
+        : // Later JSON errors are usually echoes of the first one.
+          jsonErrors
+            .slice(0, 1)
+            .map((error) =>
+              syntaxError(describeJsonError(error, text), index.location([], error.offset, error.length)),
+            );
     return { ok: false, errors, notes: [] };
   }
   return new PolicyReader(text, index).read(root);
@@ -245,7 +248,9 @@ class PolicyReader {
     if (this.errors.length > errorsBefore || effect === undefined || action === undefined) return undefined;
     return {
       index: position,
-      ...(sid === undefined ? {} : { sid }),
+      ...(sid === undefined || sidMember === undefined
+        ? {}
+        : { sid, sidLocation: this.at([...path, { value: 'Sid' }], sidMember.value) }),
       effect,
       ...(principal === undefined ? {} : { principal }),
       action,
