@@ -3,6 +3,7 @@
 // this file only wires the groups and maps failures to exit codes.
 import { Command, CommanderError } from 'commander';
 import { registerCedarTranslateSchema } from './cedar-translate-schema.js';
+import { registerIamValidatePolicy } from './iam-validate-policy.js';
 import { ExitCode, UsageError } from './io.js';
 
 function buildProgram(): Command {
@@ -12,7 +13,7 @@ function buildProgram(): Command {
     .showHelpAfterError();
   const iam = program.command('iam').description('AWS IAM policies: validate, simulate, check, refine');
   const cedar = program.command('cedar').description('Cedar policies: authorize, validate, format, translate');
-  void iam;
+  registerIamValidatePolicy(iam);
   registerCedarTranslateSchema(cedar);
   return program;
 }

@@ -1,0 +1,17 @@
+// The public surface of Keyaki's IAM domain: everything other domains and
+// users may import.
+export type * from './model.js';
+export { parsePolicy } from './parse/policy.js';
+export type { ParseError, ParseErrorCode, ParseNote, ParseNoteCode, ParseResult } from './parse/policy.js';
+export { parseOperatorName, operatorInfo } from './conditions.js';
+export type { OperatorFamily, OperatorInfo } from './conditions.js';
+export { policyTypes, validatePolicy, validatePolicyWithCatalog } from './validate/validate.js';
+export type {
+  PolicyType,
+  ValidatePolicyFinding,
+  ValidatePolicyInput,
+  ValidatePolicyResult,
+} from './validate/validate.js';
+export type { FindingType, IssueCode } from './validate/issues.js';
+export { loadActionCatalog } from './catalog.js';
+export type { ActionCatalog } from './catalog.js';
