@@ -33,6 +33,7 @@ export {
   validateEstPolicies,
   policiesFromEst,
   policyFromEst,
+  parsePolicyText,
   requestEnvironments,
   validateRequest,
   validateEntities,
@@ -46,4 +47,6 @@ export {
   type SchemaEntity,
   type TypedValue,
   type ConformResult,
+  type PolicyTextError,
+  type PolicyTextResult,
 } from './validator/index.js';

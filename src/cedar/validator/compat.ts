@@ -4,15 +4,8 @@ import { detailedError, formatOf, type CompatSchema, type DetailedError } from '
 import { parseSchema } from '../schema/index.js';
 import type { ValidatorPolicy } from './expr.js';
 import { policiesFromEst } from './index.js';
+import { parsePolicyText } from './policy-text.js';
 import { validatePolicies } from './validate.js';
-
-/** Reads Cedar policy text into validator policies, with ids `policy0`, `policy1`, ... for unnamed ones. */
-export type PolicyTextReader = (
-  text: string,
-  firstIndex: number,
-) =>
-  | { readonly ok: true; readonly policies: readonly ValidatorPolicy[] }
-  | { readonly ok: false; readonly errors: readonly DetailedError[] };
 
 export type CompatPolicy = string | Readonly<Record<string, unknown>>;
 
@@ -43,27 +36,27 @@ export type ValidationAnswer =
 
 type Read = { ok: true; policies: ValidatorPolicy[] } | { ok: false; errors: DetailedError[] };
 
-function readOne(id: string, policy: CompatPolicy, readText: PolicyTextReader | undefined): Read {
+function readText(text: string): Read {
+  const read = parsePolicyText(text);
+  return read.ok
+    ? { ok: true, policies: [...read.policies] }
+    : { ok: false, errors: read.errors.map((error) => detailedError(error.message, 'error', error.span)) };
+}
+
+function readOne(id: string, policy: CompatPolicy): Read {
   if (typeof policy !== 'string') {
     const read = policiesFromEst({ [id]: policy });
     return read.ok
       ? { ok: true, policies: [...read.policies] }
       : { ok: false, errors: read.errors.map((message) => detailedError(message, 'error')) };
   }
-  if (readText === undefined)
-    return {
-      ok: false,
-      errors: [
-        detailedError('policy text cannot be read here: give policies in the JSON policy format', 'error'),
-      ],
-    };
-  const read = readText(policy, 0);
-  if (!read.ok) return { ok: false, errors: [...read.errors] };
+  const read = readText(policy);
+  if (!read.ok) return read;
   // A single policy given as text under an id keeps that id.
   return { ok: true, policies: read.policies.map((item) => ({ ...item, id })) };
 }
 
-function readPolicySet(set: CompatPolicySet, readText: PolicyTextReader | undefined): Read {
+function readPolicySet(set: CompatPolicySet): Read {
   const policies: ValidatorPolicy[] = [];
   const errors: DetailedError[] = [];
   const add = (read: Read): void => {
@@ -72,22 +65,18 @@ function readPolicySet(set: CompatPolicySet, readText: PolicyTextReader | undefi
   };
   const statics = set.staticPolicies;
   if (typeof statics === 'string') {
-    if (readText === undefined) add(readOne('policy0', statics, undefined));
-    else {
-      const read = readText(statics, 0);
-      add(read.ok ? { ok: true, policies: [...read.policies] } : { ok: false, errors: [...read.errors] });
-    }
+    add(readText(statics));
   } else if (Array.isArray(statics)) {
-    statics.forEach((policy, index) => add(readOne(`policy${index}`, policy, readText)));
+    statics.forEach((policy, index) => add(readOne(`policy${index}`, policy)));
   } else if (statics !== undefined) {
-    for (const [id, policy] of Object.entries(statics)) add(readOne(id, policy, readText));
+    for (const [id, policy] of Object.entries(statics)) add(readOne(id, policy));
   }
-  for (const [id, template] of Object.entries(set.templates ?? {})) add(readOne(id, template, readText));
+  for (const [id, template] of Object.entries(set.templates ?? {})) add(readOne(id, template));
   return errors.length === 0 ? { ok: true, policies } : { ok: false, errors };
 }
 
 /** Strict validation with cedar-wasm's call and answer shapes. */
-export function validateCall(call: ValidationCall, readText?: PolicyTextReader): ValidationAnswer {
+export function validateCall(call: ValidationCall): ValidationAnswer {
   const schema = parseSchema(call.schema, formatOf(call.schema));
   if (!schema.ok) {
     return {
@@ -96,7 +85,7 @@ export function validateCall(call: ValidationCall, readText?: PolicyTextReader):
       warnings: [],
     };
   }
-  const read = readPolicySet(call.policies, readText);
+  const read = readPolicySet(call.policies);
   if (!read.ok) return { type: 'failure', errors: read.errors, warnings: [] };
   const result = validatePolicies(schema.value, read.policies);
   return {

@@ -2,7 +2,7 @@
 // turned into conditions, as Cedar's formal model does. Method calls are plain
 // extension calls with the receiver first; `!=`, `>` and `>=` keep their own
 // operators because the typing rules treat them like `==`, `<` and `<=`.
-import type { EntityUid } from '../schema/index.js';
+import type { EntityUid, SourceSpan } from '../schema/index.js';
 
 export type Var = 'principal' | 'action' | 'resource' | 'context';
 
@@ -32,7 +32,10 @@ export type BinaryOp =
 export type PatternElement =
   { readonly kind: 'wildcard' } | { readonly kind: 'literal'; readonly text: string };
 
-export type Expr =
+/** An expression; `span` locates it in policy text when it was read from text. */
+export type Expr = ExprNode & { readonly span?: SourceSpan };
+
+type ExprNode =
   | { readonly kind: 'lit'; readonly value: Literal }
   | { readonly kind: 'var'; readonly name: Var }
   | { readonly kind: 'slot'; readonly id: string }

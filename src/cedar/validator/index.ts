@@ -25,6 +25,12 @@ export type { RequestInput, SchemaEntity } from './request.js';
 export { validatePolicies, requestEnvironments } from './validate.js';
 export { validateRequest, validateEntities } from './request.js';
 export { policyFromEst } from './est.js';
+export {
+  parsePolicyText,
+  type PolicyTextError,
+  type PolicyTextOptions,
+  type PolicyTextResult,
+} from './policy-text.js';
 export { isValidDatetime, isValidDecimal, isValidDuration, isValidIpAddr } from './extension-literals.js';
 
 export type EstPoliciesResult =

@@ -84,8 +84,9 @@ const exprKeys = new WeakMap<Expr, string>();
 function exprKey(expr: Expr): string {
   const known = exprKeys.get(expr);
   if (known !== undefined) return known;
-  const key = JSON.stringify(expr, (_name, value: unknown) =>
-    typeof value === 'bigint' ? `${value}n` : value,
+  // Spans say where an expression was written, not what it is.
+  const key = JSON.stringify(expr, (name, value: unknown) =>
+    name === 'span' ? undefined : typeof value === 'bigint' ? `${value}n` : value,
   );
   exprKeys.set(expr, key);
   return key;
