@@ -194,6 +194,13 @@ function checkPrincipal(statement: Statement, policyType: PolicyType, report: Re
       }
       return;
     case 'RESOURCE_CONTROL_POLICY':
+      if (statement.effect === 'Allow') {
+        report(
+          'RCP_SYNTAX_ERROR_ALLOW',
+          'resource control policies only take `Deny` statements',
+          statement.location,
+        );
+      }
       if (principal === undefined) {
         report(
           'MISSING_PRINCIPAL',
@@ -478,9 +485,16 @@ function checkResources(statement: Statement, policy: Policy, policyType: Policy
       resource.location,
     );
   }
-  if (statement.effect === 'Allow' && statement.action.kind === 'Action' && resource.kind === 'Resource') {
-    const passRole = statement.action.entries.some((entry) =>
-      matchesWildcard(entry.pattern.raw, 'iam:PassRole', true),
+  const grants = policyType === 'IDENTITY_POLICY' || policyType === 'RESOURCE_POLICY';
+  if (
+    grants &&
+    statement.effect === 'Allow' &&
+    statement.action.kind === 'Action' &&
+    resource.kind === 'Resource'
+  ) {
+    // Only actions written for IAM count: `*` is its own, broader problem.
+    const passRole = statement.action.entries.some(
+      ({ pattern }) => /^iam:/i.test(pattern.raw) && matchesWildcard(pattern.raw, 'iam:PassRole', true),
     );
     const star = resource.entries.find((entry) => entry.pattern.raw === '*');
     if (passRole && star !== undefined) {
@@ -639,7 +653,9 @@ function valueProblem(
   value: string | number | boolean,
   pattern: Pattern,
 ): ValueProblem | undefined {
-  if (pattern.parts.some((part) => part.kind === 'variable')) return undefined;
+  // A variable decides the value at request time; one where none is allowed is reported by the parser.
+  if (pattern.parts.some((part) => part.kind === 'variable') || looksLikeVariable(pattern.raw))
+    return undefined;
   const shown = `\`${String(value)}\``;
   switch (family) {
     case 'numeric':

@@ -1,0 +1,483 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  loadActionCatalog,
+  validatePolicy,
+  validatePolicyWithCatalog,
+  type ActionCatalog,
+  type PolicyType,
+  type ValidatePolicyFinding,
+} from '../../src/iam/index.js';
+
+let catalog: ActionCatalog;
+beforeAll(async () => {
+  catalog = await loadActionCatalog();
+});
+
+function validate(
+  document: unknown,
+  policyType: PolicyType = 'IDENTITY_POLICY',
+): readonly ValidatePolicyFinding[] {
+  const text = typeof document === 'string' ? document : JSON.stringify(document, null, 2);
+  return validatePolicyWithCatalog({ policyDocument: text, policyType }, catalog).findings;
+}
+
+const codes = (findings: readonly ValidatePolicyFinding[]): string[] => findings.map((f) => f.issueCode);
+
+function policy(statement: Record<string, unknown> | Record<string, unknown>[]): unknown {
+  return { Version: '2012-10-17', Statement: statement };
+}
+
+const allow = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  Effect: 'Allow',
+  Action: 's3:GetObject',
+  Resource: 'arn:aws:s3:::bucket/*',
+  ...extra,
+});
+
+describe('a clean policy', () => {
+  it('has no findings', () => {
+    expect(validate(policy([allow(), { Effect: 'Deny', Action: 'ec2:*', Resource: '*' }]))).toEqual([]);
+  });
+
+  it('is validated by the asynchronous entry point with the bundled catalog too', async () => {
+    const { findings } = await validatePolicy({
+      policyDocument: JSON.stringify(policy(allow())),
+      policyType: 'IDENTITY_POLICY',
+    });
+    expect(findings).toEqual([]);
+  });
+});
+
+describe('findings are shaped like Access Analyzer findings', () => {
+  it('carry type, code, details, a reference link and an exact location', () => {
+    const text =
+      '{\n  "Version": "2012-10-17",\n  "Statement": {\n    "Effect": "Allow",\n    "Action": "s3:GetObjekt",\n    "Resource": "*"\n  }\n}';
+    expect(validate(text)).toEqual([
+      {
+        findingType: 'ERROR',
+        issueCode: 'INVALID_ACTION',
+        findingDetails: 'no action `GetObjekt` exists in service `s3`',
+        learnMoreLink:
+          'https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-invalid-action',
+        locations: [
+          {
+            path: [{ value: 'Statement' }, { value: 'Action' }],
+            span: { start: { line: 5, column: 14, offset: 83 }, end: { line: 5, column: 28, offset: 97 } },
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('come sorted by position in the document', () => {
+    const findings = validate(policy([allow({ Action: 's3:Nope' }), allow({ Action: 'nope:Get' })]));
+    const offsets = findings.map((f) => f.locations[0]?.span.start.offset ?? -1);
+    expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+    expect(codes(findings)).toEqual(['INVALID_ACTION', 'INVALID_SERVICE_IN_ACTION']);
+  });
+
+  it('report malformed JSON as a JSON_SYNTAX_ERROR error', () => {
+    expect(validate('{"Version": "2012-10-17", "Statement": [')).toMatchObject([
+      {
+        findingType: 'ERROR',
+        issueCode: 'JSON_SYNTAX_ERROR',
+        locations: [{ span: { start: { line: 1, column: 40 } } }],
+      },
+    ]);
+  });
+});
+
+describe('Version', () => {
+  it('warns when it is missing', () => {
+    expect(validate({ Statement: allow() })).toMatchObject([
+      { findingType: 'WARNING', issueCode: 'MISSING_VERSION', locations: [{ path: [] }] },
+    ]);
+  });
+
+  it('is an error when it is not a known version, and then not also missing', () => {
+    expect(codes(validate({ Version: '2012-10-18', Statement: allow() }))).toEqual(['INVALID_VERSION']);
+  });
+
+  it('makes variables in a 2008-10-17 policy an error, since they are matched as text', () => {
+    const findings = validate({
+      Version: '2008-10-17',
+      Statement: allow({ Resource: 'arn:aws:s3:::b/${aws:username}' }),
+    });
+    expect(codes(findings)).toEqual(['VARIABLE_UNSUPPORTED_IN_VERSION']);
+  });
+});
+
+describe('actions', () => {
+  it('accepts known actions in any case and wildcards that match something', () => {
+    expect(
+      validate(policy(allow({ Action: ['S3:getobject', 's3:List*', 'ec2:Describe?nstances'] }))),
+    ).toEqual([]);
+  });
+
+  it.each([
+    ['s3:GetObjekt', 'INVALID_ACTION'],
+    ['s3:Frobnicate*', 'INVALID_ACTION'],
+    ['GetObject', 'INVALID_ACTION'],
+    ['s3:', 'INVALID_ACTION'],
+    ['nosuchservice:GetObject', 'INVALID_SERVICE_IN_ACTION'],
+    ['zz*:Get*', 'INVALID_SERVICE_IN_ACTION'],
+  ])('reports `%s` as %s', (action, code) => {
+    expect(codes(validate(policy(allow({ Action: action }))))).toContain(code);
+  });
+
+  it('suggests naming services rather than wildcarding them', () => {
+    expect(validate(policy(allow({ Action: 's3*:GetObject' })))).toMatchObject([
+      { findingType: 'SUGGESTION', issueCode: 'WILDCARD_IN_SERVICE_NAME' },
+    ]);
+  });
+
+  it('suggests dropping repeated actions and actions a wildcard already covers', () => {
+    const findings = validate(
+      policy(allow({ Action: ['s3:GetObject', 's3:Get*', 's3:getobject', 's3:ListBucket'] })),
+    );
+    expect(findings.map((f) => [f.issueCode, f.locations[0]?.path.at(-1)])).toEqual([
+      ['REDUNDANT_ACTION', { index: 0 }],
+      ['REDUNDANT_ACTION', { index: 2 }],
+    ]);
+  });
+
+  it('warns about Allow with NotAction', () => {
+    expect(validate(policy(allow({ Action: undefined, NotAction: 'iam:*' })))).toMatchObject([
+      {
+        findingType: 'WARNING',
+        issueCode: 'ALLOW_WITH_NOT_ACTION',
+        locations: [{ path: [{ value: 'Statement' }, { value: 'NotAction' }] }],
+      },
+    ]);
+    expect(validate(policy({ Effect: 'Deny', NotAction: 'iam:*', Resource: '*' }))).toEqual([]);
+  });
+
+  it('rejects policy variables in Action', () => {
+    expect(codes(validate(policy(allow({ Action: 's3:${aws:username}' }))))).toContain(
+      'VARIABLE_UNSUPPORTED_IN_ELEMENT',
+    );
+  });
+
+  it('flags iam:PassRole on every role as a security warning at the `*` resource', () => {
+    const findings = validate(policy(allow({ Action: ['iam:Pass*'], Resource: ['*'] })));
+    expect(findings).toMatchObject([
+      {
+        findingType: 'SECURITY_WARNING',
+        issueCode: 'PASS_ROLE_WITH_STAR_IN_RESOURCE',
+        locations: [{ path: [{ value: 'Statement' }, { value: 'Resource' }, { index: 0 }] }],
+      },
+    ]);
+  });
+});
+
+describe('resources', () => {
+  it('accepts well-formed ARNs with wildcards and variables in any segment', () => {
+    const resources = [
+      'arn:aws:s3:::bucket/${aws:username}/*',
+      'arn:aws:dynamodb:us-east-1:123456789012:table/Books',
+      'arn:aws-us-gov:ec2:us-gov-west-1:123456789012:instance/*',
+      'arn:aws:iam::aws:policy/ReadOnlyAccess',
+      'arn:aws:lambda:*:*:function:*',
+      'arn:aws:logs:${aws:RequestedRegion}:123456789012:log-group:x:*',
+    ];
+    expect(validate(policy(allow({ Action: '*', Resource: resources })))).toEqual([]);
+  });
+
+  it.each([
+    ['bucket/key', 'INVALID_ARN_PREFIX'],
+    ['arn:aws:s3', 'MISSING_ARN_FIELD'],
+    ['arn:amazon:s3:::b', 'INVALID_PARTITION'],
+    ['arn:aws:S3:::b', 'INVALID_ARN_SERVICE_CASE'],
+    ['arn:aws:dynamodb:moon-base-1a:123456789012:table/x', 'INVALID_ARN_REGION'],
+    ['arn:aws:dynamodb:us-east-1:12345:table/x', 'INVALID_ARN_ACCOUNT'],
+    ['arn:aws:s3:::', 'INVALID_ARN_RESOURCE'],
+    ['arn:aws:s3::123456789012:bucket', 'ARN_ACCOUNT_NOT_ALLOWED'],
+    ['arn:aws:iam:us-east-1:123456789012:role/x', 'ARN_REGION_NOT_ALLOWED'],
+  ])('reports `%s` as %s', (resource, code) => {
+    expect(codes(validate(policy(allow({ Action: '*', Resource: resource }))))).toEqual([code]);
+  });
+
+  it('requires Resource in identity policies', () => {
+    expect(validate(policy({ Effect: 'Allow', Action: 's3:GetObject' }))).toMatchObject([
+      {
+        findingType: 'ERROR',
+        issueCode: 'MISSING_RESOURCE',
+        locations: [{ path: [{ value: 'Statement' }] }],
+      },
+    ]);
+  });
+
+  it('warns about Allow with NotResource', () => {
+    expect(
+      codes(validate(policy(allow({ Resource: undefined, NotResource: 'arn:aws:s3:::secret/*' })))),
+    ).toEqual(['ALLOW_WITH_NOT_RESOURCE']);
+  });
+
+  it('suggests dropping resources a wider one covers', () => {
+    expect(
+      codes(validate(policy(allow({ Resource: ['arn:aws:s3:::b/*', 'arn:aws:s3:::b/private/*'] })))),
+    ).toEqual(['REDUNDANT_RESOURCE']);
+  });
+});
+
+describe('principals by policy type', () => {
+  const trust = (principal: unknown, effect = 'Allow'): Record<string, unknown> => ({
+    Effect: effect,
+    Action: 'sts:AssumeRole',
+    Principal: principal,
+  });
+
+  it('rejects Principal in identity policies, at the element', () => {
+    expect(validate(policy(allow({ Principal: '*' })))).toMatchObject([
+      {
+        issueCode: 'UNSUPPORTED_PRINCIPAL',
+        locations: [{ path: [{ value: 'Statement' }, { value: 'Principal' }] }],
+      },
+    ]);
+  });
+
+  it('requires a principal in resource policies', () => {
+    expect(codes(validate(policy(allow()), 'RESOURCE_POLICY'))).toEqual(['MISSING_PRINCIPAL']);
+  });
+
+  it('accepts every documented principal form in resource policies', () => {
+    const principal = {
+      AWS: [
+        '*',
+        '123456789012',
+        'arn:aws:iam::123456789012:root',
+        'arn:aws:iam::123456789012:user/path/alice',
+        'arn:aws:iam::123456789012:role/Admin',
+        'arn:aws:sts::123456789012:assumed-role/Admin/session',
+        'AROAEXAMPLEID123456789',
+      ],
+      Service: ['lambda.amazonaws.com', 'states.us-east-1.amazonaws.com'],
+      Federated: [
+        'accounts.google.com',
+        'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com',
+      ],
+      CanonicalUser: '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be',
+    };
+    expect(validate(policy(trust(principal)), 'RESOURCE_POLICY')).toEqual([]);
+  });
+
+  it.each([
+    [{ AWS: 'alice' }, 'INVALID_PRINCIPAL_FORMAT'],
+    [{ AWS: 'arn:aws:s3:::bucket' }, 'INVALID_PRINCIPAL_FORMAT'],
+    [{ AWS: 'arn:aws:iam::123456789012:role/*' }, 'UNSUPPORTED_WILDCARD_IN_PRINCIPAL'],
+    [{ Service: 'lambda' }, 'INVALID_SERVICE_PRINCIPAL_FORMAT'],
+    [{ Federated: 'example.com' }, 'INVALID_PRINCIPAL_FORMAT'],
+    [{ CanonicalUser: 'abc' }, 'INVALID_PRINCIPAL_FORMAT'],
+  ])('reports principal %j as %s', (principal, code) => {
+    expect(codes(validate(policy(trust(principal)), 'RESOURCE_POLICY'))).toEqual([code]);
+  });
+
+  it('raises a security warning for Allow with NotPrincipal, not for Deny', () => {
+    expect(
+      validate(policy({ ...trust(undefined), NotPrincipal: { AWS: '123456789012' } }), 'RESOURCE_POLICY'),
+    ).toMatchObject([{ findingType: 'SECURITY_WARNING', issueCode: 'ALLOW_WITH_NOT_PRINCIPAL' }]);
+    expect(
+      validate(
+        policy({ ...trust(undefined, 'Deny'), NotPrincipal: { AWS: '123456789012' } }),
+        'RESOURCE_POLICY',
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('service control policies', () => {
+  const scp = (statement: Record<string, unknown>) => validate(policy(statement), 'SERVICE_CONTROL_POLICY');
+
+  it('accept the usual deny-list and allow-list shapes', () => {
+    expect(scp({ Effect: 'Allow', Action: '*', Resource: '*' })).toEqual([]);
+    expect(
+      scp({
+        Effect: 'Deny',
+        Action: ['ec2:*'],
+        Resource: '*',
+        Condition: { StringNotEquals: { 'aws:RequestedRegion': 'eu-west-1' } },
+      }),
+    ).toEqual([]);
+  });
+
+  it.each([
+    [{ Effect: 'Deny', Action: '*', Resource: '*', Principal: '*' }, 'SCP_SYNTAX_ERROR_PRINCIPAL'],
+    [{ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }, 'SCP_SYNTAX_ERROR_ALLOW_NOTACTION'],
+    [{ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::b' }, 'SCP_SYNTAX_ERROR_ALLOW_RESOURCE'],
+    [{ Effect: 'Deny', Action: 's3:*', NotResource: 'arn:aws:s3:::b' }, 'SCP_SYNTAX_ERROR_NOTRESOURCE'],
+    [{ Effect: 'Deny', Action: 's3:*Object', Resource: '*' }, 'SCP_SYNTAX_ERROR_ACTION_WILDCARD'],
+    [
+      { Effect: 'Allow', Action: '*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'true' } } },
+      'SCP_SYNTAX_ERROR_ALLOW_CONDITION',
+    ],
+  ])('reject %j with %s', (statement, code) => {
+    expect(codes(scp(statement))).toEqual([code]);
+  });
+});
+
+describe('resource control policies', () => {
+  const rcp = (statement: Record<string, unknown>) => validate(policy(statement), 'RESOURCE_CONTROL_POLICY');
+  const deny = { Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*' };
+
+  it('accept a Deny for every principal', () => {
+    expect(rcp({ ...deny, Condition: { BoolIfExists: { 'aws:SecureTransport': 'false' } } })).toEqual([]);
+  });
+
+  it.each([
+    [{ ...deny, Effect: 'Allow' }, 'RCP_SYNTAX_ERROR_ALLOW'],
+    [{ ...deny, Principal: { AWS: '123456789012' } }, 'RCP_SYNTAX_ERROR_PRINCIPAL'],
+    [{ ...deny, Principal: undefined }, 'MISSING_PRINCIPAL'],
+    [{ ...deny, Action: undefined, NotAction: 's3:GetObject' }, 'RCP_SYNTAX_ERROR_NOTACTION'],
+    [{ ...deny, Resource: undefined }, 'MISSING_RESOURCE'],
+  ])('reject %j with %s', (statement, code) => {
+    expect(codes(rcp(statement))).toEqual([code]);
+  });
+});
+
+describe('conditions', () => {
+  const withCondition = (condition: Record<string, unknown>, effect = 'Allow') =>
+    validate(policy(allow({ Effect: effect, Condition: condition })));
+
+  it('accept well-typed values for every operator family', () => {
+    expect(
+      withCondition({
+        StringLike: { 's3:prefix': ['home/${aws:username}/*'] },
+        NumericLessThanEquals: { 'aws:MultiFactorAuthAge': ['3600', '-1.5', '+7'] },
+        NumericGreaterThan: { 'aws:MultiFactorAuthAge': 7200 },
+        DateGreaterThan: {
+          'aws:CurrentTime': [
+            '2024-01-01',
+            '2024-01-01T12:30:00Z',
+            '2024-01-01T12:30:00.5+02:00',
+            '1700000000',
+          ],
+        },
+        DateLessThan: { 'aws:TokenIssueTime': 1700000000 },
+        Bool: { 'aws:SecureTransport': 'true' },
+        BinaryEquals: { 'a:b': 'QmluYXJ5VmFsdWU=' },
+        IpAddress: {
+          'aws:SourceIp': [
+            '203.0.113.0/24',
+            '198.51.100.7',
+            '2001:DB8:1234:5678::/64',
+            '::1',
+            '::ffff:192.0.2.1',
+          ],
+        },
+        ArnLike: { 'aws:SourceArn': 'arn:aws:sns:*:123456789012:topic' },
+        Null: { 'aws:TokenIssueTime': 'false' },
+      }),
+    ).toEqual([]);
+  });
+
+  it.each([
+    [{ NumericEquals: { 'aws:MultiFactorAuthAge': 'ten' } }, 'TYPE_MISMATCH_NUMBER'],
+    [{ DateLessThan: { 'aws:CurrentTime': '2024-13-01' } }, 'TYPE_MISMATCH_DATE'],
+    [{ DateLessThan: { 'aws:CurrentTime': 'yesterday' } }, 'TYPE_MISMATCH_DATE'],
+    [{ Bool: { 'aws:SecureTransport': 'yes' } }, 'TYPE_MISMATCH_BOOL'],
+    [{ Null: { 'aws:TokenIssueTime': 1 } }, 'TYPE_MISMATCH_BOOL'],
+    [{ BinaryEquals: { 'a:b': 'not base64!' } }, 'TYPE_MISMATCH_STRING'],
+    [{ IpAddress: { 'aws:SourceIp': '203.0.113.0/33' } }, 'TYPE_MISMATCH_IP_RANGE'],
+    [{ IpAddress: { 'aws:SourceIp': '256.1.1.1' } }, 'TYPE_MISMATCH_IP_RANGE'],
+    [{ NotIpAddress: { 'aws:SourceIp': '2001:db8::1::/64' } }, 'TYPE_MISMATCH_IP_RANGE'],
+    [{ ArnEquals: { 'aws:SourceArn': 'my-topic' } }, 'TYPE_MISMATCH'],
+    [{ StringEquals: { 'aws:SourceIp': '203.0.113.1' } }, 'TYPE_MISMATCH'],
+    [{ StringEquals: { 's3:prefix': 'home/*' } }, 'WILDCARD_WITHOUT_LIKE_OPERATOR'],
+    [{ NullIfExists: { 'aws:TokenIssueTime': 'true' } }, 'NULL_WITH_IF_EXISTS'],
+    [{ Bool: { 'aws:SecureTransport': ['true', 'false'] } }, 'INVALID_CONDITION_MULTIPLE_BOOLEAN'],
+    [{ StringEquals: { 'aws:NoSuchKey': 'x' } }, 'INVALID_GLOBAL_CONDITION_KEY'],
+    [{ StringEquals: { 'aws:RequestTag/': 'x' } }, 'MISSING_TAG_KEY_IN_CONDITION'],
+    [{ StringEquals: { username: 'x' } }, 'INVALID_CONDITION_KEY_FORMAT'],
+    [{ NumericEquals: { 'a:b': '${aws:EpochTime}' } }, 'INVALID_VARIABLE_FOR_OPERATOR'],
+  ])('report %j as %s', (condition, code) => {
+    expect(codes(withCondition(condition))).toEqual([code]);
+  });
+
+  it('treats ${*} in StringEquals as an intended literal star', () => {
+    expect(withCondition({ StringEquals: { 's3:prefix': 'home/${*}' } })).toEqual([]);
+  });
+
+  it('looks global keys up case-insensitively and accepts any tag key', () => {
+    expect(
+      withCondition({ StringEquals: { 'AWS:PrincipalTag/CostCenter': 'x', 'aws:sourcevpc': 'vpc-1' } }),
+    ).toEqual([]);
+  });
+
+  it('warns that ForAllValues with Allow passes when the key is absent, unless a Null check requires it', () => {
+    const forAll = { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['team', 'env'] } };
+    expect(withCondition(forAll)).toMatchObject([
+      { findingType: 'SECURITY_WARNING', issueCode: 'FORALLVALUES_WITH_ALLOW' },
+    ]);
+    expect(withCondition({ ...forAll, Null: { 'aws:TagKeys': 'false' } })).toEqual([]);
+    expect(withCondition(forAll, 'Deny')).toEqual([]);
+  });
+
+  it('points at the offending value inside an array', () => {
+    const text = JSON.stringify(
+      policy(allow({ Condition: { IpAddress: { 'aws:SourceIp': ['10.0.0.0/8', '10.0.0.300'] } } })),
+    );
+    const [finding] = validate(text);
+    expect(finding?.locations[0]?.path).toEqual([
+      { value: 'Statement' },
+      { value: 'Condition' },
+      { value: 'IpAddress' },
+      { value: 'aws:SourceIp' },
+      { index: 1 },
+    ]);
+    expect(text.slice(finding?.locations[0]?.span.start.offset, finding?.locations[0]?.span.end.offset)).toBe(
+      '"10.0.0.300"',
+    );
+  });
+});
+
+describe('statements', () => {
+  it('require unique Sids, reported at the repeat', () => {
+    const findings = validate(policy([allow({ Sid: 'One' }), allow({ Sid: 'One', Action: 's3:PutObject' })]));
+    expect(findings).toMatchObject([
+      {
+        issueCode: 'UNIQUE_SIDS_REQUIRED',
+        locations: [{ path: [{ value: 'Statement' }, { index: 1 }, { value: 'Sid' }] }],
+      },
+    ]);
+  });
+
+  it('allow only letters and digits in Sids outside resource policies', () => {
+    expect(codes(validate(policy(allow({ Sid: 'read-all' }))))).toEqual(['UNSUPPORTED_SID']);
+    expect(
+      validate(
+        policy({ ...allow({ Sid: 'read all' }), Principal: { AWS: '123456789012' } }),
+        'RESOURCE_POLICY',
+      ),
+    ).toEqual([]);
+  });
+
+  it('suggest removing an empty Sid', () => {
+    expect(codes(validate(policy(allow({ Sid: '' }))))).toEqual(['EMPTY_SID_VALUE']);
+  });
+
+  it('suggest removing a statement that repeats another', () => {
+    const findings = validate(policy([allow({ Sid: 'A' }), allow({ Sid: 'B' })]));
+    expect(findings).toMatchObject([
+      {
+        findingType: 'SUGGESTION',
+        issueCode: 'REDUNDANT_STATEMENT',
+        locations: [{ path: [{ value: 'Statement' }, { index: 1 }] }],
+      },
+    ]);
+  });
+
+  it('still check the well-formed statements when another statement is broken', () => {
+    const findings = validate(
+      policy([{ Effect: 'Perhaps', Action: '*', Resource: '*' }, allow({ Action: 's3:Nope' })]),
+    );
+    expect(codes(findings)).toEqual(['INVALID_EFFECT', 'INVALID_ACTION']);
+  });
+
+  it('report empty arrays and objects as suggestions', () => {
+    const findings = validate(policy(allow({ Action: [], Condition: {} })));
+    expect(findings.map((f) => [f.findingType, f.issueCode])).toEqual([
+      ['SUGGESTION', 'EMPTY_ARRAY_ACTION'],
+      ['SUGGESTION', 'EMPTY_OBJECT_CONDITION'],
+    ]);
+  });
+});
