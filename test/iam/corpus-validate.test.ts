@@ -128,6 +128,8 @@ describe('the AWS managed policy corpus', () => {
       'INVALID_POLICY_ELEMENT',
       'MISSING_EFFECT',
       'MISSING_ACTION',
+      'MISSING_RESOURCE',
+      'UNSUPPORTED_ELEMENT_COMBINATION',
     ]);
     const wrong = corpus
       .filter((document) => document.latest)
