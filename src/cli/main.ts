@@ -3,6 +3,7 @@
 // this file only wires the groups and maps failures to exit codes.
 import { Command, CommanderError } from 'commander';
 import { registerCedarTranslateSchema } from './cedar-translate-schema.js';
+import { registerCedarValidate } from './cedar-validate.js';
 import { registerIamValidatePolicy } from './iam-validate-policy.js';
 import { ExitCode, UsageError } from './io.js';
 
@@ -15,6 +16,7 @@ function buildProgram(): Command {
   const cedar = program.command('cedar').description('Cedar policies: authorize, validate, format, translate');
   registerIamValidatePolicy(iam);
   registerCedarTranslateSchema(cedar);
+  registerCedarValidate(cedar);
   return program;
 }
 

@@ -93,14 +93,14 @@ export function validateCall(call: ValidationCall): ValidationAnswer {
     validationErrors: result.errors.map((error) => ({
       policyId: error.policyId,
       error: {
-        ...detailedError(`for policy \`${error.policyId}\`, ${error.message}`, 'error'),
+        ...detailedError(`for policy \`${error.policyId}\`, ${error.message}`, 'error', error.span),
         code: error.kind,
       },
     })),
     validationWarnings: result.warnings.map((warning) => ({
       policyId: warning.policyId,
       error: {
-        ...detailedError(`for policy \`${warning.policyId}\`, ${warning.message}`, 'warning'),
+        ...detailedError(`for policy \`${warning.policyId}\`, ${warning.message}`, 'warning', warning.span),
         code: warning.kind,
       },
     })),

@@ -84,6 +84,8 @@ export interface ValidatorPolicy {
   readonly action: ActionConstraint;
   readonly resource: ScopeConstraint;
   readonly conditions: readonly Condition[];
+  /** Where the policy was written, when it was read from text. */
+  readonly span?: SourceSpan;
 }
 
 const TRUE: Expr = { kind: 'lit', value: { type: 'bool', value: true } };

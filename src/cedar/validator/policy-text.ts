@@ -207,6 +207,7 @@ class Parser {
   }
 
   private policy(defaultId: string): ValidatorPolicy {
+    const start = this.peek().span.start;
     let id = defaultId;
     const seen = new Set<string>();
     while (this.isPunct('@')) {
@@ -242,7 +243,15 @@ class Parser {
       conditions.push({ kind, body });
     }
     this.expect(';');
-    return { id, effect: effectToken.text, principal, action, resource, conditions };
+    return {
+      id,
+      effect: effectToken.text,
+      principal,
+      action,
+      resource,
+      conditions,
+      span: { start, end: this.previousEnd() },
+    };
   }
 
   private scope(variable: 'principal' | 'resource'): ScopeConstraint {

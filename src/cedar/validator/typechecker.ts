@@ -3,7 +3,7 @@
 // Boolean singleton types and `has`/`hasTag` capabilities flowing through
 // `&&`, `||` and `if`. A branch whose guard is known to be false is never
 // typechecked, so errors there are not reported, exactly as in Cedar.
-import { uidKey, type EntityUid, type Schema } from '../schema/index.js';
+import { uidKey, type EntityUid, type Schema, type SourceSpan } from '../schema/index.js';
 import type { BinaryOp, Expr, Literal, Var } from './expr.js';
 import { CONSTRUCTORS, FUNCTIONS } from './extensions.js';
 import {
@@ -46,6 +46,8 @@ export type TypeErrorKind =
 export interface TypeError {
   readonly kind: TypeErrorKind;
   readonly message: string;
+  /** The innermost expression the error is about, when it was read from text. */
+  readonly span?: SourceSpan;
 }
 
 type Capabilities = ReadonlySet<string>;
@@ -128,6 +130,12 @@ export class Typechecker {
   ) {}
 
   typeOf(expr: Expr, caps: Capabilities): Typed {
+    const typed = this.typeOfNode(expr, caps);
+    if (typed.ok || typed.error.span !== undefined || expr.span === undefined) return typed;
+    return { ok: false, error: { ...typed.error, span: expr.span } };
+  }
+
+  private typeOfNode(expr: Expr, caps: Capabilities): Typed {
     switch (expr.kind) {
       case 'lit':
         return this.typeOfLiteral(expr.value);

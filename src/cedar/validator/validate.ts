@@ -2,7 +2,7 @@
 // scope must fit some action's `appliesTo`, and the policy must typecheck in
 // every request environment the schema allows. A policy that is false in
 // every environment is valid but draws an "impossible policy" warning.
-import { uidKey, type EntityUid, type Schema } from '../schema/index.js';
+import { uidKey, type EntityUid, type Schema, type SourceSpan } from '../schema/index.js';
 import {
   policyCondition,
   type EntityTarget,
@@ -22,12 +22,15 @@ export interface ValidationError {
   readonly policyId: string;
   readonly kind: ValidationErrorKind;
   readonly message: string;
+  /** Where in the policy text, when the policy was read from text. */
+  readonly span?: SourceSpan;
 }
 
 export interface ValidationWarning {
   readonly policyId: string;
   readonly kind: ValidationWarningKind;
   readonly message: string;
+  readonly span?: SourceSpan;
 }
 
 export interface ValidationResult {
@@ -103,11 +106,16 @@ class PolicyValidator {
     private readonly envs: readonly RequestEnv[],
   ) {}
 
-  private error(policyId: string, kind: ValidationErrorKind, message: string): void {
+  private error(
+    policyId: string,
+    kind: ValidationErrorKind,
+    message: string,
+    span: SourceSpan | undefined,
+  ): void {
     const key = `${policyId}\u0000${message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    this.errors.push({ policyId, kind, message });
+    this.errors.push(span === undefined ? { policyId, kind, message } : { policyId, kind, message, span });
   }
 
   validate(policy: ValidatorPolicy): void {
@@ -117,13 +125,13 @@ class PolicyValidator {
     this.typecheck(policy, condition);
   }
 
-  private checkUid(policyId: string, uid: EntityUid): void {
+  private checkUid(policyId: string, uid: EntityUid, span: SourceSpan | undefined): void {
     if (this.schema.actions.has(uidKey(uid))) return;
     const entityType = this.schema.entityTypes.get(uid.type);
     if (entityType === undefined) {
       if (this.schema.actionEntityTypes.has(uid.type))
-        this.error(policyId, 'unrecognizedActionId', `unrecognized action \`${uidKey(uid)}\``);
-      else this.error(policyId, 'unrecognizedEntityType', `unrecognized entity type \`${uid.type}\``);
+        this.error(policyId, 'unrecognizedActionId', `unrecognized action \`${uidKey(uid)}\``, span);
+      else this.error(policyId, 'unrecognizedEntityType', `unrecognized entity type \`${uid.type}\``, span);
       return;
     }
     if (entityType.choices !== undefined && !entityType.choices.includes(uid.id)) {
@@ -131,19 +139,26 @@ class PolicyValidator {
         policyId,
         'invalidEnumEntity',
         `entity \`${uidKey(uid)}\` is of an enumerated entity type, but \`${JSON.stringify(uid.id)}\` is not one of its valid ids`,
+        span,
       );
     }
   }
 
   private checkNames(policyId: string, condition: Expr): void {
     for (const expr of subexpressions(condition)) {
-      if (expr.kind === 'lit' && expr.value.type === 'entity') this.checkUid(policyId, expr.value.uid);
+      if (expr.kind === 'lit' && expr.value.type === 'entity')
+        this.checkUid(policyId, expr.value.uid, expr.span);
       if (
         expr.kind === 'is' &&
         !this.schema.entityTypes.has(expr.entityType) &&
         !this.schema.actionEntityTypes.has(expr.entityType)
       ) {
-        this.error(policyId, 'unrecognizedEntityType', `unrecognized entity type \`${expr.entityType}\``);
+        this.error(
+          policyId,
+          'unrecognizedEntityType',
+          `unrecognized entity type \`${expr.entityType}\``,
+          expr.span,
+        );
       }
     }
   }
@@ -220,6 +235,7 @@ class PolicyValidator {
         policy.id,
         'invalidActionApplication',
         'unable to find an applicable action given the policy scope constraints',
+        policy.span,
       );
   }
 
@@ -233,7 +249,7 @@ class PolicyValidator {
       );
       if (!typed.ok) {
         failed = true;
-        this.error(policy.id, typed.error.kind, typed.error.message);
+        this.error(policy.id, typed.error.kind, typed.error.message, typed.error.span);
         continue;
       }
       if (!isSubtype(typed.type, ANY_BOOL)) {
@@ -242,6 +258,7 @@ class PolicyValidator {
           policy.id,
           'unexpectedType',
           `unexpected type: expected Bool but saw ${showType(typed.type)}`,
+          policy.span,
         );
         continue;
       }
@@ -253,6 +270,7 @@ class PolicyValidator {
         policyId: policy.id,
         kind: 'impossiblePolicy',
         message: 'policy is impossible: the policy expression evaluates to false for all valid requests',
+        ...(policy.span === undefined ? {} : { span: policy.span }),
       });
     }
   }
@@ -263,34 +281,34 @@ function substituteAction(expr: Expr, action: EntityUid): Expr {
   const recur = (inner: Expr): Expr => substituteAction(inner, action);
   switch (expr.kind) {
     case 'var':
-      return expr.name === 'action' ? { kind: 'lit', value: { type: 'entity', uid: action } } : expr;
+      return expr.name === 'action' ? { ...expr, kind: 'lit', value: { type: 'entity', uid: action } } : expr;
     case 'lit':
     case 'slot':
       return expr;
     case 'ite':
-      return { kind: 'ite', cond: recur(expr.cond), then: recur(expr.then), else: recur(expr.else) };
+      return { ...expr, cond: recur(expr.cond), then: recur(expr.then), else: recur(expr.else) };
     case 'and':
     case 'or':
-      return { kind: expr.kind, left: recur(expr.left), right: recur(expr.right) };
+      return { ...expr, left: recur(expr.left), right: recur(expr.right) };
     case 'binary':
-      return { kind: 'binary', op: expr.op, left: recur(expr.left), right: recur(expr.right) };
+      return { ...expr, left: recur(expr.left), right: recur(expr.right) };
     case 'not':
     case 'neg':
     case 'isEmpty':
-      return { kind: expr.kind, arg: recur(expr.arg) };
+      return { ...expr, arg: recur(expr.arg) };
     case 'like':
-      return { kind: 'like', arg: recur(expr.arg), pattern: expr.pattern };
+      return { ...expr, arg: recur(expr.arg) };
     case 'is':
-      return { kind: 'is', arg: recur(expr.arg), entityType: expr.entityType };
+      return { ...expr, arg: recur(expr.arg) };
     case 'getAttr':
     case 'hasAttr':
-      return { kind: expr.kind, arg: recur(expr.arg), attr: expr.attr };
+      return { ...expr, arg: recur(expr.arg) };
     case 'set':
-      return { kind: 'set', elements: expr.elements.map(recur) };
+      return { ...expr, elements: expr.elements.map(recur) };
     case 'record':
-      return { kind: 'record', fields: expr.fields.map(([name, value]) => [name, recur(value)] as const) };
+      return { ...expr, fields: expr.fields.map(([name, value]) => [name, recur(value)] as const) };
     case 'call':
-      return { kind: 'call', fn: expr.fn, args: expr.args.map(recur) };
+      return { ...expr, args: expr.args.map(recur) };
     default: {
       const unreachable: never = expr;
       return unreachable;
