@@ -1,11 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import * as wasm from '@cedar-policy/cedar-wasm/nodejs';
-import { parseCedarSchema } from '../../src/cedar/schema/index.js';
-import { policyFromEst } from '../../src/cedar/validator/est.js';
-import type { ValidatorPolicy } from '../../src/cedar/validator/expr.js';
-import { validatePolicies } from '../../src/cedar/validator/validate.js';
+import { validate } from '../../src/cedar/compat.js';
 
 const SHARED = new URL('../../../shared/cedar-integration-tests/', import.meta.url);
 
@@ -26,29 +22,18 @@ function corpusArchive(): Map<string, string> {
   return files;
 }
 
-/** Policy text to the validator's input, through Cedar's JSON policy format (cedar-wasm parses the text). */
-function policiesOf(text: string): ValidatorPolicy[] {
-  const parts = wasm.policySetTextToParts(text);
-  if (parts.type !== 'success') throw new Error('policies do not parse');
-  return parts.policies.map((policyText, index) => {
-    const json = wasm.policyToJson(policyText);
-    if (json.type !== 'success') throw new Error('policy does not convert to JSON');
-    const policy = policyFromEst(`policy${index}`, json.json);
-    if (!policy.ok) throw new Error(policy.message);
-    return policy.policy;
-  });
-}
-
 interface IntegrationTest {
   readonly policies: string;
   readonly schema: string;
   readonly shouldValidate: boolean;
 }
 
+/** The verdict through the cedar-wasm-shaped `validate`, on the test's policy text and schema text. */
 function verdict(read: (path: string) => string, test: IntegrationTest): boolean {
-  const schema = parseCedarSchema(read(test.schema));
-  if (!schema.ok) throw new Error(`schema \`${test.schema}\` does not parse: ${schema.errors[0]?.message}`);
-  return validatePolicies(schema.value, policiesOf(read(test.policies))).errors.length === 0;
+  const answer = validate({ schema: read(test.schema), policies: { staticPolicies: read(test.policies) } });
+  if (answer.type !== 'success')
+    throw new Error(`\`${test.policies}\` or its schema does not parse: ${answer.errors[0]?.message}`);
+  return answer.validationErrors.length === 0;
 }
 
 describe('strict validation on the official integration tests', () => {
