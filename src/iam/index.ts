@@ -13,5 +13,7 @@ export type {
   ValidatePolicyResult,
 } from './validate/validate.js';
 export type { FindingType, IssueCode } from './validate/issues.js';
+export { loadConditionKeyCatalog } from './validate/condition-keys.js';
+export type { ConditionKeyCatalog } from './validate/condition-keys.js';
 export { loadActionCatalog } from './catalog.js';
 export type { ActionCatalog } from './catalog.js';

@@ -6,9 +6,11 @@ import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   loadActionCatalog,
+  loadConditionKeyCatalog,
   parsePolicy,
   validatePolicyWithCatalog,
   type ActionCatalog,
+  type ConditionKeyCatalog,
   type PathElement,
   type ValidatePolicyFinding,
 } from '../../src/iam/index.js';
@@ -55,11 +57,13 @@ function resolve(document: unknown, path: readonly PathElement[]): unknown {
 }
 
 let catalog: ActionCatalog;
+let conditionKeys: ConditionKeyCatalog;
 let corpus: CorpusDocument[];
 const results = new Map<string, readonly ValidatePolicyFinding[]>();
 
 beforeAll(async () => {
   catalog = await loadActionCatalog();
+  conditionKeys = await loadConditionKeyCatalog();
   corpus = loadCorpus();
 });
 
@@ -82,6 +86,7 @@ describe('the AWS managed policy corpus', () => {
       const { findings } = validatePolicyWithCatalog(
         { policyDocument: document.text, policyType: 'IDENTITY_POLICY' },
         catalog,
+        conditionKeys,
       );
       results.set(document.name, findings);
     }

@@ -1,16 +1,20 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   loadActionCatalog,
+  loadConditionKeyCatalog,
   validatePolicy,
   validatePolicyWithCatalog,
   type ActionCatalog,
+  type ConditionKeyCatalog,
   type PolicyType,
   type ValidatePolicyFinding,
 } from '../../src/iam/index.js';
 
 let catalog: ActionCatalog;
+let conditionKeys: ConditionKeyCatalog;
 beforeAll(async () => {
   catalog = await loadActionCatalog();
+  conditionKeys = await loadConditionKeyCatalog();
 });
 
 function validate(
@@ -18,7 +22,7 @@ function validate(
   policyType: PolicyType = 'IDENTITY_POLICY',
 ): readonly ValidatePolicyFinding[] {
   const text = typeof document === 'string' ? document : JSON.stringify(document, null, 2);
-  return validatePolicyWithCatalog({ policyDocument: text, policyType }, catalog).findings;
+  return validatePolicyWithCatalog({ policyDocument: text, policyType }, catalog, conditionKeys).findings;
 }
 
 const codes = (findings: readonly ValidatePolicyFinding[]): string[] => findings.map((f) => f.issueCode);
@@ -391,6 +395,51 @@ describe('conditions', () => {
     [{ NumericEquals: { 'a:b': '${aws:EpochTime}' } }, 'INVALID_VARIABLE_FOR_OPERATOR'],
   ])('report %j as %s', (condition, code) => {
     expect(codes(withCondition(condition))).toEqual([code]);
+  });
+
+  it('knows service condition keys, tag-key templates included', () => {
+    expect(
+      withCondition({
+        StringLike: {
+          's3:prefix': 'home/*',
+          's3:ExistingObjectTag/team': 'red',
+          'ec2:ResourceTag/Name': 'web',
+          'secretsmanager:ResourceTag/owner': 'me',
+        },
+      }),
+    ).toEqual([]);
+  });
+
+  it('reports a service condition key the service does not have', () => {
+    expect(withCondition({ StringLike: { 's3:prefx': 'home/*' } })).toMatchObject([
+      {
+        findingType: 'ERROR',
+        issueCode: 'INVALID_SERVICE_CONDITION_KEY',
+        findingDetails: 'service `s3` has no condition key `s3:prefx`',
+      },
+    ]);
+  });
+
+  it('leaves keys of non-service prefixes such as identity providers alone', () => {
+    expect(
+      withCondition({
+        StringEquals: {
+          'saml:aud': 'https://signin.aws.amazon.com/saml',
+          'token.actions.githubusercontent.com:sub': 'repo:o/r:ref:refs/heads/main',
+        },
+      }),
+    ).toEqual([]);
+  });
+
+  it('judges operators against the type of service keys too', () => {
+    expect(codes(withCondition({ NumericLessThan: { 's3:prefix': '3' } }))).toEqual(['TYPE_MISMATCH']);
+  });
+
+  it('does not judge service keys when no condition key catalog is given', () => {
+    const text = JSON.stringify(policy(allow({ Condition: { StringLike: { 's3:prefx': 'x' } } })));
+    expect(
+      validatePolicyWithCatalog({ policyDocument: text, policyType: 'IDENTITY_POLICY' }, catalog).findings,
+    ).toEqual([]);
   });
 
   it('treats ${*} in StringEquals as an intended literal star', () => {

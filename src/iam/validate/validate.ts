@@ -11,6 +11,7 @@ import { parsePolicy } from '../parse/policy.js';
 import { matchesWildcard } from '../wildcard.js';
 import { lookUpActionPattern, patternCovers, serviceHasWildcard } from './actions.js';
 import { checkArn } from './arn.js';
+import { loadConditionKeyCatalog, lookUpConditionKey, type ConditionKeyCatalog } from './condition-keys.js';
 import { issues, learnMoreLink, type FindingType, type IssueCode } from './issues.js';
 import { isBase64Value, isBooleanValue, isDateValue, isIpRange, isNumericValue } from './values.js';
 
@@ -42,15 +43,21 @@ export interface ValidatePolicyResult {
   readonly findings: readonly ValidatePolicyFinding[];
 }
 
-/** Validates with the bundled action catalog, loaded on first use. */
+/** Validates with the bundled action and condition key catalogs, loaded on first use. */
 export async function validatePolicy(input: ValidatePolicyInput): Promise<ValidatePolicyResult> {
-  return validatePolicyWithCatalog(input, await loadActionCatalog());
+  const [catalog, conditionKeys] = await Promise.all([loadActionCatalog(), loadConditionKeyCatalog()]);
+  return validatePolicyWithCatalog(input, catalog, conditionKeys);
 }
 
-/** Validates synchronously against a catalog the caller has loaded. */
+/**
+ * Validates synchronously against catalogs the caller has loaded. Without a
+ * condition key catalog, service condition keys (`s3:prefix`) are not judged;
+ * global keys (`aws:SourceIp`) always are.
+ */
 export function validatePolicyWithCatalog(
   input: ValidatePolicyInput,
   catalog: ActionCatalog,
+  conditionKeys?: ConditionKeyCatalog,
 ): ValidatePolicyResult {
   const findings: ValidatePolicyFinding[] = [];
   const report = (issueCode: IssueCode, findingDetails: string, location: Location): void => {
@@ -62,7 +69,7 @@ export function validatePolicyWithCatalog(
   const policy = parsed.ok ? parsed.policy : parsed.partial;
   if (policy !== undefined) {
     const versionWritten = errors.some((error) => isUnder(error.location, 'Version'));
-    checkPolicy(policy, input.policyType, versionWritten, catalog, report);
+    checkPolicy(policy, input.policyType, versionWritten, { catalog, conditionKeys, report });
   }
   return { findings: findings.sort(byPosition) };
 }
@@ -90,13 +97,19 @@ function isUnder(location: Location, element: string): boolean {
   return first !== undefined && 'value' in first && first.value === element;
 }
 
+interface Checking {
+  readonly catalog: ActionCatalog;
+  readonly conditionKeys: ConditionKeyCatalog | undefined;
+  readonly report: Report;
+}
+
 function checkPolicy(
   policy: Policy,
   policyType: PolicyType,
   versionWritten: boolean,
-  catalog: ActionCatalog,
-  report: Report,
+  checking: Checking,
 ): void {
+  const { catalog, report } = checking;
   if (policy.version === undefined && !versionWritten) {
     report(
       'MISSING_VERSION',
@@ -110,7 +123,7 @@ function checkPolicy(
     checkPrincipal(statement, policyType, report);
     checkActions(statement, policyType, catalog, report);
     checkResources(statement, policy, policyType, report);
-    checkConditions(statement, policy, policyType, report);
+    checkConditions(statement, policy, policyType, checking);
   }
 }
 
@@ -543,7 +556,8 @@ function lookUpGlobalKey(key: string): GlobalKey | undefined {
 /** The key types each operator family compares sensibly; `Null` works on every key. */
 const familyKeyTypes: Readonly<Record<Exclude<OperatorFamily, 'null'>, readonly string[]>> = {
   string: ['String', 'ArrayOfString', 'ARN', 'ArrayOfARN'],
-  arn: ['ARN', 'ArrayOfARN'],
+  // The catalog types some ARN-valued keys as String (`kms:EncryptionContext:...`); AWS's own policies use Arn operators on them.
+  arn: ['ARN', 'ArrayOfARN', 'String', 'ArrayOfString'],
   numeric: ['Numeric', 'ArrayOfNumeric'],
   date: ['Date', 'ArrayOfDate'],
   bool: ['Bool', 'ArrayOfBool'],
@@ -551,7 +565,13 @@ const familyKeyTypes: Readonly<Record<Exclude<OperatorFamily, 'null'>, readonly 
   ip: ['IPAddress'],
 };
 
-function checkConditions(statement: Statement, policy: Policy, policyType: PolicyType, report: Report): void {
+function checkConditions(
+  statement: Statement,
+  policy: Policy,
+  policyType: PolicyType,
+  checking: Checking,
+): void {
+  const report = checking.report;
   const first = statement.conditions[0];
   if (policyType === 'SERVICE_CONTROL_POLICY' && statement.effect === 'Allow' && first !== undefined) {
     report(
@@ -560,11 +580,17 @@ function checkConditions(statement: Statement, policy: Policy, policyType: Polic
       first.location,
     );
   }
-  for (const condition of statement.conditions) checkCondition(condition, statement, policy, report);
+  for (const condition of statement.conditions) checkCondition(condition, statement, policy, checking);
 }
 
-function checkCondition(condition: Condition, statement: Statement, policy: Policy, report: Report): void {
+function checkCondition(
+  condition: Condition,
+  statement: Statement,
+  policy: Policy,
+  checking: Checking,
+): void {
   const { operator, key, location } = condition;
+  const report = checking.report;
   const info = operatorInfo(operator);
   const colon = key.indexOf(':');
   if (colon <= 0 || colon === key.length - 1) {
@@ -573,20 +599,12 @@ function checkCondition(condition: Condition, statement: Statement, policy: Poli
       `condition key \`${key}\` must have the form \`prefix:name\``,
       location,
     );
-  } else if (key.toLowerCase().startsWith('aws:')) {
-    const global = lookUpGlobalKey(key);
-    if (global === undefined) {
-      report('INVALID_GLOBAL_CONDITION_KEY', `\`${key}\` is not an AWS global condition key`, location);
-    } else if (key.endsWith('/')) {
-      report(
-        'MISSING_TAG_KEY_IN_CONDITION',
-        `condition key \`${key}\` names no tag key after \`/\``,
-        location,
-      );
-    } else if (info.family !== 'null' && !familyKeyTypes[info.family].includes(global.type)) {
+  } else {
+    const known = knownKey(key, checking, location);
+    if (known !== undefined && info.family !== 'null' && !familyKeyTypes[info.family].includes(known.type)) {
       report(
         'TYPE_MISMATCH',
-        `operator \`${operator.name}\` does not fit \`${global.name}\`, a key of type ${global.type}`,
+        `operator \`${operator.name}\` does not fit \`${known.name}\`, a key of type ${known.type}`,
         location,
       );
     }
@@ -629,6 +647,44 @@ function checkCondition(condition: Condition, statement: Statement, policy: Poli
     const problem = valueProblem(info.family, operator.base, value.value, value.pattern);
     if (problem !== undefined)
       report(problem.code, problem.message.replace('{operator}', operator.name), value.location);
+  }
+}
+
+/** The catalog entry for a condition key; reports keys the catalogs do not know. */
+function knownKey(key: string, checking: Checking, location: Location): GlobalKey | undefined {
+  const { report, conditionKeys } = checking;
+  if (key.toLowerCase().startsWith('aws:')) {
+    const global = lookUpGlobalKey(key);
+    if (global === undefined) {
+      report('INVALID_GLOBAL_CONDITION_KEY', `\`${key}\` is not an AWS global condition key`, location);
+    } else if (key.endsWith('/')) {
+      report(
+        'MISSING_TAG_KEY_IN_CONDITION',
+        `condition key \`${key}\` names no tag key after \`/\``,
+        location,
+      );
+      return undefined;
+    }
+    return global;
+  }
+  if (conditionKeys === undefined) return undefined;
+  const lookup = lookUpConditionKey(conditionKeys, key);
+  switch (lookup.kind) {
+    case 'known':
+      return { name: lookup.info.key, type: lookup.info.type };
+    case 'unknown':
+      report(
+        'INVALID_SERVICE_CONDITION_KEY',
+        `service \`${lookup.service}\` has no condition key \`${key}\``,
+        location,
+      );
+      return undefined;
+    case 'unjudged':
+      return undefined;
+    default: {
+      const unreachable: never = lookup;
+      return unreachable;
+    }
   }
 }
 
