@@ -452,6 +452,20 @@ describe('conditions', () => {
     ).toEqual([]);
   });
 
+  it('raises a security warning for ForAllValues on a single-valued key', () => {
+    expect(withCondition({ 'ForAllValues:StringEquals': { 'aws:PrincipalOrgID': 'o-123' } })).toMatchObject([
+      {
+        findingType: 'SECURITY_WARNING',
+        issueCode: 'FORALLVALUES_WITH_SINGLE_VALUED_KEY',
+        findingDetails:
+          '`aws:PrincipalOrgID` has a single value: `ForAllValues:StringEquals` is also true when it is absent, use `StringEquals`',
+      },
+    ]);
+    expect(codes(withCondition({ 'ForAllValues:StringLike': { 's3:prefix': 'a*' } }))).toEqual([
+      'FORALLVALUES_WITH_SINGLE_VALUED_KEY',
+    ]);
+  });
+
   it('warns that ForAllValues with Allow passes when the key is absent, unless a Null check requires it', () => {
     const forAll = { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['team', 'env'] } };
     expect(withCondition(forAll)).toMatchObject([

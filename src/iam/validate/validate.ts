@@ -593,35 +593,39 @@ function checkCondition(
   const report = checking.report;
   const info = operatorInfo(operator);
   const colon = key.indexOf(':');
-  if (colon <= 0 || colon === key.length - 1) {
+  const wellFormed = colon > 0 && colon < key.length - 1;
+  if (!wellFormed) {
     report(
       'INVALID_CONDITION_KEY_FORMAT',
       `condition key \`${key}\` must have the form \`prefix:name\``,
       location,
     );
-  } else {
-    const known = knownKey(key, checking, location);
-    if (known !== undefined && info.family !== 'null' && !familyKeyTypes[info.family].includes(known.type)) {
-      report(
-        'TYPE_MISMATCH',
-        `operator \`${operator.name}\` does not fit \`${known.name}\`, a key of type ${known.type}`,
-        location,
-      );
-    }
+  }
+  const known = wellFormed ? knownKey(key, checking, location) : undefined;
+  if (known !== undefined && info.family !== 'null' && !familyKeyTypes[info.family].includes(known.type)) {
+    report(
+      'TYPE_MISMATCH',
+      `operator \`${operator.name}\` does not fit \`${known.name}\`, a key of type ${known.type}`,
+      location,
+    );
   }
   if (operator.base === 'Null' && operator.ifExists) {
     report('NULL_WITH_IF_EXISTS', '`Null` already tests whether the key exists: drop `IfExists`', location);
   }
-  if (
-    operator.setOperator === 'ForAllValues' &&
-    statement.effect === 'Allow' &&
-    !hasNullFalseCheck(statement, key)
-  ) {
-    report(
-      'FORALLVALUES_WITH_ALLOW',
-      `\`${operator.name}\` is true when \`${key}\` is absent from the request: add \`"Null": {"${key}": "false"}\``,
-      location,
-    );
+  if (operator.setOperator === 'ForAllValues' && statement.effect === 'Allow') {
+    if (known !== undefined && !known.type.startsWith('ArrayOf')) {
+      report(
+        'FORALLVALUES_WITH_SINGLE_VALUED_KEY',
+        `\`${known.name}\` has a single value: \`${operator.name}\` is also true when it is absent, use \`${operator.name.slice('ForAllValues:'.length)}\``,
+        location,
+      );
+    } else if (!hasNullFalseCheck(statement, key)) {
+      report(
+        'FORALLVALUES_WITH_ALLOW',
+        `\`${operator.name}\` is true when \`${key}\` is absent from the request: add \`"Null": {"${key}": "false"}\``,
+        location,
+      );
+    }
   }
   if ((info.family === 'bool' || info.family === 'null') && condition.values.length > 1) {
     report(
