@@ -64,7 +64,157 @@ function randomSchema(seed: number): string {
   return parts.join('\n');
 }
 
+const JSON_BASE = {
+  App: {
+    commonTypes: {
+      Ctx: {
+        type: 'Record',
+        attributes: { ip: { type: 'Extension', name: 'ipaddr' }, n: { type: 'Long', required: false } },
+      },
+      Name: { type: 'String' },
+    },
+    entityTypes: {
+      User: {
+        memberOfTypes: ['Team'],
+        shape: {
+          type: 'Record',
+          attributes: {
+            name: { type: 'Name' },
+            boss: { type: 'Entity', name: 'User', required: false },
+            tags: { type: 'Set', element: { type: 'String' } },
+          },
+        },
+        tags: { type: 'Long' },
+      },
+      Team: {},
+      Color: { enum: ['red'] },
+    },
+    actions: {
+      all: {},
+      view: {
+        memberOf: [{ id: 'all' }],
+        appliesTo: { principalTypes: ['User'], resourceTypes: ['Team'], context: { type: 'Ctx' } },
+      },
+    },
+    annotations: { doc: 'x' },
+  },
+};
+
+/** A valid JSON schema with one or two random edits: fields removed, added, retyped or renamed. */
+function mutatedJsonSchema(seed: number): unknown {
+  let state = seed >>> 0 || 1;
+  const random = (): number => {
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    return state / 4294967296;
+  };
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const schema = structuredClone(JSON_BASE) as Record<string, unknown>;
+  const nodes: (Record<string, unknown> | unknown[])[] = [];
+  const collect = (value: unknown): void => {
+    if (typeof value !== 'object' || value === null) return;
+    nodes.push(value as Record<string, unknown> | unknown[]);
+    for (const inner of Object.values(value)) collect(inner);
+  };
+  collect(schema);
+  const values: unknown[] = [
+    true,
+    'String',
+    'Bool',
+    '__cedar::Long',
+    {},
+    [],
+    null,
+    1,
+    { type: 'Long' },
+    ['Team'],
+    { type: 'EntityOrCommon', name: 'Long' },
+    { type: 'Set' },
+  ];
+  for (let edit = 0; edit < 1 + Math.floor(random() * 2); edit += 1) {
+    const node = pick(nodes);
+    if (Array.isArray(node)) {
+      node.push(
+        pick(['User', 'Team', 'Nope', { id: 'all' }, { id: 'view', type: 'App::Action' }, { id: 'x' }]),
+      );
+      continue;
+    }
+    const keys = Object.keys(node);
+    const choice = random();
+    if (choice < 0.2 && keys.length > 0) delete node[pick(keys)];
+    else if (choice < 0.4)
+      node[
+        pick([
+          'required',
+          'foo',
+          'annotations',
+          'additionalAttributes',
+          'element',
+          'name',
+          'attributes',
+          'enum',
+          'shape',
+          'memberOf',
+        ])
+      ] = pick(values);
+    else if (choice < 0.6 && keys.length > 0) node[pick(keys)] = pick(values);
+    else if (choice < 0.75 && node['type'] !== undefined)
+      node['type'] = pick([
+        'Long',
+        'Boolean',
+        'Bool',
+        'Set',
+        'Record',
+        'Entity',
+        'EntityOrCommon',
+        'Extension',
+        'Name',
+        'App::Name',
+        'Nope',
+        'ipaddr',
+      ]);
+    else if (choice < 0.9 && node['name'] !== undefined)
+      node['name'] = pick([
+        'User',
+        'App::User',
+        'Name',
+        'Long',
+        'ipaddr',
+        'Nope',
+        '__cedar::decimal',
+        'Bool',
+      ]);
+    else
+      node[pick(['', 'if', 'Action', 'a b', '__cedar'])] = pick([
+        {},
+        { type: 'Long' },
+        { memberOfTypes: [] },
+      ]);
+  }
+  return schema;
+}
+
 describe('the cedar-wasm schema calls', () => {
+  it('accept and reject exactly the JSON schemas Cedar does', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
+        const schema = mutatedJsonSchema(seed);
+        const oracle = wasm.checkParseSchema(schema as wasm.SchemaJson<string>);
+        if (oracle.type === 'success') accepted += 1;
+        expect({
+          schema,
+          verdict: checkParseSchema(schema as Parameters<typeof checkParseSchema>[0]).type,
+        }).toEqual({ schema, verdict: oracle.type });
+      }),
+      { numRuns: 2000, seed: 7 },
+    );
+    expect(accepted).toBeGreaterThan(200);
+  });
+
   it('accept and reject exactly the schemas Cedar does', () => {
     let accepted = 0;
     fc.assert(

@@ -132,6 +132,15 @@ function field(entries: readonly (readonly [string, JsonNode])[], name: string):
   return found;
 }
 
+/** A field that may be absent; `null` counts as absent, as in Cedar's reader. */
+function optionalField(
+  entries: readonly (readonly [string, JsonNode])[],
+  name: string,
+): JsonNode | undefined {
+  const value = field(entries, name);
+  return value?.kind === 'other' && value.description === 'null' ? undefined : value;
+}
+
 function requiredField(
   entries: readonly (readonly [string, JsonNode])[],
   name: string,
@@ -173,20 +182,42 @@ function annotations(node: JsonNode | undefined): Annotations {
   return result;
 }
 
+const IDENTIFIER = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
+
+/** Words of the policy language that cannot name anything in a schema. */
+const RESERVED_IDENTIFIERS = new Set(['true', 'false', 'if', 'then', 'else', 'in', 'is', 'like', 'has']);
+
+function identifier(name: string, node: JsonNode): string {
+  if (!IDENTIFIER.test(name)) fail(`invalid name \`${name}\`: expected an identifier`, node);
+  if (RESERVED_IDENTIFIERS.has(name))
+    fail(`invalid name \`${name}\`: \`${name}\` is a reserved identifier`, node);
+  return name;
+}
+
+/** A name such as `NS::Type`: identifiers joined by `::`. */
+function path(name: string, node: JsonNode): string {
+  for (const segment of name.split('::')) identifier(segment, node);
+  return name;
+}
+
 function nameRefs(node: JsonNode, what: string): NameRef[] {
-  return array(node, what).map((item) => ({ name: string(item, `an entry of ${what}`), ...spanOf(item) }));
+  return array(node, what).map((item) => ({
+    name: path(string(item, `an entry of ${what}`), item),
+    ...spanOf(item),
+  }));
 }
 
 function namespaceDecl(name: string, node: JsonNode): NamespaceDecl {
   const what = name === '' ? 'the empty namespace' : `namespace \`${name}\``;
+  if (name !== '') path(name, node);
   const entries = fields(node, what, ['commonTypes', 'entityTypes', 'actions', 'annotations']);
   const commonTypes: CommonTypeDecl[] = fields(
-    field(entries, 'commonTypes') ?? { kind: 'object', entries: [] },
+    optionalField(entries, 'commonTypes') ?? { kind: 'object', entries: [] },
     'commonTypes',
     [],
   ).map(([typeName, value]) => ({
-    name: typeName,
-    type: typeExpr(value, `common type \`${typeName}\``, false),
+    name: identifier(typeName, value),
+    type: typeExpr(value, `common type \`${typeName}\``, ['annotations']),
     annotations: annotations(typeAnnotations(value)),
     ...spanOf(value),
   }));
@@ -206,8 +237,10 @@ function typeAnnotations(node: JsonNode): JsonNode | undefined {
   return node.kind === 'object' ? field(node.entries, 'annotations') : undefined;
 }
 
-function entityDecl(name: string, node: JsonNode): EntityDecl {
+function entityDecl(name: string, written: JsonNode): EntityDecl {
   const what = `entity type \`${name}\``;
+  identifier(name, written);
+  const node = emptyArrayAsObject(written);
   const entries = fields(node, what, ['memberOfTypes', 'shape', 'tags', 'enum', 'annotations']);
   const enumNode = field(entries, 'enum');
   if (enumNode !== undefined) {
@@ -242,26 +275,28 @@ function entityDecl(name: string, node: JsonNode): EntityDecl {
     kind: 'standard',
     name,
     memberOfTypes: memberOf === undefined ? [] : nameRefs(memberOf, `memberOfTypes of ${what}`),
-    ...(shape === undefined ? {} : { shape: typeExpr(shape, `the shape of ${what}`, false) }),
-    ...(tags === undefined ? {} : { tags: typeExpr(tags, `the tags of ${what}`, false) }),
+    ...(shape === undefined ? {} : { shape: typeExpr(shape, `the shape of ${what}`, []) }),
+    ...(tags === undefined ? {} : { tags: typeExpr(tags, `the tags of ${what}`, []) }),
     annotations: annotations(field(entries, 'annotations')),
     ...spanOf(node),
   };
 }
 
-function actionDecl(name: string, node: JsonNode): ActionDecl {
+/** Cedar's reader also takes an empty array for a declaration with no fields. */
+function emptyArrayAsObject(node: JsonNode): JsonNode {
+  return node.kind === 'array' && node.items.length === 0
+    ? { kind: 'object', entries: [], ...spanOf(node) }
+    : node;
+}
+
+function actionDecl(name: string, written: JsonNode): ActionDecl {
   const what = `action \`${name}\``;
+  const node = emptyArrayAsObject(written);
   const entries = fields(node, what, ['attributes', 'appliesTo', 'memberOf', 'annotations']);
-  const attributes = field(entries, 'attributes');
-  if (
-    attributes !== undefined &&
-    !(attributes.kind === 'object' && attributes.entries.length === 0) &&
-    !(attributes.kind === 'other' && attributes.description === 'null')
-  ) {
-    fail(`${what} declares attributes, which are not supported`, attributes);
-  }
-  const memberOf = field(entries, 'memberOf');
-  const appliesTo = field(entries, 'appliesTo');
+  const attributes = optionalField(entries, 'attributes');
+  if (attributes !== undefined) fail(`${what} declares attributes, which are not supported`, attributes);
+  const memberOf = optionalField(entries, 'memberOf');
+  const appliesTo = optionalField(entries, 'appliesTo');
   return {
     name,
     memberOf:
@@ -280,20 +315,24 @@ function actionRef(node: JsonNode, what: string): ActionRef {
   const entries = fields(node, `an action group of ${what}`, ['id', 'type']);
   const id = string(requiredField(entries, 'id', `an action group of ${what}`, node), 'an action id');
   const type = field(entries, 'type');
-  return { id, ...(type === undefined ? {} : { type: string(type, 'an action type') }), ...spanOf(node) };
+  return {
+    id,
+    ...(type === undefined ? {} : { type: path(string(type, 'an action type'), type) }),
+    ...spanOf(node),
+  };
 }
 
 function appliesToDecl(node: JsonNode, what: string): AppliesTo {
   const owner = `appliesTo of ${what}`;
   const entries = fields(node, owner, ['principalTypes', 'resourceTypes', 'context']);
-  const context = field(entries, 'context');
+  const context = optionalField(entries, 'context');
   return {
     principalTypes: nameRefs(
       requiredField(entries, 'principalTypes', owner, node),
       `principalTypes of ${what}`,
     ),
     resourceTypes: nameRefs(requiredField(entries, 'resourceTypes', owner, node), `resourceTypes of ${what}`),
-    ...(context === undefined ? {} : { context: typeExpr(context, `the context of ${what}`, false) }),
+    ...(context === undefined ? {} : { context: typeExpr(context, `the context of ${what}`, []) }),
   };
 }
 
@@ -305,10 +344,11 @@ const TYPE_FIELDS: Readonly<Record<string, readonly string[]>> = {
   Extension: ['name'],
 };
 
-function typeExpr(node: JsonNode, what: string, isAttribute: boolean): TypeExpr {
+/** A type; `extraFields` are the fields its position allows besides the type's own. */
+function typeExpr(node: JsonNode, what: string, extraFields: readonly string[]): TypeExpr {
   const entries = fields(node, what, []);
   const kind = string(requiredField(entries, 'type', what, node), `the \`type\` of ${what}`);
-  const allowed = ['type', 'annotations', ...(isAttribute ? ['required'] : []), ...(TYPE_FIELDS[kind] ?? [])];
+  const allowed = ['type', ...extraFields, ...(TYPE_FIELDS[kind] ?? [])];
   fields(node, what, allowed);
   const span = spanOf(node);
   switch (kind) {
@@ -319,11 +359,7 @@ function typeExpr(node: JsonNode, what: string, isAttribute: boolean): TypeExpr 
     case 'Set':
       return {
         kind: 'set',
-        element: typeExpr(
-          requiredField(entries, 'element', what, node),
-          `the element type of ${what}`,
-          false,
-        ),
+        element: typeExpr(requiredField(entries, 'element', what, node), `the element type of ${what}`, []),
         ...span,
       };
     case 'Record': {
@@ -343,7 +379,8 @@ function typeExpr(node: JsonNode, what: string, isAttribute: boolean): TypeExpr 
     case 'EntityOrCommon':
     case 'Extension': {
       const nameNode = requiredField(entries, 'name', what, node);
-      const name = string(nameNode, `the name in ${what}`);
+      const written = string(nameNode, `the name in ${what}`);
+      const name = kind === 'Extension' ? identifier(written, nameNode) : path(written, nameNode);
       const nameSpan = spanOf(nameNode);
       return kind === 'Entity'
         ? { kind: 'entity', name, ...nameSpan }
@@ -352,7 +389,7 @@ function typeExpr(node: JsonNode, what: string, isAttribute: boolean): TypeExpr 
           : { kind: 'name', name, ...nameSpan };
     }
     default:
-      return { kind: 'common', name: kind, ...span };
+      return { kind: 'common', name: path(kind, node), ...span };
   }
 }
 
@@ -362,7 +399,7 @@ function attributeDecl(name: string, node: JsonNode): AttributeDecl {
   const required = field(entries, 'required');
   return {
     name,
-    type: typeExpr(node, what, true),
+    type: typeExpr(node, what, ['required', 'annotations']),
     required: required === undefined ? true : boolean(required, `\`required\` of ${what}`),
     annotations: annotations(field(entries, 'annotations')),
     ...spanOf(node),

@@ -97,6 +97,11 @@ class Resolver {
         this.error(`namespace \`${namespace.name}\` uses the reserved \`__cedar\` name`, namespace.span);
     }
     for (const namespace of this.ast.namespaces) this.declareNamespace(namespace);
+    for (const namespace of this.ast.namespaces) {
+      for (const decl of [...namespace.commonTypes, ...namespace.entityTypes]) {
+        if (decl.name === '__cedar') this.error('the name `__cedar` is reserved', decl.span);
+      }
+    }
     this.checkShadowing();
   }
 
