@@ -650,7 +650,7 @@ function checkCondition(
     }
     const problem = valueProblem(info.family, operator.base, value.value, value.pattern);
     if (problem !== undefined)
-      report(problem.code, problem.message.replace('{operator}', operator.name), value.location);
+      report(problem.code, problem.message.replace('{operator}', `\`${operator.name}\``), value.location);
   }
 }
 
