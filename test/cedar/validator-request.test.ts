@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { parse as parseLossless } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
+import * as wasm from '@cedar-policy/cedar-wasm/nodejs';
 import { parseCedarSchema, type Schema } from '../../src/cedar/schema/index.js';
 import { validateEntities, validateRequest, type RequestInput } from '../../src/cedar/validator/request.js';
 
@@ -227,5 +229,114 @@ describe('the official integration tests', () => {
     }
     expect(failures).toEqual([]);
     expect(requests).toBeGreaterThan(31_000);
+  });
+});
+
+describe('entity and context conformance, differentially against cedar-wasm', () => {
+  const schemaText = `
+    entity Team;
+    entity User in [Team] { name: String, age?: Long, boss?: User, ip?: ipaddr, d?: decimal, when?: datetime, dur?: duration, groups?: Set<Team>, rec?: { a: Long, b?: Bool } } tags String;
+    entity Color enum ["red", "green"];
+    action all;
+    action view in [all] appliesTo { principal: [User], resource: [Team], context: { ip: ipaddr, n?: Long, flag?: Bool, who?: User } };
+  `;
+  const schema = schemaOf(schemaText);
+  const wellTyped: Readonly<Record<string, readonly unknown[]>> = {
+    name: ['n'],
+    age: [1, -5],
+    boss: [{ type: 'User', id: 'b' }, { __entity: { type: 'User', id: 'b' } }],
+    ip: ['10.0.0.1', { __extn: { fn: 'ip', arg: '::1' } }],
+    d: ['1.5', { fn: 'decimal', arg: '1.0' }],
+    when: ['2024-01-01', '2024-01-01T10:00:00Z'],
+    dur: ['1h', '-2d3m'],
+    groups: [[], [{ type: 'Team', id: 't' }]],
+    rec: [{ a: 1 }, { a: 1, b: true }],
+    n: [3],
+    flag: [false],
+    who: [{ type: 'User', id: 'w' }],
+  };
+  const anyValue: readonly unknown[] = [
+    'x',
+    1,
+    true,
+    null,
+    [],
+    {},
+    'bad',
+    '1.5.5',
+    '2024-02-30',
+    { type: 'Team', id: 't' },
+    { __extn: { fn: 'decimal', arg: 'x' } },
+    [1, 2],
+    { a: 'x' },
+    { a: 1, c: 2 },
+  ];
+
+  it('accepts and rejects the entities and contexts Cedar does', () => {
+    let acceptedEntities = 0;
+    let acceptedContexts = 0;
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
+        let state = seed;
+        const random = (): number => {
+          state ^= state << 13;
+          state >>>= 0;
+          state ^= state >>> 17;
+          state ^= state << 5;
+          state >>>= 0;
+          return state / 4294967296;
+        };
+        const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+        const value = (name: string): unknown =>
+          random() < 0.8 ? pick(wellTyped[name] ?? anyValue) : pick(anyValue);
+        const record = (
+          required: readonly string[],
+          optional: readonly string[],
+        ): Record<string, unknown> => {
+          const result: Record<string, unknown> = {};
+          for (const name of required) if (random() < 0.95) result[name] = value(name);
+          for (const name of optional) if (random() < 0.3) result[name] = value(name);
+          return result;
+        };
+        const entity: Record<string, unknown> = {
+          uid:
+            random() < 0.9
+              ? { type: 'User', id: 'a' }
+              : pick([
+                  { type: 'Color', id: 'red' },
+                  { type: 'Color', id: 'blue' },
+                  { type: 'Ghost', id: 'g' },
+                  { type: 'Action', id: 'view' },
+                ]),
+          attrs: record(['name'], ['age', 'boss', 'ip', 'd', 'when', 'dur', 'groups', 'rec', 'zzz']),
+          parents:
+            random() < 0.8
+              ? [{ type: 'Team', id: 't' }]
+              : pick([[], [{ type: 'User', id: 'x' }], [{ type: 'Action', id: 'all' }]]),
+          ...(random() < 0.2 ? { tags: pick([{ k: 'v' }, { k: 1 }, {}]) } : {}),
+        };
+        const oracle = wasm.checkParseEntities({
+          entities: [entity] as unknown as wasm.EntityJson[],
+          schema: schemaText,
+        });
+        if (oracle.type === 'success') acceptedEntities += 1;
+        expect({ entity, ok: validateEntities(schema, [entity]).ok }).toEqual({
+          entity,
+          ok: oracle.type === 'success',
+        });
+        const context = record(['ip'], ['n', 'flag', 'who', 'zz']);
+        const oracleContext = wasm.checkParseContext({
+          context: context as wasm.Context,
+          schema: schemaText,
+          action: { type: 'Action', id: 'view' },
+        });
+        if (oracleContext.type === 'success') acceptedContexts += 1;
+        const mine = validateRequest(schema, request({ resource: { type: 'Team', id: 't' }, context }));
+        expect({ context, ok: mine.ok }).toEqual({ context, ok: oracleContext.type === 'success' });
+      }),
+      { numRuns: 1500, seed: 11 },
+    );
+    expect(acceptedEntities).toBeGreaterThan(200);
+    expect(acceptedContexts).toBeGreaterThan(300);
   });
 });

@@ -72,6 +72,10 @@ function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+function hasEntries(value: unknown): boolean {
+  return isObject(value) && Object.keys(value).length > 0;
+}
+
 /** Whether listed parents of an action, closed transitively, are its declared ancestors. */
 function matchesDeclaredAncestors(
   schema: Schema,
@@ -118,8 +122,14 @@ export function validateEntities(schema: Schema, json: unknown): ConformResult<r
     const action = schema.actions.get(uidKey(uid));
     if (action !== undefined || isActionEntityType(uid.type)) {
       if (action === undefined) errors.push(`${where}: action is not declared in the schema`);
-      else if (!matchesDeclaredAncestors(schema, parents, action.ancestors))
+      else if (
+        !matchesDeclaredAncestors(schema, parents, action.ancestors) ||
+        hasEntries(raw['attrs']) ||
+        hasEntries(raw['tags'])
+      ) {
+        // Actions have no attributes or tags, and their groups are the schema's.
         errors.push(`${where}: definition of action does not match its schema declaration`);
+      }
       continue;
     }
     const entityType = schema.entityTypes.get(uid.type);
