@@ -442,6 +442,30 @@ describe('conditions', () => {
     ).toEqual([]);
   });
 
+  it('rejects private address ranges for aws:SourceIp, which only ever holds public addresses', () => {
+    expect(
+      codes(withCondition({ IpAddress: { 'aws:SourceIp': ['10.1.0.0/16', '198.51.100.0/24'] } })),
+    ).toEqual(['PRIVATE_IP_ADDRESS']);
+    expect(codes(withCondition({ NotIpAddress: { 'aws:SourceIp': '192.168.1.1' } }, 'Deny'))).toEqual([
+      'PRIVATE_NOT_IP_ADDRESS',
+    ]);
+    expect(
+      withCondition({ IpAddress: { 'aws:SourceIp': '172.32.0.0/16', 'aws:VpcSourceIp': '10.0.0.0/8' } }),
+    ).toEqual([]);
+  });
+
+  it('checks the keys of policy variables like condition keys', () => {
+    expect(codes(validate(policy(allow({ Resource: 'arn:aws:s3:::b/${aws:usrname}/*' }))))).toEqual([
+      'INVALID_GLOBAL_CONDITION_KEY',
+    ]);
+    expect(codes(withCondition({ StringEquals: { 's3:prefix': '${s3:prefx}' } }))).toEqual([
+      'INVALID_SERVICE_CONDITION_KEY',
+    ]);
+    expect(
+      validate(policy(allow({ Resource: 'arn:aws:s3:::b/${aws:PrincipalTag/team}/${aws:userid}' }))),
+    ).toEqual([]);
+  });
+
   it('treats ${*} in StringEquals as an intended literal star', () => {
     expect(withCondition({ StringEquals: { 's3:prefix': 'home/${*}' } })).toEqual([]);
   });
@@ -477,7 +501,7 @@ describe('conditions', () => {
 
   it('points at the offending value inside an array', () => {
     const text = JSON.stringify(
-      policy(allow({ Condition: { IpAddress: { 'aws:SourceIp': ['10.0.0.0/8', '10.0.0.300'] } } })),
+      policy(allow({ Condition: { IpAddress: { 'aws:SourceIp': ['198.51.100.0/24', '198.51.100.300'] } } })),
     );
     const [finding] = validate(text);
     expect(finding?.locations[0]?.path).toEqual([
@@ -488,7 +512,7 @@ describe('conditions', () => {
       { index: 1 },
     ]);
     expect(text.slice(finding?.locations[0]?.span.start.offset, finding?.locations[0]?.span.end.offset)).toBe(
-      '"10.0.0.300"',
+      '"198.51.100.300"',
     );
   });
 });

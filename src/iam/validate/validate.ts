@@ -13,7 +13,14 @@ import { lookUpActionPattern, patternCovers, serviceHasWildcard } from './action
 import { checkArn } from './arn.js';
 import { loadConditionKeyCatalog, lookUpConditionKey, type ConditionKeyCatalog } from './condition-keys.js';
 import { issues, learnMoreLink, type FindingType, type IssueCode } from './issues.js';
-import { isBase64Value, isBooleanValue, isDateValue, isIpRange, isNumericValue } from './values.js';
+import {
+  isBase64Value,
+  isBooleanValue,
+  isDateValue,
+  isIpRange,
+  isNumericValue,
+  isPrivateIpv4Range,
+} from './values.js';
 
 export type PolicyType =
   'IDENTITY_POLICY' | 'RESOURCE_POLICY' | 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY';
@@ -122,7 +129,7 @@ function checkPolicy(
   for (const statement of policy.statements) {
     checkPrincipal(statement, policyType, report);
     checkActions(statement, policyType, catalog, report);
-    checkResources(statement, policy, policyType, report);
+    checkResources(statement, policy, policyType, checking);
     checkConditions(statement, policy, policyType, checking);
   }
 }
@@ -469,7 +476,13 @@ function reportRedundant(
   }
 }
 
-function checkResources(statement: Statement, policy: Policy, policyType: PolicyType, report: Report): void {
+function checkResources(
+  statement: Statement,
+  policy: Policy,
+  policyType: PolicyType,
+  checking: Checking,
+): void {
+  const report = checking.report;
   const resource = statement.resource;
   if (resource === undefined) {
     if (policyType === 'IDENTITY_POLICY' || policyType === 'RESOURCE_CONTROL_POLICY') {
@@ -527,6 +540,7 @@ function checkResources(statement: Statement, policy: Policy, policyType: Policy
       );
     }
     for (const issue of checkArn(entry.pattern)) report(issue.code, issue.message, entry.location);
+    checkVariableKeys(entry.pattern, entry.location, checking);
   }
   reportRedundant('REDUNDANT_RESOURCE', resource.entries, false, report);
 }
@@ -648,6 +662,14 @@ function checkCondition(
         value.location,
       );
     }
+    checkVariableKeys(value.pattern, value.location, checking);
+    if (info.family === 'ip' && key.toLowerCase() === 'aws:sourceip' && isPrivateIpv4Range(value.value)) {
+      report(
+        operator.base === 'NotIpAddress' ? 'PRIVATE_NOT_IP_ADDRESS' : 'PRIVATE_IP_ADDRESS',
+        `\`aws:SourceIp\` is never a private address such as ${raw}: requests from a VPC carry \`aws:VpcSourceIp\` instead`,
+        value.location,
+      );
+    }
     const problem = valueProblem(info.family, operator.base, value.value, value.pattern);
     if (problem !== undefined)
       report(problem.code, problem.message.replace('{operator}', `\`${operator.name}\``), value.location);
@@ -689,6 +711,13 @@ function knownKey(key: string, checking: Checking, location: Location): GlobalKe
       const unreachable: never = lookup;
       return unreachable;
     }
+  }
+}
+
+/** The keys of policy variables must be condition keys AWS knows, or the variable never resolves. */
+function checkVariableKeys(pattern: Pattern, location: Location, checking: Checking): void {
+  for (const part of pattern.parts) {
+    if (part.kind === 'variable') knownKey(part.key, checking, location);
   }
 }
 

@@ -81,3 +81,30 @@ function isIpv6(address: string): boolean {
   const count = hexGroups.length + (embedsIpv4 ? 2 : 0);
   return halves.length === 2 ? count <= 7 : count === 8;
 }
+
+const privateIpv4Ranges: readonly (readonly [number, number])[] = [
+  [ipv4Number('10.0.0.0'), 8],
+  [ipv4Number('172.16.0.0'), 12],
+  [ipv4Number('192.168.0.0'), 16],
+];
+
+function ipv4Number(address: string): number {
+  return address.split('.').reduce((sum, octet) => sum * 256 + Number(octet), 0);
+}
+
+/**
+ * Does an IPv4 address or CIDR range lie wholly in the private (RFC 1918)
+ * ranges? Requests from private addresses reach AWS through VPC endpoints,
+ * where `aws:SourceIp` is not set, so such a condition never matches.
+ */
+export function isPrivateIpv4Range(value: string | number | boolean): boolean {
+  if (typeof value !== 'string' || !isIpRange(value)) return false;
+  const [address = '', prefixText] = value.split('/');
+  if (!isIpv4(address)) return false;
+  const prefix = prefixText === undefined ? 32 : Number(prefixText);
+  const start = ipv4Number(address);
+  return privateIpv4Ranges.some(([base, bits]) => {
+    const size = 2 ** (32 - bits);
+    return prefix >= bits && start >= base && start < base + size;
+  });
+}
