@@ -517,6 +517,39 @@ describe('conditions', () => {
   });
 });
 
+describe('policy size', () => {
+  /** A clean identity policy of exactly `size` characters without whitespace, padded through its Sid. */
+  function policyOfSize(size: number): string {
+    const base = JSON.stringify(policy(allow({ Sid: '' })));
+    return JSON.stringify(policy(allow({ Sid: 'S'.repeat(size - base.length) })), null, 4);
+  }
+
+  it('accepts an identity policy at the 6,144 character quota, whitespace not counted', () => {
+    expect(validate(policyOfSize(6144))).toEqual([]);
+  });
+
+  it('rejects an identity policy one character over the quota', () => {
+    expect(validate(policyOfSize(6145))).toMatchObject([
+      {
+        findingType: 'ERROR',
+        issueCode: 'POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA',
+        findingDetails: 'policy has 6145 characters without whitespace, more than the 6144 allowed',
+        locations: [{ path: [] }],
+      },
+    ]);
+  });
+
+  it('holds service control policies to 5,120 characters and leaves resource policies to their service', () => {
+    const large = JSON.stringify(
+      policy({ Effect: 'Deny', Action: 's3:*', Resource: 'arn:aws:s3:::' + 'b'.repeat(5200) }),
+    );
+    expect(codes(validate(large, 'SERVICE_CONTROL_POLICY'))).toEqual(['POLICY_SIZE_EXCEEDS_SCP_QUOTA']);
+    const resourcePolicy = JSON.parse(large) as { Statement: Record<string, unknown> };
+    resourcePolicy.Statement.Principal = '*';
+    expect(validate(resourcePolicy, 'RESOURCE_POLICY')).toEqual([]);
+  });
+});
+
 describe('statements', () => {
   it('require unique Sids, reported at the repeat', () => {
     const findings = validate(policy([allow({ Sid: 'One' }), allow({ Sid: 'One', Action: 's3:PutObject' })]));

@@ -77,6 +77,7 @@ export function validatePolicyWithCatalog(
   if (policy !== undefined) {
     const versionWritten = errors.some((error) => isUnder(error.location, 'Version'));
     checkPolicy(policy, input.policyType, versionWritten, { catalog, conditionKeys, report });
+    checkSize(input.policyDocument, input.policyType, policy.location, report);
   }
   return { findings: findings.sort(byPosition) };
 }
@@ -132,6 +133,54 @@ function checkPolicy(
     checkResources(statement, policy, policyType, checking);
     checkConditions(statement, policy, policyType, checking);
   }
+}
+
+/** Character quotas, whitespace outside strings not counted, as IAM and Organizations count. */
+const sizeQuotas: Readonly<
+  Record<PolicyType, { readonly quota: number; readonly code: IssueCode } | undefined>
+> = {
+  // Managed policies; inline policies have per-principal quotas of their own.
+  IDENTITY_POLICY: { quota: 6144, code: 'POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA' },
+  // Each service sets its own resource policy quota.
+  RESOURCE_POLICY: undefined,
+  SERVICE_CONTROL_POLICY: { quota: 5120, code: 'POLICY_SIZE_EXCEEDS_SCP_QUOTA' },
+  RESOURCE_CONTROL_POLICY: { quota: 5120, code: 'POLICY_SIZE_EXCEEDS_RCP_QUOTA' },
+};
+
+function checkSize(text: string, policyType: PolicyType, location: Location, report: Report): void {
+  const limit = sizeQuotas[policyType];
+  if (limit === undefined) return;
+  const size = sizeWithoutWhitespace(text);
+  if (size > limit.quota) {
+    report(
+      limit.code,
+      `policy has ${size} characters without whitespace, more than the ${limit.quota} allowed`,
+      location,
+    );
+  }
+}
+
+function sizeWithoutWhitespace(text: string): number {
+  let size = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index];
+    if (inString) {
+      if (char === '\\') {
+        size++;
+        index++;
+      } else if (char === '"') {
+        inString = false;
+      }
+      size++;
+    } else if (char === '"') {
+      inString = true;
+      size++;
+    } else if (char !== undefined && !/\s/.test(char)) {
+      size++;
+    }
+  }
+  return size;
 }
 
 function checkSids(statements: readonly Statement[], policyType: PolicyType, report: Report): void {
