@@ -1,0 +1,133 @@
+// Differential test against an independent validator: the policy checks of
+// @cloud-copilot/iam-simulate (AGPL, test oracle only). Whenever the oracle
+// refuses a document as an identity policy, Keyaki must report an ERROR for
+// it too. The other direction differs by design and is counted, not asserted:
+// Keyaki follows Access Analyzer where the oracle is lenient (resources that
+// are not ARNs, non-alphanumeric Sids in identity policies, variables in
+// 2008-10-17 policies, case-sensitive operator names, malformed variables).
+import { runSimulation } from '@cloud-copilot/iam-simulate';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  loadActionCatalog,
+  loadConditionKeyCatalog,
+  validatePolicyWithCatalog,
+  type ActionCatalog,
+  type ConditionKeyCatalog,
+} from '../../src/iam/index.js';
+
+let catalog: ActionCatalog;
+let conditionKeys: ConditionKeyCatalog;
+beforeAll(async () => {
+  catalog = await loadActionCatalog();
+  conditionKeys = await loadConditionKeyCatalog();
+});
+
+/** The oracle's complaints about `policy` as an identity policy; empty when it accepts it. */
+async function oracleErrors(policy: unknown): Promise<string[]> {
+  const result = await runSimulation(
+    {
+      request: {
+        principal: 'arn:aws:iam::123456789012:user/alice',
+        action: 's3:GetObject',
+        resource: { resource: 'arn:aws:s3:::bucket/key', accountId: '123456789012' },
+        contextVariables: {},
+      },
+      identityPolicies: [{ name: 'policy', policy }],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+    },
+    {},
+  );
+  if (result.resultType !== 'error') return [];
+  return (result.errors.identityPolicyErrors?.['policy'] ?? []).map(
+    (error) => `${error.path}: ${error.message}`,
+  );
+}
+
+/** Usually one of `valid`, sometimes one of `broken`. */
+function mostly<T>(valid: readonly T[], broken: readonly T[]): fc.Arbitrary<T> {
+  return fc.oneof(
+    { arbitrary: fc.constantFrom(...valid), weight: 6 },
+    { arbitrary: fc.constantFrom(...broken), weight: 1 },
+  );
+}
+
+/** Sometimes present: `undefined` keys vanish from the JSON text. */
+function sometimes<T>(values: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
+  return fc.oneof({ arbitrary: fc.constant(undefined), weight: 5 }, { arbitrary: values, weight: 1 });
+}
+
+/** Statements near the edge of the grammar: mostly valid parts, some broken. */
+const statement = fc.record({
+  Sid: sometimes(mostly<unknown>(['Read', 'Statement1'], ['', 'read-all', 7])),
+  Effect: mostly<unknown>(['Allow', 'Deny'], ['allow', 'Permit', 1, undefined]),
+  Action: mostly<unknown>(
+    ['s3:GetObject', ['s3:Get*', 'ec2:DescribeInstances'], '*'],
+    ['GetObject', [], 's3:', 3, [null], undefined],
+  ),
+  NotAction: sometimes(mostly<unknown>(['iam:*'], [['s3:PutObject', 5]])),
+  Resource: mostly<unknown>(
+    ['*', 'arn:aws:s3:::bucket/*', ['arn:aws:s3:::b', 'arn:aws:s3:::b/${aws:username}']],
+    ['bucket', 4, undefined],
+  ),
+  NotResource: sometimes(fc.constant('arn:aws:s3:::secret/*')),
+  Principal: sometimes(fc.constantFrom<unknown>('*', { AWS: '123456789012' })),
+  Condition: sometimes(
+    mostly<unknown>(
+      [
+        { StringEquals: { 'aws:username': 'alice' } },
+        { Bool: { 'aws:SecureTransport': 'true' } },
+        { NumericLessThan: { 'aws:MultiFactorAuthAge': ['3600'] } },
+        { 'ForAnyValue:StringLike': { 'aws:TagKeys': ['team*'] } },
+      ],
+      [
+        { StringEquals: { 'aws:username': null } },
+        { StringEquals: 'alice' },
+        { NoSuchOperator: { 'aws:username': 'x' } },
+        [],
+      ],
+    ),
+  ),
+  Unknown: sometimes(fc.constantFrom(1, 'x')),
+});
+
+const document = fc.record({
+  Version: mostly<unknown>(['2012-10-17'], ['2008-10-17', '2012-10-18', 2012, undefined]),
+  Id: sometimes(mostly<unknown>(['policy-1'], [5])),
+  Statement: fc.oneof(statement, fc.array(statement, { minLength: 1, maxLength: 3 })),
+});
+
+describe('identity policy validation against an independent validator', () => {
+  it('reports an ERROR for every document the oracle refuses', async () => {
+    let refusedByOracle = 0;
+    let refusedOnlyByKeyaki = 0;
+    await fc.assert(
+      fc.asyncProperty(document, async (policy) => {
+        const text = JSON.stringify(policy, null, 2);
+        const expected = await oracleErrors(JSON.parse(text));
+        const { findings } = validatePolicyWithCatalog(
+          { policyDocument: text, policyType: 'IDENTITY_POLICY' },
+          catalog,
+          conditionKeys,
+        );
+        const errors = findings.filter((finding) => finding.findingType === 'ERROR');
+        if (expected.length > 0) {
+          refusedByOracle++;
+          expect(
+            errors.map((e) => e.issueCode),
+            `oracle: ${expected.join('; ')}\n${text}`,
+          ).not.toEqual([]);
+        } else if (errors.length > 0) {
+          refusedOnlyByKeyaki++;
+        }
+      }),
+      { numRuns: 600, seed: 20261122 },
+    );
+    console.log(
+      `oracle refused ${refusedByOracle} of 600 documents; Keyaki alone refused ${refusedOnlyByKeyaki}`,
+    );
+    expect(refusedByOracle).toBeGreaterThan(100);
+    expect(refusedByOracle).toBeLessThan(500);
+  });
+});
