@@ -310,6 +310,7 @@ describe('service control policies', () => {
     [{ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::b' }, 'SCP_SYNTAX_ERROR_ALLOW_RESOURCE'],
     [{ Effect: 'Deny', Action: 's3:*', NotResource: 'arn:aws:s3:::b' }, 'SCP_SYNTAX_ERROR_NOTRESOURCE'],
     [{ Effect: 'Deny', Action: 's3:*Object', Resource: '*' }, 'SCP_SYNTAX_ERROR_ACTION_WILDCARD'],
+    [{ Effect: 'Deny', Action: 's3:*' }, 'MISSING_RESOURCE'],
     [
       { Effect: 'Allow', Action: '*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'true' } } },
       'SCP_SYNTAX_ERROR_ALLOW_CONDITION',
@@ -323,6 +324,15 @@ describe('resource control policies', () => {
   const rcp = (statement: Record<string, unknown>) => validate(policy(statement), 'RESOURCE_CONTROL_POLICY');
   const deny = { Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*' };
 
+  it('need Version 2012-10-17', () => {
+    expect(codes(validate({ Statement: deny }, 'RESOURCE_CONTROL_POLICY'))).toEqual([
+      'RCP_SYNTAX_ERROR_VERSION',
+    ]);
+    expect(codes(validate({ Version: '2008-10-17', Statement: deny }, 'RESOURCE_CONTROL_POLICY'))).toEqual([
+      'RCP_SYNTAX_ERROR_VERSION',
+    ]);
+  });
+
   it('accept a Deny for every principal', () => {
     expect(rcp({ ...deny, Condition: { BoolIfExists: { 'aws:SecureTransport': 'false' } } })).toEqual([]);
   });
@@ -333,6 +343,8 @@ describe('resource control policies', () => {
     [{ ...deny, Principal: undefined }, 'MISSING_PRINCIPAL'],
     [{ ...deny, Action: undefined, NotAction: 's3:GetObject' }, 'RCP_SYNTAX_ERROR_NOTACTION'],
     [{ ...deny, Resource: undefined }, 'MISSING_RESOURCE'],
+    [{ ...deny, Principal: { AWS: '*' } }, 'RCP_SYNTAX_ERROR_PRINCIPAL'],
+    [{ ...deny, Action: ['s3:GetObject', '*'] }, 'RCP_SYNTAX_ERROR_ACTION_WILDCARD'],
   ])('reject %j with %s', (statement, code) => {
     expect(codes(rcp(statement))).toEqual([code]);
   });

@@ -118,7 +118,13 @@ function checkPolicy(
   checking: Checking,
 ): void {
   const { catalog, report } = checking;
-  if (policy.version === undefined && !versionWritten) {
+  if (policyType === 'RESOURCE_CONTROL_POLICY' && policy.version !== '2012-10-17' && !versionWritten) {
+    report(
+      'RCP_SYNTAX_ERROR_VERSION',
+      'resource control policies need `"Version": "2012-10-17"`',
+      policy.location,
+    );
+  } else if (policy.version === undefined && !versionWritten) {
     report(
       'MISSING_VERSION',
       'policy has no `Version`: add `"Version": "2012-10-17"`, without it policy variables are plain text',
@@ -276,7 +282,7 @@ function checkPrincipal(statement: Statement, policyType: PolicyType, report: Re
           'resource control policy statements need `"Principal": "*"`',
           statement.location,
         );
-      } else if (principal.kind === 'NotPrincipal' || !isEveryone(principal.value)) {
+      } else if (principal.kind === 'NotPrincipal' || principal.value.kind !== 'everyone') {
         report(
           'RCP_SYNTAX_ERROR_PRINCIPAL',
           'resource control policies only take `"Principal": "*"`: narrow principals with conditions',
@@ -309,12 +315,6 @@ function checkPrincipal(statement: Statement, policyType: PolicyType, report: Re
       return unreachable;
     }
   }
-}
-
-function isEveryone(value: NonNullable<Statement['principal']>['value']): boolean {
-  return (
-    value.kind === 'everyone' || value.entries.every((entry) => entry.type === 'AWS' && entry.value === '*')
-  );
 }
 
 const servicePrincipal =
@@ -410,6 +410,14 @@ function checkActions(
         action.location,
       );
     }
+  }
+  const star = action.entries.find((entry) => entry.pattern.raw === '*');
+  if (action.kind === 'Action' && policyType === 'RESOURCE_CONTROL_POLICY' && star !== undefined) {
+    report(
+      'RCP_SYNTAX_ERROR_ACTION_WILDCARD',
+      'resource control policies do not take `"Action": "*"`: name the services the statement restricts',
+      star.location,
+    );
   }
   if (action.kind === 'NotAction' && policyType === 'RESOURCE_CONTROL_POLICY') {
     report(
@@ -534,7 +542,8 @@ function checkResources(
   const report = checking.report;
   const resource = statement.resource;
   if (resource === undefined) {
-    if (policyType === 'IDENTITY_POLICY' || policyType === 'RESOURCE_CONTROL_POLICY') {
+    // Only resource policies may leave it out: a role trust policy names no resource.
+    if (policyType !== 'RESOURCE_POLICY') {
       report('MISSING_RESOURCE', 'statement has no `Resource` or `NotResource`', statement.location);
     }
     return;
