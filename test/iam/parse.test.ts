@@ -122,6 +122,18 @@ describe('malformed JSON', () => {
     });
   });
 
+  it('reads a document that starts with a byte order mark, offsets unchanged', () => {
+    const policy = parsed('\uFEFF{"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}');
+    expect(policy.statements[0]?.action.location.span.start.offset).toBe(45);
+  });
+
+  it('rejects text after the document', () => {
+    expect(failed('{"Statement": []} {}').errors[0]).toMatchObject({
+      code: 'JSON_SYNTAX_ERROR',
+      location: { span: { start: { offset: 18 } } },
+    });
+  });
+
   it('counts lines after CRLF line breaks', () => {
     const { errors } = failed('{\r\n"Version": 2012\r\n}');
     expect(errors[0]).toMatchObject({

@@ -91,7 +91,9 @@ export function parsePolicy(text: string): ParseResult {
   const jsonErrors: JsonError[] = [];
   let root: Node | undefined;
   try {
-    root = parseTree(text, jsonErrors, { disallowComments: true, allowTrailingComma: false });
+    // Editors on Windows save a byte order mark; read it as the whitespace it stands for, keeping offsets.
+    const source = text.startsWith('\uFEFF') ? ` ${text.slice(1)}` : text;
+    root = parseTree(source, jsonErrors, { disallowComments: true, allowTrailingComma: false });
   } catch (error) {
     // jsonc-parser recurses per nesting level; absurd nesting exhausts the stack.
     if (!(error instanceof RangeError)) throw error;
