@@ -163,7 +163,7 @@ describe('actions', () => {
   });
 
   it('flags iam:PassRole on every role as a security warning at the `*` resource', () => {
-    const findings = validate(policy(allow({ Action: ['iam:Pass*'], Resource: ['*'] })));
+    const findings = validate(policy(allow({ Action: ['iam:PassRole'], Resource: ['*'] })));
     expect(findings).toMatchObject([
       {
         findingType: 'SECURITY_WARNING',
@@ -171,6 +171,58 @@ describe('actions', () => {
         locations: [{ path: [{ value: 'Statement' }, { value: 'Resource' }, { index: 0 }] }],
       },
     ]);
+  });
+});
+
+describe('iam:PassRole and iam:CreateServiceLinkedRole on broad resources', () => {
+  it.each([
+    [{ Action: 'iam:PassRole', Resource: '*' }, 'PASS_ROLE_WITH_STAR_IN_RESOURCE'],
+    [{ Action: 'iam:*', Resource: '*' }, 'PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE'],
+    [
+      { Action: 'iam:PassRole', NotResource: 'arn:aws:iam::123456789012:role/Admin' },
+      'PASS_ROLE_WITH_NOT_RESOURCE',
+    ],
+    [
+      { Action: 'iam:Pass*', NotResource: 'arn:aws:iam::123456789012:role/Admin' },
+      'PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE',
+    ],
+    [{ NotAction: 's3:*', NotResource: 'arn:aws:s3:::b' }, 'PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE'],
+    [{ NotAction: 's3:*', Resource: '*' }, 'PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION'],
+    [{ Action: 'iam:CreateServiceLinkedRole', Resource: '*' }, 'CREATE_SLR_WITH_STAR_IN_RESOURCE'],
+  ])('reports %j as %s', (statement, code) => {
+    expect(codes(validate(policy({ Effect: 'Allow', ...statement })))).toContain(code);
+  });
+
+  it('reports both actions for `iam:*` on every resource, PassRole as a security warning and SLR as a warning', () => {
+    expect(
+      validate(policy({ Effect: 'Allow', Action: 'iam:*', Resource: '*' })).map((f) => [
+        f.findingType,
+        f.issueCode,
+      ]),
+    ).toEqual([
+      ['SECURITY_WARNING', 'PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE'],
+      ['WARNING', 'CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE'],
+    ]);
+  });
+
+  it('stays quiet for named roles, for Deny, and for NotAction that excludes the action', () => {
+    expect(
+      validate(
+        policy({ Effect: 'Allow', Action: 'iam:PassRole', Resource: 'arn:aws:iam::123456789012:role/App' }),
+      ),
+    ).toEqual([]);
+    expect(validate(policy({ Effect: 'Deny', Action: 'iam:PassRole', Resource: '*' }))).toEqual([]);
+    expect(
+      codes(
+        validate(
+          policy({
+            Effect: 'Allow',
+            NotAction: ['iam:PassRole', 'iam:CreateServiceLinkedRole'],
+            Resource: '*',
+          }),
+        ),
+      ),
+    ).toEqual(['ALLOW_WITH_NOT_ACTION']);
   });
 });
 
@@ -540,10 +592,10 @@ describe('policy size', () => {
     expect(validate(policyOfSize(6144))).toEqual([]);
   });
 
-  it('rejects an identity policy one character over the quota', () => {
+  it('warns about an identity policy one character over the quota', () => {
     expect(validate(policyOfSize(6145))).toMatchObject([
       {
-        findingType: 'ERROR',
+        findingType: 'WARNING',
         issueCode: 'POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA',
         findingDetails: 'policy has 6145 characters without whitespace, more than the 6144 allowed',
         locations: [{ path: [] }],

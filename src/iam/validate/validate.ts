@@ -8,9 +8,9 @@ import { operatorInfo, type OperatorFamily } from '../conditions.js';
 import type { Condition, Location, Pattern, Policy, PrincipalEntry, Statement } from '../model.js';
 import { looksLikeVariable } from '../parse/patterns.js';
 import { parsePolicy } from '../parse/policy.js';
-import { matchesWildcard } from '../wildcard.js';
 import { lookUpActionPattern, patternCovers, serviceHasWildcard } from './actions.js';
 import { checkArn } from './arn.js';
+import { checkSensitiveActions } from './sensitive-actions.js';
 import { loadConditionKeyCatalog, lookUpConditionKey, type ConditionKeyCatalog } from './condition-keys.js';
 import { issues, learnMoreLink, type FindingType, type IssueCode } from './issues.js';
 import {
@@ -569,25 +569,8 @@ function checkResources(
       resource.location,
     );
   }
-  const grants = policyType === 'IDENTITY_POLICY' || policyType === 'RESOURCE_POLICY';
-  if (
-    grants &&
-    statement.effect === 'Allow' &&
-    statement.action.kind === 'Action' &&
-    resource.kind === 'Resource'
-  ) {
-    // Only actions written for IAM count: `*` is its own, broader problem.
-    const passRole = statement.action.entries.some(
-      ({ pattern }) => /^iam:/i.test(pattern.raw) && matchesWildcard(pattern.raw, 'iam:PassRole', true),
-    );
-    const star = resource.entries.find((entry) => entry.pattern.raw === '*');
-    if (passRole && star !== undefined) {
-      report(
-        'PASS_ROLE_WITH_STAR_IN_RESOURCE',
-        '`iam:PassRole` with `"Resource": "*"` lets the principal pass any role to a service: list the roles',
-        star.location,
-      );
-    }
+  if (policyType === 'IDENTITY_POLICY' || policyType === 'RESOURCE_POLICY') {
+    for (const issue of checkSensitiveActions(statement)) report(issue.code, issue.message, issue.location);
   }
   for (const entry of resource.entries) {
     if (policy.version !== '2012-10-17' && looksLikeVariable(entry.pattern.raw)) {
