@@ -305,7 +305,6 @@ describe('principals by policy type', () => {
         'arn:aws:iam::123456789012:user/path/alice',
         'arn:aws:iam::123456789012:role/Admin',
         'arn:aws:sts::123456789012:assumed-role/Admin/session',
-        'AROAEXAMPLEID123456789',
       ],
       Service: ['lambda.amazonaws.com', 'states.us-east-1.amazonaws.com'],
       Federated: [
@@ -315,6 +314,17 @@ describe('principals by policy type', () => {
       CanonicalUser: '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be',
     };
     expect(validate(policy(trust(principal)), 'RESOURCE_POLICY')).toEqual([]);
+  });
+
+  it('warns about IAM role and user ids in place of ARNs', () => {
+    expect(
+      codes(
+        validate(
+          policy(trust({ AWS: ['AROAEXAMPLEID123456789', 'AIDAEXAMPLEID123456789'] })),
+          'RESOURCE_POLICY',
+        ),
+      ),
+    ).toEqual(['INVALID_ROLE_REFERENCE', 'INVALID_USER_REFERENCE']);
   });
 
   it.each([
@@ -410,17 +420,11 @@ describe('conditions', () => {
     expect(
       withCondition({
         StringLike: { 's3:prefix': ['home/${aws:username}/*'] },
-        NumericLessThanEquals: { 'aws:MultiFactorAuthAge': ['3600', '-1.5', '+7'] },
+        NumericEquals: { 'aws:MultiFactorAuthAge': ['3600', '-1.5', '+7'] },
         NumericGreaterThan: { 'aws:MultiFactorAuthAge': 7200 },
         DateGreaterThan: {
-          'aws:CurrentTime': [
-            '2024-01-01',
-            '2024-01-01T12:30:00Z',
-            '2024-01-01T12:30:00.5+02:00',
-            '1700000000',
-          ],
+          'aws:CurrentTime': ['2024-01-01', '2024-01-01T12:30:00Z', '2024-01-01T12:30:00.5+02:00'],
         },
-        DateLessThan: { 'aws:TokenIssueTime': 1700000000 },
         Bool: { 'aws:SecureTransport': 'true' },
         BinaryEquals: { 'a:b': 'QmluYXJ5VmFsdWU=' },
         IpAddress: {
@@ -506,16 +510,89 @@ describe('conditions', () => {
     ).toEqual([]);
   });
 
-  it('rejects private address ranges for aws:SourceIp, which only ever holds public addresses', () => {
+  it('rejects only-private address ranges for aws:SourceIp, which only ever holds public addresses', () => {
+    expect(withCondition({ IpAddress: { 'aws:SourceIp': ['10.1.0.0/16', '192.168.0.0/16'] } })).toMatchObject(
+      [{ findingType: 'ERROR', issueCode: 'PRIVATE_IP_ADDRESS', locations: [{ path: { length: 4 } }] }],
+    );
     expect(
-      codes(withCondition({ IpAddress: { 'aws:SourceIp': ['10.1.0.0/16', '198.51.100.0/24'] } })),
-    ).toEqual(['PRIVATE_IP_ADDRESS']);
+      withCondition({ IpAddress: { 'aws:SourceIp': ['10.1.0.0/16', '198.51.100.0/24'] } }),
+    ).toMatchObject([
+      {
+        findingType: 'SUGGESTION',
+        issueCode: 'PRIVATE_IP_ADDRESS_SUBSET',
+        locations: [{ path: { length: 5 } }],
+      },
+    ]);
     expect(codes(withCondition({ NotIpAddress: { 'aws:SourceIp': '192.168.1.1' } }, 'Deny'))).toEqual([
       'PRIVATE_NOT_IP_ADDRESS',
     ]);
     expect(
       withCondition({ IpAddress: { 'aws:SourceIp': '172.32.0.0/16', 'aws:VpcSourceIp': '10.0.0.0/8' } }),
     ).toEqual([]);
+  });
+
+  it('suggests the network address when bits after the mask are set', () => {
+    expect(withCondition({ IpAddress: { 'aws:SourceIp': '203.0.113.77/24' } })).toMatchObject([
+      {
+        findingType: 'SUGGESTION',
+        issueCode: 'IMPROVE_IP_RANGE',
+        findingDetails: 'bits after the mask of `203.0.113.77/24` are ignored: write `203.0.113.0/24`',
+      },
+    ]);
+  });
+
+  it('warns that epoch dates might not resolve as expected', () => {
+    expect(codes(withCondition({ DateGreaterThan: { 'aws:CurrentTime': '1700000000' } }))).toEqual([
+      'INVALID_DATE_VALUE',
+    ]);
+    expect(codes(withCondition({ DateLessThan: { 'aws:TokenIssueTime': 1700000000 } }))).toEqual([
+      'INVALID_DATE_VALUE',
+    ]);
+  });
+
+  it('requires a set operator on multi-valued keys', () => {
+    expect(withCondition({ StringEquals: { 'aws:TagKeys': 'team' } })).toMatchObject([
+      { findingType: 'ERROR', issueCode: 'MISSING_QUALIFIER' },
+    ]);
+    expect(withCondition({ 'ForAnyValue:StringEquals': { 'aws:TagKeys': 'team' } })).toEqual([]);
+    expect(withCondition({ Null: { 'aws:TagKeys': 'false' } })).toEqual([]);
+  });
+
+  it('suggests dropping set operators from Null', () => {
+    expect(codes(withCondition({ 'ForAnyValue:Null': { 'aws:TagKeys': 'false' } }))).toEqual([
+      'NULL_WITH_QUALIFIER',
+    ]);
+  });
+
+  it('suggests a single bound for ordering operators with several values', () => {
+    expect(codes(withCondition({ NumericLessThan: { 'aws:MultiFactorAuthAge': ['2700', '3600'] } }))).toEqual(
+      ['REDUNDANT_CONDITION_VALUE_NUM'],
+    );
+  });
+
+  it('warns about the deprecated aws:ARN key', () => {
+    expect(codes(withCondition({ ArnEquals: { 'aws:ARN': 'arn:aws:iam::123456789012:role/R' } }))).toEqual([
+      'DEPRECATED_GLOBAL_CONDITION_KEY',
+    ]);
+  });
+
+  it('names the empty-values case of each operator form', () => {
+    expect(
+      codes(
+        withCondition(
+          {
+            'ForAllValues:StringEquals': { 'aws:TagKeys': [] },
+            'ForAnyValue:StringEquals': { 'aws:TagKeys': [] },
+            StringEqualsIfExists: { 'aws:username': [] },
+          },
+          'Deny',
+        ),
+      ),
+    ).toEqual([
+      'EMPTY_ARRAY_CONDITION_FORALLVALUES',
+      'EMPTY_ARRAY_CONDITION_FORANYVALUE',
+      'EMPTY_ARRAY_CONDITION_IFEXISTS',
+    ]);
   });
 
   it('checks the keys of policy variables like condition keys', () => {
@@ -615,6 +692,14 @@ describe('policy size', () => {
 });
 
 describe('statements', () => {
+  it('only recommend unique Sids in resource policies', () => {
+    const statements = [1, 2].map((n) => ({
+      ...allow({ Sid: 'Same', Action: n === 1 ? 's3:GetObject' : 's3:PutObject' }),
+      Principal: '*',
+    }));
+    expect(codes(validate(policy(statements), 'RESOURCE_POLICY'))).toEqual(['UNIQUE_SIDS_RECOMMENDED']);
+  });
+
   it('require unique Sids, reported at the repeat', () => {
     const findings = validate(policy([allow({ Sid: 'One' }), allow({ Sid: 'One', Action: 's3:PutObject' })]));
     expect(findings).toMatchObject([

