@@ -73,6 +73,16 @@ describe('findings are shaped like Access Analyzer findings', () => {
     ]);
   });
 
+  it('link each Access Analyzer code to its entry in the policy check reference, and Keyaki codes nowhere', () => {
+    const [boolFinding] = validate(policy(allow({ Condition: { Bool: { 'aws:SecureTransport': 'yes' } } })));
+    expect(boolFinding?.learnMoreLink).toMatch(
+      /#access-analyzer-reference-policy-checks-general-warning-type-mismatch-boolean$/,
+    );
+    const [own] = validate(policy(allow({ Action: undefined, NotAction: 's3:GetObject' })));
+    expect(own?.issueCode).toBe('ALLOW_WITH_NOT_ACTION');
+    expect(own).not.toHaveProperty('learnMoreLink');
+  });
+
   it('come sorted by position in the document', () => {
     const findings = validate(policy([allow({ Action: 's3:Nope' }), allow({ Action: 'nope:Get' })]));
     const offsets = findings.map((f) => f.locations[0]?.span.start.offset ?? -1);

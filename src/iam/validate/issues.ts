@@ -209,10 +209,13 @@ const anchorType: Readonly<Record<FindingType, string>> = {
   SUGGESTION: 'suggestion',
 };
 
+/** Reference anchors come from check titles; where a title differs from its code, the title wins. */
+const anchorSlugs: Partial<Record<IssueCode, string>> = { TYPE_MISMATCH_BOOL: 'type-mismatch-boolean' };
+
 /** The Access Analyzer policy check reference entry for a code, when it has one. */
 export function learnMoreLink(code: IssueCode): string | undefined {
   const info = issues[code];
   if (!info.accessAnalyzer) return undefined;
-  const slug = code.toLowerCase().replaceAll('_', '-');
+  const slug = anchorSlugs[code] ?? code.toLowerCase().replaceAll('_', '-');
   return `${referencePage}#access-analyzer-reference-policy-checks-${anchorType[info.findingType]}-${slug}`;
 }
