@@ -1,0 +1,111 @@
+// The engine's entry points: parse and compile a policy set once, read
+// entities and requests, then authorize as many requests as needed.
+import type { EntityUid, Schema } from '../schema/index.js';
+import {
+  parsePolicyText,
+  validateRequest,
+  type PolicyTextError,
+  type ValidatorPolicy,
+} from '../validator/index.js';
+import { authorize, compilePolicy, type CompiledPolicy, type Decision } from './authorizer.js';
+import {
+  JsonValueError,
+  contextFromJson,
+  parseEntities,
+  parseJsonText,
+  valueFromTyped,
+  type EntityStore,
+} from './entities.js';
+import type { Request } from './evaluator.js';
+import { EntityRef, EvaluationError, RecordValue } from './values.js';
+
+export interface PolicySet {
+  readonly policies: readonly ValidatorPolicy[];
+  readonly compiled: readonly CompiledPolicy[];
+}
+
+export type PolicySetResult =
+  | { readonly ok: true; readonly policySet: PolicySet }
+  | { readonly ok: false; readonly errors: readonly PolicyTextError[] };
+
+export interface ParsePolicySetOptions {
+  /** Name policies by their `@id("...")` annotation, as the `cedar` command does. */
+  readonly idAnnotation?: boolean;
+}
+
+/** Parses policy text and compiles every static policy; templates stay unlinked. */
+export function parsePolicySet(text: string, options: ParsePolicySetOptions = {}): PolicySetResult {
+  const parsed = parsePolicyText(text, options);
+  if (!parsed.ok) return parsed;
+  return { ok: true, policySet: policySetOf(parsed.policies) };
+}
+
+function isTemplate(policy: ValidatorPolicy): boolean {
+  const scopes = [policy.principal, policy.resource];
+  return scopes.some((scope) =>
+    scope.op === '==' || scope.op === 'in'
+      ? scope.target.kind === 'slot'
+      : scope.op === 'is' && scope.in?.kind === 'slot',
+  );
+}
+
+export function policySetOf(policies: readonly ValidatorPolicy[]): PolicySet {
+  return {
+    policies,
+    compiled: policies.filter((policy) => !isTemplate(policy)).map((policy) => compilePolicy(policy)),
+  };
+}
+
+export interface RequestInput {
+  readonly principal: EntityUid;
+  readonly action: EntityUid;
+  readonly resource: EntityUid;
+  /** The context in the entity JSON format (an object or its JSON text); absent means `{}`. */
+  readonly context?: unknown;
+}
+
+export type RequestResult =
+  | { readonly ok: true; readonly request: Request }
+  | { readonly ok: false; readonly errors: readonly string[] };
+
+/**
+ * Reads a request. With a schema the request is validated and the context is
+ * read against the action's context type, as Cedar does when given a schema.
+ */
+export function makeRequest(input: RequestInput, schema?: Schema): RequestResult {
+  const uid = (value: EntityUid): EntityRef => new EntityRef(value.type, value.id);
+  try {
+    const contextJson = typeof input.context === 'string' ? parseJsonText(input.context) : input.context;
+    let context: RecordValue;
+    if (schema === undefined) {
+      context = contextFromJson(contextJson);
+    } else {
+      const checked = validateRequest(schema, { ...input, context: contextJson ?? {} });
+      if (!checked.ok) return checked;
+      const value = valueFromTyped(checked.value);
+      if (!(value instanceof RecordValue)) return { ok: false, errors: ['context must be a record'] };
+      context = value;
+    }
+    return {
+      ok: true,
+      request: {
+        principal: uid(input.principal),
+        action: uid(input.action),
+        resource: uid(input.resource),
+        context,
+      },
+    };
+  } catch (error) {
+    if (error instanceof JsonValueError || error instanceof EvaluationError || error instanceof SyntaxError) {
+      return { ok: false, errors: [error.message] };
+    }
+    throw error;
+  }
+}
+
+/** Decides a request against a compiled policy set and an entity store. */
+export function isAuthorized(policySet: PolicySet, request: Request, entities: EntityStore): Decision {
+  return authorize(policySet.compiled, request, entities);
+}
+
+export { parseEntities };
