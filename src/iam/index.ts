@@ -5,15 +5,21 @@ export { parsePolicy } from './parse/policy.js';
 export type { ParseError, ParseErrorCode, ParseNote, ParseNoteCode, ParseResult } from './parse/policy.js';
 export { parseOperatorName, operatorInfo } from './conditions.js';
 export type { OperatorFamily, OperatorInfo } from './conditions.js';
-export { policyTypes, validatePolicy, validatePolicyWithCatalog } from './validate/validate.js';
+export {
+  loadValidationCatalogs,
+  policyTypes,
+  validatePolicy,
+  validatePolicyWithCatalogs,
+} from './validate/validate.js';
 export type {
   PolicyType,
   ValidatePolicyFinding,
   ValidatePolicyInput,
   ValidatePolicyResult,
+  ValidationCatalogs,
 } from './validate/validate.js';
 export type { FindingType, IssueCode } from './validate/issues.js';
-export { loadConditionKeyCatalog } from './validate/condition-keys.js';
 export type { ConditionKeyCatalog } from './validate/condition-keys.js';
+export type { ArnFormatCatalog } from './validate/arn-formats.js';
 export { loadActionCatalog } from './catalog.js';
 export type { ActionCatalog } from './catalog.js';

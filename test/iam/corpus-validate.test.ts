@@ -5,12 +5,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  loadActionCatalog,
-  loadConditionKeyCatalog,
+  loadValidationCatalogs,
   parsePolicy,
-  validatePolicyWithCatalog,
-  type ActionCatalog,
-  type ConditionKeyCatalog,
+  validatePolicyWithCatalogs,
+  type ValidationCatalogs,
   type PathElement,
   type ValidatePolicyFinding,
 } from '../../src/iam/index.js';
@@ -56,14 +54,12 @@ function resolve(document: unknown, path: readonly PathElement[]): unknown {
   return current;
 }
 
-let catalog: ActionCatalog;
-let conditionKeys: ConditionKeyCatalog;
+let catalogs: ValidationCatalogs;
 let corpus: CorpusDocument[];
 const results = new Map<string, readonly ValidatePolicyFinding[]>();
 
 beforeAll(async () => {
-  catalog = await loadActionCatalog();
-  conditionKeys = await loadConditionKeyCatalog();
+  catalogs = await loadValidationCatalogs();
   corpus = loadCorpus();
 });
 
@@ -83,10 +79,9 @@ describe('the AWS managed policy corpus', () => {
   it('validates every version as an identity policy, quickly and without throwing', () => {
     const started = performance.now();
     for (const document of corpus) {
-      const { findings } = validatePolicyWithCatalog(
+      const { findings } = validatePolicyWithCatalogs(
         { policyDocument: document.text, policyType: 'IDENTITY_POLICY' },
-        catalog,
-        conditionKeys,
+        catalogs,
       );
       results.set(document.name, findings);
     }

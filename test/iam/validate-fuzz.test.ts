@@ -3,17 +3,17 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  loadActionCatalog,
+  loadValidationCatalogs,
   parsePolicy,
   policyTypes,
-  validatePolicyWithCatalog,
-  type ActionCatalog,
+  validatePolicyWithCatalogs,
+  type ValidationCatalogs,
   type Location,
 } from '../../src/iam/index.js';
 
-let catalog: ActionCatalog;
+let catalogs: ValidationCatalogs;
 beforeAll(async () => {
-  catalog = await loadActionCatalog();
+  catalogs = await loadValidationCatalogs();
 });
 
 function locationsInside(text: string, locations: readonly Location[]): boolean {
@@ -36,7 +36,7 @@ function checkText(text: string, policyType: (typeof policyTypes)[number]): void
       problems.map((p) => p.location),
     ),
   ).toBe(true);
-  const { findings } = validatePolicyWithCatalog({ policyDocument: text, policyType }, catalog);
+  const { findings } = validatePolicyWithCatalogs({ policyDocument: text, policyType }, catalogs);
   expect(
     locationsInside(
       text,

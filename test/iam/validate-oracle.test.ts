@@ -9,19 +9,15 @@ import { runSimulation } from '@cloud-copilot/iam-simulate';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  loadActionCatalog,
-  loadConditionKeyCatalog,
-  validatePolicyWithCatalog,
-  type ActionCatalog,
-  type ConditionKeyCatalog,
+  loadValidationCatalogs,
+  validatePolicyWithCatalogs,
+  type ValidationCatalogs,
   type PolicyType,
 } from '../../src/iam/index.js';
 
-let catalog: ActionCatalog;
-let conditionKeys: ConditionKeyCatalog;
+let catalogs: ValidationCatalogs;
 beforeAll(async () => {
-  catalog = await loadActionCatalog();
-  conditionKeys = await loadConditionKeyCatalog();
+  catalogs = await loadValidationCatalogs();
 });
 
 /** The oracle's complaints about `policy` as a policy of `policyType`; empty when it accepts it. */
@@ -125,11 +121,7 @@ describe('validation against an independent validator', () => {
       fc.asyncProperty(document, async (policy) => {
         const text = JSON.stringify(policy, null, 2);
         const expected = await oracleErrors(JSON.parse(text), policyType);
-        const { findings } = validatePolicyWithCatalog(
-          { policyDocument: text, policyType },
-          catalog,
-          conditionKeys,
-        );
+        const { findings } = validatePolicyWithCatalogs({ policyDocument: text, policyType }, catalogs);
         const errors = findings.filter((finding) => finding.findingType === 'ERROR');
         if (expected.length > 0) {
           refusedByOracle++;

@@ -1,20 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  loadActionCatalog,
-  loadConditionKeyCatalog,
+  loadValidationCatalogs,
   validatePolicy,
-  validatePolicyWithCatalog,
-  type ActionCatalog,
-  type ConditionKeyCatalog,
+  validatePolicyWithCatalogs,
+  type ValidationCatalogs,
   type PolicyType,
   type ValidatePolicyFinding,
 } from '../../src/iam/index.js';
 
-let catalog: ActionCatalog;
-let conditionKeys: ConditionKeyCatalog;
+let catalogs: ValidationCatalogs;
 beforeAll(async () => {
-  catalog = await loadActionCatalog();
-  conditionKeys = await loadConditionKeyCatalog();
+  catalogs = await loadValidationCatalogs();
 });
 
 function validate(
@@ -22,7 +18,7 @@ function validate(
   policyType: PolicyType = 'IDENTITY_POLICY',
 ): readonly ValidatePolicyFinding[] {
   const text = typeof document === 'string' ? document : JSON.stringify(document, null, 2);
-  return validatePolicyWithCatalog({ policyDocument: text, policyType }, catalog, conditionKeys).findings;
+  return validatePolicyWithCatalogs({ policyDocument: text, policyType }, catalogs).findings;
 }
 
 const codes = (findings: readonly ValidatePolicyFinding[]): string[] => findings.map((f) => f.issueCode);
@@ -261,6 +257,15 @@ describe('resources', () => {
     ['arn:aws:iam:us-east-1:123456789012:role/x', 'ARN_REGION_NOT_ALLOWED'],
   ])('reports `%s` as %s', (resource, code) => {
     expect(codes(validate(policy(allow({ Action: '*', Resource: resource }))))).toEqual([code]);
+  });
+
+  it('knows from the ARN formats where a Region and an account belong', () => {
+    const findings = (resource: string) =>
+      codes(validate(policy(allow({ Action: '*', Resource: resource }))));
+    expect(findings('arn:aws:kms:::key/*')).toEqual(['MISSING_ARN_REGION']);
+    expect(findings('arn:aws:s3:us-east-1:123456789012:accesspoint/reports')).toEqual([]);
+    expect(findings('arn:aws:s3::123456789012:reports/*')).toEqual(['ARN_ACCOUNT_NOT_ALLOWED']);
+    expect(findings('arn:aws:apigateway:us-east-1::/tags')).toEqual([]);
   });
 
   it('requires Resource in identity policies', () => {
@@ -516,7 +521,10 @@ describe('conditions', () => {
   it('does not judge service keys when no condition key catalog is given', () => {
     const text = JSON.stringify(policy(allow({ Condition: { StringLike: { 's3:prefx': 'x' } } })));
     expect(
-      validatePolicyWithCatalog({ policyDocument: text, policyType: 'IDENTITY_POLICY' }, catalog).findings,
+      validatePolicyWithCatalogs(
+        { policyDocument: text, policyType: 'IDENTITY_POLICY' },
+        { actions: catalogs.actions },
+      ).findings,
     ).toEqual([]);
   });
 

@@ -1,7 +1,9 @@
-// Checks of ARNs as written in Resource, NotResource and principals: the
-// fixed `arn:partition:service:region:account:resource` shape. Segments that
-// hold a wildcard or a policy variable can be anything, so they are not judged.
+// Syntax checks of ARNs as written in Resource and NotResource: the fixed
+// `arn:partition:service:region:account:resource` shape. Segments that hold a
+// wildcard or a policy variable can be anything, so they are not judged.
+// Where a Region or account belongs is the ARN formats' business (arn-formats.ts).
 import type { Pattern } from '../model.js';
+import type { WrittenArn } from './arn-formats.js';
 
 export type ArnIssueCode =
   | 'INVALID_ARN_PREFIX'
@@ -10,9 +12,7 @@ export type ArnIssueCode =
   | 'INVALID_ARN_SERVICE_CASE'
   | 'INVALID_ARN_REGION'
   | 'INVALID_ARN_ACCOUNT'
-  | 'INVALID_ARN_RESOURCE'
-  | 'ARN_ACCOUNT_NOT_ALLOWED'
-  | 'ARN_REGION_NOT_ALLOWED';
+  | 'INVALID_ARN_RESOURCE';
 
 export interface ArnIssue {
   readonly code: ArnIssueCode;
@@ -32,46 +32,40 @@ const partitions: ReadonlySet<string> = new Set([
 
 const regionPattern = /^[a-z]{2,4}(-(gov|iso[a-z]?))?-[a-z]+-\d{1,2}$/;
 const accountPattern = /^(\d{12}|aws)$/;
-/** Services whose ARNs never name a Region. */
-const globalServices: ReadonlySet<string> = new Set(['iam', 'sts', 'route53', 'cloudfront', 'organizations']);
 
 /** Stands in for a wildcard or variable: it never equals `:` and marks the segment as open. */
 const open = '\u0000';
 
-interface ArnSegments {
-  readonly partition: string;
-  readonly service: string;
-  readonly region: string;
-  readonly account: string;
-  readonly resource: string;
-}
-
-/** The six segments, with `\u0000` where a wildcard or variable stands; undefined when fewer than six. */
-function segmentsOf(pattern: Pattern): ArnSegments | { readonly missing: true; readonly prefix: string } {
-  const fields = masked(pattern).split(':');
-  const [prefix = '', partition, service, region, account] = fields;
-  if (
-    partition === undefined ||
-    service === undefined ||
-    region === undefined ||
-    account === undefined ||
-    fields.length < 6
-  ) {
-    return { missing: true, prefix };
-  }
-  return { partition, service, region, account, resource: fields.slice(5).join(':') };
+function masked(pattern: Pattern): string {
+  return pattern.parts.map((part) => (part.kind === 'literal' ? part.text : open)).join('');
 }
 
 const isOpen = (segment: string): boolean => segment.includes(open);
 
-/** Every issue with an ARN pattern; an empty list for `*` and for a well-formed ARN. */
+type Fields =
+  | { readonly complete: true; readonly fields: readonly [string, string, string, string, string, string] }
+  | { readonly complete: false; readonly prefix: string };
+
+/** The six fields, with `\u0000` where a wildcard or variable stands. */
+function fieldsOf(pattern: Pattern): Fields {
+  const fields = masked(pattern).split(':');
+  const [prefix = '', partition, service, region, account] = fields;
+  if (partition === undefined || service === undefined || region === undefined || account === undefined) {
+    return { complete: false, prefix };
+  }
+  if (fields.length < 6) return { complete: false, prefix };
+  return { complete: true, fields: [prefix, partition, service, region, account, fields.slice(5).join(':')] };
+}
+
+/** Every syntax issue of an ARN pattern; an empty list for `*` and for a well-formed ARN. */
 export function checkArn(pattern: Pattern): ArnIssue[] {
-  if (pattern.parts.length === 1 && pattern.parts[0]?.kind === 'wildcard' && pattern.raw === '*') return [];
-  const segments = segmentsOf(pattern);
   const raw = pattern.raw;
-  if ('missing' in segments) {
-    if (isOpen(segments.prefix) || (segments.prefix === 'arn' && masked(pattern).includes(open))) return [];
-    if (segments.prefix !== 'arn')
+  if (raw === '*') return [];
+  const shape = fieldsOf(pattern);
+  if (!shape.complete) {
+    // A wildcard may stand for the missing colons, as in `arn:aws:s3:*`.
+    if (isOpen(shape.prefix) || (shape.prefix === 'arn' && masked(pattern).includes(open))) return [];
+    if (shape.prefix !== 'arn')
       return [{ code: 'INVALID_ARN_PREFIX', message: `\`${raw}\` does not start with \`arn:\`` }];
     return [
       {
@@ -80,7 +74,7 @@ export function checkArn(pattern: Pattern): ArnIssue[] {
       },
     ];
   }
-  const { partition, service, region, account, resource } = segments;
+  const [, partition, service, region, account, resource] = shape.fields;
   const issues: ArnIssue[] = [];
   if (!isOpen(partition) && !partitions.has(partition)) {
     issues.push({
@@ -94,36 +88,34 @@ export function checkArn(pattern: Pattern): ArnIssue[] {
       message: `service \`${service}\` in ARN \`${raw}\` must be lower case: \`${service.toLowerCase()}\``,
     });
   }
-  const lowerService = service.toLowerCase();
-  if (!isOpen(region) && region !== '') {
-    if (globalServices.has(lowerService)) {
-      issues.push({
-        code: 'ARN_REGION_NOT_ALLOWED',
-        message: `service \`${lowerService}\` ARNs name no Region: remove \`${region}\` from \`${raw}\``,
-      });
-    } else if (!regionPattern.test(region)) {
-      issues.push({ code: 'INVALID_ARN_REGION', message: `\`${region}\` in ARN \`${raw}\` is not a Region` });
-    }
+  if (!isOpen(region) && region !== '' && !regionPattern.test(region)) {
+    issues.push({ code: 'INVALID_ARN_REGION', message: `\`${region}\` in ARN \`${raw}\` is not a Region` });
   }
-  if (!isOpen(account) && account !== '') {
-    if (lowerService === 's3' && region === '') {
-      issues.push({
-        code: 'ARN_ACCOUNT_NOT_ALLOWED',
-        message: `S3 bucket and object ARNs name no account: remove \`${account}\` from \`${raw}\``,
-      });
-    } else if (!accountPattern.test(account)) {
-      issues.push({
-        code: 'INVALID_ARN_ACCOUNT',
-        message: `\`${account}\` in ARN \`${raw}\` is not a 12-digit account id`,
-      });
-    }
+  if (!isOpen(account) && account !== '' && !accountPattern.test(account)) {
+    issues.push({
+      code: 'INVALID_ARN_ACCOUNT',
+      message: `\`${account}\` in ARN \`${raw}\` is not a 12-digit account id`,
+    });
   }
-  if (resource === '') {
+  if (resource === '')
     issues.push({ code: 'INVALID_ARN_RESOURCE', message: `ARN \`${raw}\` has an empty resource` });
-  }
   return issues;
 }
 
-function masked(pattern: Pattern): string {
-  return pattern.parts.map((part) => (part.kind === 'literal' ? part.text : open)).join('');
+/** The segments of a well-formed ARN for comparison with ARN formats; undefined when the service is open or fields are missing. */
+export function writtenArn(pattern: Pattern): WrittenArn | undefined {
+  const shape = fieldsOf(pattern);
+  if (!shape.complete) return undefined;
+  const [, , service, region, account, resource] = shape.fields;
+  if (isOpen(service)) return undefined;
+  const closed = (segment: string): string | undefined => (isOpen(segment) ? undefined : segment);
+  const openAt = resource.indexOf(open);
+  return {
+    raw: pattern.raw,
+    service,
+    region: closed(region),
+    account: closed(account),
+    resource:
+      openAt < 0 ? { prefix: resource, open: false } : { prefix: resource.slice(0, openAt), open: true },
+  };
 }

@@ -2,6 +2,7 @@
 // check reports a finding.
 import type { ActionCatalog } from '../catalog.js';
 import type { Location } from '../model.js';
+import type { ArnFormatCatalog } from './arn-formats.js';
 import type { ConditionKeyCatalog } from './condition-keys.js';
 import type { IssueCode } from './issues.js';
 
@@ -17,8 +18,18 @@ export const policyTypes: readonly PolicyType[] = [
 
 export type Report = (issueCode: IssueCode, findingDetails: string, location: Location) => void;
 
+/**
+ * The catalogs validation consults. Without condition keys, service condition
+ * keys (`s3:prefix`) are not judged; without ARN formats, where a Region or
+ * account belongs in an ARN is not judged. Action and global key checks always run.
+ */
+export interface ValidationCatalogs {
+  readonly actions: ActionCatalog;
+  readonly conditionKeys?: ConditionKeyCatalog;
+  readonly arnFormats?: ArnFormatCatalog;
+}
+
 export interface Checking {
-  readonly catalog: ActionCatalog;
-  readonly conditionKeys: ConditionKeyCatalog | undefined;
+  readonly catalogs: ValidationCatalogs;
   readonly report: Report;
 }

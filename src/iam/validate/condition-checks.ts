@@ -192,7 +192,8 @@ function checkCondition(
 
 /** The catalog entry for a condition key; reports keys the catalogs do not know. */
 function knownKey(key: string, checking: Checking, location: Location): GlobalKey | undefined {
-  const { report, conditionKeys } = checking;
+  const { report } = checking;
+  const conditionKeys = checking.catalogs.conditionKeys;
   if (key.toLowerCase() === 'aws:arn') {
     report(
       'DEPRECATED_GLOBAL_CONDITION_KEY',

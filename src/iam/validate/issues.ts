@@ -2,6 +2,7 @@
 // IAM Access Analyzer's own wherever Access Analyzer has a check for the same
 // thing; the few it has no published code for are marked as Keyaki's.
 import type { ParseErrorCode, ParseNoteCode } from '../parse/policy.js';
+import type { ArnFormatIssueCode } from './arn-formats.js';
 import type { ArnIssueCode } from './arn.js';
 import type { SensitiveActionIssueCode } from './sensitive-actions.js';
 
@@ -11,6 +12,7 @@ export type IssueCode =
   | ParseErrorCode
   | ParseNoteCode
   | ArnIssueCode
+  | ArnFormatIssueCode
   | SensitiveActionIssueCode
   | 'MISSING_VERSION'
   | 'INVALID_ACTION'
@@ -124,6 +126,7 @@ export const issues: Readonly<Record<IssueCode, IssueInfo>> = {
   INVALID_ARN_RESOURCE: aa('ERROR'),
   ARN_ACCOUNT_NOT_ALLOWED: aa('ERROR'),
   ARN_REGION_NOT_ALLOWED: aa('ERROR'),
+  MISSING_ARN_REGION: aa('ERROR'),
   MISSING_VERSION: aa('WARNING'),
   INVALID_ACTION: aa('ERROR'),
   INVALID_SERVICE_IN_ACTION: aa('ERROR'),

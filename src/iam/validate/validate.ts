@@ -7,15 +7,16 @@ import type { Location, Pattern, Policy, Statement } from '../model.js';
 import { looksLikeVariable } from '../parse/patterns.js';
 import { parsePolicy } from '../parse/policy.js';
 import { lookUpActionPattern, patternCovers, serviceHasWildcard } from './actions.js';
-import { checkArn } from './arn.js';
-import type { Checking, PolicyType, Report } from './checking.js';
+import { loadArnFormatCatalog, checkArnFormat } from './arn-formats.js';
+import { checkArn, writtenArn } from './arn.js';
+import type { Checking, PolicyType, Report, ValidationCatalogs } from './checking.js';
 import { checkConditions, checkVariableKeys } from './condition-checks.js';
-import { loadConditionKeyCatalog, type ConditionKeyCatalog } from './condition-keys.js';
+import { loadConditionKeyCatalog } from './condition-keys.js';
 import { issues, learnMoreLink, type FindingType, type IssueCode } from './issues.js';
 import { checkPrincipal } from './principals.js';
 import { checkSensitiveActions } from './sensitive-actions.js';
 
-export { policyTypes, type PolicyType } from './checking.js';
+export { policyTypes, type PolicyType, type ValidationCatalogs } from './checking.js';
 
 export interface ValidatePolicyInput {
   /** The policy as JSON text, so findings can point at lines and columns. */
@@ -35,21 +36,25 @@ export interface ValidatePolicyResult {
   readonly findings: readonly ValidatePolicyFinding[];
 }
 
-/** Validates with the bundled action and condition key catalogs, loaded on first use. */
-export async function validatePolicy(input: ValidatePolicyInput): Promise<ValidatePolicyResult> {
-  const [catalog, conditionKeys] = await Promise.all([loadActionCatalog(), loadConditionKeyCatalog()]);
-  return validatePolicyWithCatalog(input, catalog, conditionKeys);
+/** Every catalog bundled with Keyaki, loaded once and shared. */
+export async function loadValidationCatalogs(): Promise<Required<ValidationCatalogs>> {
+  const [actions, conditionKeys, arnFormats] = await Promise.all([
+    loadActionCatalog(),
+    loadConditionKeyCatalog(),
+    loadArnFormatCatalog(),
+  ]);
+  return { actions, conditionKeys, arnFormats };
 }
 
-/**
- * Validates synchronously against catalogs the caller has loaded. Without a
- * condition key catalog, service condition keys (`s3:prefix`) are not judged;
- * global keys (`aws:SourceIp`) always are.
- */
-export function validatePolicyWithCatalog(
+/** Validates with the bundled catalogs, loaded on first use. */
+export async function validatePolicy(input: ValidatePolicyInput): Promise<ValidatePolicyResult> {
+  return validatePolicyWithCatalogs(input, await loadValidationCatalogs());
+}
+
+/** Validates synchronously against catalogs the caller has loaded, for many policies in a row. */
+export function validatePolicyWithCatalogs(
   input: ValidatePolicyInput,
-  catalog: ActionCatalog,
-  conditionKeys?: ConditionKeyCatalog,
+  catalogs: ValidationCatalogs,
 ): ValidatePolicyResult {
   const findings: ValidatePolicyFinding[] = [];
   const report = (issueCode: IssueCode, findingDetails: string, location: Location): void => {
@@ -61,7 +66,7 @@ export function validatePolicyWithCatalog(
   const policy = parsed.ok ? parsed.policy : parsed.partial;
   if (policy !== undefined) {
     const versionWritten = errors.some((error) => isUnder(error.location, 'Version'));
-    checkPolicy(policy, input.policyType, versionWritten, { catalog, conditionKeys, report });
+    checkPolicy(policy, input.policyType, versionWritten, { catalogs, report });
     checkSize(input.policyDocument, input.policyType, policy.location, report);
   }
   return { findings: findings.sort(byPosition) };
@@ -94,7 +99,7 @@ function checkPolicy(
   versionWritten: boolean,
   checking: Checking,
 ): void {
-  const { catalog, report } = checking;
+  const { report } = checking;
   if (policyType === 'RESOURCE_CONTROL_POLICY' && policy.version !== '2012-10-17' && !versionWritten) {
     report(
       'RCP_SYNTAX_ERROR_VERSION',
@@ -112,7 +117,7 @@ function checkPolicy(
   checkRedundantStatements(policy.statements, report);
   for (const statement of policy.statements) {
     checkPrincipal(statement, policyType, report);
-    checkActions(statement, policyType, catalog, report);
+    checkActions(statement, policyType, checking.catalogs.actions, report);
     checkResources(statement, policy, policyType, checking);
     checkConditions(statement, policy, policyType, checking);
   }
@@ -418,7 +423,13 @@ function checkResources(
         entry.location,
       );
     }
-    for (const issue of checkArn(entry.pattern)) report(issue.code, issue.message, entry.location);
+    const syntaxIssues = checkArn(entry.pattern);
+    for (const issue of syntaxIssues) report(issue.code, issue.message, entry.location);
+    const written = writtenArn(entry.pattern);
+    const formats = checking.catalogs.arnFormats;
+    if (syntaxIssues.length === 0 && written !== undefined && formats !== undefined) {
+      for (const issue of checkArnFormat(formats, written)) report(issue.code, issue.message, entry.location);
+    }
     checkVariableKeys(entry.pattern, entry.location, checking);
   }
   reportRedundant('REDUNDANT_RESOURCE', resource.entries, false, report);
