@@ -131,3 +131,20 @@ describe('parsing and validation never throw', () => {
     checkText(`{"Statement": ${'['.repeat(5_000)}${']'.repeat(5_000)}}`, 'IDENTITY_POLICY');
   });
 });
+
+describe('findings do not depend on layout', () => {
+  it('gives the same codes at the same paths for compact and indented text', () => {
+    const document = fc.record({ Version: policyWord, Statement: policyLike }, { requiredKeys: [] });
+    const summary = (text: string, policyType: (typeof policyTypes)[number]): string[] =>
+      validatePolicyWithCatalogs({ policyDocument: text, policyType }, catalogs)
+        .findings.filter((finding) => finding.issueCode !== 'JSON_SYNTAX_ERROR')
+        .map((finding) => `${finding.issueCode} ${JSON.stringify(finding.locations[0]?.path)}`)
+        .sort();
+    fc.assert(
+      fc.property(document, policyType, (value, type) => {
+        expect(summary(JSON.stringify(value, null, 4), type)).toEqual(summary(JSON.stringify(value), type));
+      }),
+      { numRuns: 500, seed: 20261126 },
+    );
+  });
+});
