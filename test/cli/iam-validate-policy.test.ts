@@ -108,6 +108,38 @@ describe('keyaki iam validate-policy', () => {
     expect(exitCode).toBe(1);
   });
 
+  it('prints SARIF 2.1.0 with one rule per issue code and 1-based regions', async () => {
+    const path = policyFile('sarif.json', broken);
+    const { stdout, exitCode } = await run(
+      '--policy-document',
+      `file://${path}`,
+      '--policy-type',
+      'IDENTITY_POLICY',
+      '--output',
+      'sarif',
+    );
+    const log = JSON.parse(stdout);
+    expect(log.version).toBe('2.1.0');
+    expect(log.runs[0].tool.driver.rules.map((rule: { id: string }) => rule.id)).toEqual(['INVALID_ACTION']);
+    expect(log.runs[0].results).toEqual([
+      {
+        ruleId: 'INVALID_ACTION',
+        level: 'error',
+        message: { text: 'no action `GetObjekt` exists in service `s3`' },
+        properties: { findingType: 'ERROR' },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: path },
+              region: { startLine: 5, startColumn: 15, endLine: 5, endColumn: 29 },
+            },
+          },
+        ],
+      },
+    ]);
+    expect(exitCode).toBe(1);
+  });
+
   it('reports malformed JSON in the document as an ERROR finding (exit 1), not unusable input', async () => {
     const { stdout, exitCode } = await run(
       '--policy-document',
