@@ -21,3 +21,17 @@ export {
   type ValidationCall,
 } from './validator/compat.js';
 export type { SchemaJson } from './schema/json-types.js';
+export {
+  isAuthorized,
+  statefulIsAuthorized,
+  preparsePolicySet,
+  preparseSchema,
+  checkParsePolicySet,
+  checkParseEntities,
+  type AuthorizationAnswer,
+  type AuthorizationCall,
+  type AuthorizationError,
+  type CompatAuthorizationPolicySet,
+  type CompatTemplateLink as TemplateLink,
+  type StatefulAuthorizationCall,
+} from './compat-authorize.js';

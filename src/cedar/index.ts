@@ -50,3 +50,33 @@ export {
   type PolicyTextError,
   type PolicyTextResult,
 } from './validator/index.js';
+
+// The engine: policy sets compiled once, entities, requests and authorization.
+export {
+  parsePolicySet,
+  policySetOf,
+  isTemplate,
+  makeRequest,
+  parseEntities,
+  isAuthorized,
+  type PolicySet,
+  type PolicySetResult,
+  type ParsePolicySetOptions,
+  type RequestInput as AuthorizationRequestInput,
+  type RequestResult,
+} from './eval/api.js';
+export { authorize, compilePolicy, type CompiledPolicy, type Decision, type PolicyError } from './eval/authorizer.js';
+export { compileExpr, type Compiled, type Environment, type Request, type SlotValues } from './eval/evaluator.js';
+export { parseJsonText, valueFromJson, type Entity, type EntityStore, type EntitiesResult } from './eval/entities.js';
+export {
+  EntityRef,
+  SetValue,
+  RecordValue,
+  DecimalValue,
+  IpValue,
+  DatetimeValue,
+  DurationValue,
+  EvaluationError,
+  valuesEqual,
+  type Value,
+} from './eval/values.js';

@@ -40,7 +40,8 @@ export function parsePolicySet(text: string, options: ParsePolicySetOptions = {}
   return { ok: true, policySet: policySetOf(parsed.policies) };
 }
 
-function isTemplate(policy: ValidatorPolicy): boolean {
+/** Whether a policy has slots, so that it must be linked before it can be evaluated. */
+export function isTemplate(policy: ValidatorPolicy): boolean {
   const scopes = [policy.principal, policy.resource];
   return scopes.some((scope) =>
     scope.op === '==' || scope.op === 'in'

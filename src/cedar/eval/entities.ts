@@ -180,6 +180,15 @@ export function buildEntityStore(raws: readonly RawEntity[]): EntitiesResult {
   };
   const entities = new Map<string, Entity>();
   for (const raw of byKey.values()) {
+    // As in Cedar, the hierarchy must be acyclic; the first entity of a cycle the search meets reaches itself.
+    if (closure(raw.uid.key, new Set()).has(raw.uid.key)) {
+      return {
+        ok: false,
+        errors: [
+          `transitive closure computation/enforcement error: input graph has a cycle containing vertex \`${raw.uid.key}\``,
+        ],
+      };
+    }
     entities.set(raw.uid.key, {
       uid: raw.uid,
       attrs: raw.attrs,

@@ -48,31 +48,22 @@ function parseHexGroups(half: string): bigint[] | undefined {
 }
 
 function parseIpv6(text: string): bigint | undefined {
-  let body = text;
-  let embedded: bigint[] = [];
-  const lastColon = body.lastIndexOf(':');
-  const tail = body.slice(lastColon + 1);
-  if (tail.includes('.')) {
-    const v4 = parseIpv4(tail);
-    if (v4 === undefined || lastColon === -1) return undefined;
-    embedded = [v4 >> 16n, v4 & 0xffffn];
-    // Keep the colon that separated the IPv4 tail, unless it ends a `::`.
-    body = body.slice(0, body.endsWith(`::${tail}`) ? lastColon + 1 : lastColon);
-  }
-  const halves = body.split('::');
+  // Cedar does not accept IPv4 embedded in IPv6, such as `::ffff:127.0.0.1`.
+  if (text.includes('.')) return undefined;
+  const halves = text.split('::');
   if (halves.length > 2) return undefined;
   const head = parseHexGroups(halves[0] ?? '');
   if (head === undefined) return undefined;
   let groups: bigint[];
   if (halves.length === 1) {
-    groups = [...head, ...embedded];
+    groups = head;
     if (groups.length !== 8) return undefined;
   } else {
     const rest = parseHexGroups(halves[1] ?? '');
     if (rest === undefined) return undefined;
-    const known = head.length + rest.length + embedded.length;
+    const known = head.length + rest.length;
     if (known > 7) return undefined;
-    groups = [...head, ...Array<bigint>(8 - known).fill(0n), ...rest, ...embedded];
+    groups = [...head, ...Array<bigint>(8 - known).fill(0n), ...rest];
   }
   return groups.reduce((address, group) => (address << 16n) | group, 0n);
 }
