@@ -331,6 +331,14 @@ describe('principals by policy type', () => {
     expect(validate(policy(trust(principal)), 'RESOURCE_POLICY')).toEqual([]);
   });
 
+  it('rejects policy variables in principals', () => {
+    expect(
+      codes(
+        validate(policy(trust({ AWS: 'arn:aws:iam::123456789012:user/${aws:username}' })), 'RESOURCE_POLICY'),
+      ),
+    ).toEqual(['VARIABLE_UNSUPPORTED_IN_ELEMENT']);
+  });
+
   it('warns about IAM role and user ids in place of ARNs', () => {
     expect(
       codes(

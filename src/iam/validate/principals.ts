@@ -1,6 +1,7 @@
 // Checks of Principal and NotPrincipal: which policy types take them, and
 // the form of each AWS, Service, Federated and CanonicalUser entry.
 import type { PrincipalEntry, Statement } from '../model.js';
+import { looksLikeVariable } from '../parse/patterns.js';
 import type { PolicyType, Report } from './checking.js';
 
 export function checkPrincipal(statement: Statement, policyType: PolicyType, report: Report): void {
@@ -87,6 +88,14 @@ const iamPrincipalResource = /^(root|user\/.+|role\/.+|federated-user\/.+|assume
 
 function checkPrincipalEntry(entry: PrincipalEntry, report: Report): void {
   const value = entry.value;
+  if (looksLikeVariable(value)) {
+    report(
+      'VARIABLE_UNSUPPORTED_IN_ELEMENT',
+      `policy variables are not supported in principals: \`${value}\``,
+      entry.location,
+    );
+    return;
+  }
   const invalid = (expected: string): void =>
     report(
       'INVALID_PRINCIPAL_FORMAT',
