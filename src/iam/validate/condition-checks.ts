@@ -4,7 +4,7 @@ import { getAllGlobalConditionKeys, getGlobalConditionKeyByName } from '@cloud-c
 import { operatorInfo, type OperatorFamily } from '../conditions.js';
 import type { BaseOperator, Condition, Location, Pattern, Policy, Statement } from '../model.js';
 import { looksLikeVariable } from '../parse/patterns.js';
-import type { Checking, PolicyType, Report } from './checking.js';
+import type { Checking, Report } from './checking.js';
 import { lookUpConditionKey } from './condition-keys.js';
 import type { IssueCode } from './issues.js';
 import {
@@ -52,21 +52,7 @@ const familyKeyTypes: Readonly<Record<Exclude<OperatorFamily, 'null'>, readonly 
   ip: ['IPAddress'],
 };
 
-export function checkConditions(
-  statement: Statement,
-  policy: Policy,
-  policyType: PolicyType,
-  checking: Checking,
-): void {
-  const report = checking.report;
-  const first = statement.conditions[0];
-  if (policyType === 'SERVICE_CONTROL_POLICY' && statement.effect === 'Allow' && first !== undefined) {
-    report(
-      'SCP_SYNTAX_ERROR_ALLOW_CONDITION',
-      'service control policy `Allow` statements do not take `Condition`',
-      first.location,
-    );
-  }
+export function checkConditions(statement: Statement, policy: Policy, checking: Checking): void {
   for (const condition of statement.conditions) checkCondition(condition, statement, policy, checking);
 }
 

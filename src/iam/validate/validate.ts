@@ -119,7 +119,7 @@ function checkPolicy(
     checkPrincipal(statement, policyType, report);
     checkActions(statement, policyType, checking.catalogs.actions, report);
     checkResources(statement, policy, policyType, checking);
-    checkConditions(statement, policy, policyType, checking);
+    checkConditions(statement, policy, checking);
   }
 }
 
@@ -134,6 +134,11 @@ const sizeQuotas: Readonly<
   SERVICE_CONTROL_POLICY: { quota: 5120, code: 'POLICY_SIZE_EXCEEDS_SCP_QUOTA' },
   RESOURCE_CONTROL_POLICY: { quota: 5120, code: 'POLICY_SIZE_EXCEEDS_RCP_QUOTA' },
 };
+
+/** Identity and resource policies grant access; SCPs and RCPs only bound what others grant. */
+function grants(policyType: PolicyType): boolean {
+  return policyType === 'IDENTITY_POLICY' || policyType === 'RESOURCE_POLICY';
+}
 
 function checkSize(text: string, policyType: PolicyType, location: Location, report: Report): void {
   const limit = sizeQuotas[policyType];
@@ -239,20 +244,13 @@ function checkActions(
   report: Report,
 ): void {
   const { action, effect } = statement;
-  if (action.kind === 'NotAction' && effect === 'Allow') {
-    if (policyType === 'SERVICE_CONTROL_POLICY') {
-      report(
-        'SCP_SYNTAX_ERROR_ALLOW_NOTACTION',
-        'service control policies do not take `NotAction` with `Allow`',
-        action.location,
-      );
-    } else {
-      report(
-        'ALLOW_WITH_NOT_ACTION',
-        '`Allow` with `NotAction` grants every action not listed, including ones AWS adds later',
-        action.location,
-      );
-    }
+  // Since 2025 SCPs take the full policy language; their Allow only filters, it grants nothing.
+  if (action.kind === 'NotAction' && effect === 'Allow' && grants(policyType)) {
+    report(
+      'ALLOW_WITH_NOT_ACTION',
+      '`Allow` with `NotAction` grants every action not listed, including ones AWS adds later',
+      action.location,
+    );
   }
   const star = action.entries.find((entry) => entry.pattern.raw === '*');
   if (action.kind === 'Action' && policyType === 'RESOURCE_CONTROL_POLICY' && star !== undefined) {
@@ -278,13 +276,6 @@ function checkActions(
         entry.location,
       );
       continue;
-    }
-    if (policyType === 'SERVICE_CONTROL_POLICY' && raw !== '*' && !/^[^*?]+:[^*?]*\*?$/.test(raw)) {
-      report(
-        'SCP_SYNTAX_ERROR_ACTION_WILDCARD',
-        `service control policies only allow \`*\` at the end of an action: \`${raw}\``,
-        entry.location,
-      );
     }
     if (serviceHasWildcard(raw)) {
       report(
@@ -391,28 +382,14 @@ function checkResources(
     }
     return;
   }
-  if (policyType === 'SERVICE_CONTROL_POLICY') {
-    if (resource.kind === 'NotResource') {
-      report(
-        'SCP_SYNTAX_ERROR_NOTRESOURCE',
-        'service control policies do not take `NotResource`',
-        resource.location,
-      );
-    } else if (statement.effect === 'Allow' && resource.entries.some((entry) => entry.pattern.raw !== '*')) {
-      report(
-        'SCP_SYNTAX_ERROR_ALLOW_RESOURCE',
-        'service control policy `Allow` statements need `"Resource": "*"`',
-        resource.location,
-      );
-    }
-  } else if (resource.kind === 'NotResource' && statement.effect === 'Allow') {
+  if (resource.kind === 'NotResource' && statement.effect === 'Allow' && grants(policyType)) {
     report(
       'ALLOW_WITH_NOT_RESOURCE',
       '`Allow` with `NotResource` grants access to every resource not listed, including ones created later',
       resource.location,
     );
   }
-  if (policyType === 'IDENTITY_POLICY' || policyType === 'RESOURCE_POLICY') {
+  if (grants(policyType)) {
     for (const issue of checkSensitiveActions(statement)) report(issue.code, issue.message, issue.location);
   }
   for (const entry of resource.entries) {
