@@ -563,6 +563,13 @@ describe('conditions', () => {
     ).toEqual([]);
   });
 
+  it('rejects aws:RequestedRegion values that are not Region codes', () => {
+    expect(
+      codes(withCondition({ StringEquals: { 'aws:RequestedRegion': ['eu-west-1', 'europe'] } })),
+    ).toEqual(['INVALID_REGION']);
+    expect(withCondition({ StringLike: { 'aws:RequestedRegion': 'eu-*' } })).toEqual([]);
+  });
+
   it('suggests the network address when bits after the mask are set', () => {
     expect(withCondition({ IpAddress: { 'aws:SourceIp': '203.0.113.77/24' } })).toMatchObject([
       {

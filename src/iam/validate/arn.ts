@@ -30,7 +30,8 @@ const partitions: ReadonlySet<string> = new Set([
   'aws-eusc',
 ]);
 
-const regionPattern = /^[a-z]{2,4}(-(gov|iso[a-z]?))?-[a-z]+-\d{1,2}$/;
+/** The shape of Region codes: `us-east-1`, `us-gov-west-1`, `eu-isoe-west-1`, `eusc-de-east-1`. */
+export const regionPattern = /^[a-z]{2,4}(-(gov|iso[a-z]?))?-[a-z]+-\d{1,2}$/;
 const accountPattern = /^(\d{12}|aws)$/;
 
 /** Stands in for a wildcard or variable: it never equals `:` and marks the segment as open. */

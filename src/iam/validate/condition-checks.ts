@@ -5,6 +5,7 @@ import { operatorInfo, type OperatorFamily } from '../conditions.js';
 import type { BaseOperator, Condition, Location, Pattern, Policy, Statement } from '../model.js';
 import { looksLikeVariable } from '../parse/patterns.js';
 import type { Checking, Report } from './checking.js';
+import { regionPattern } from './arn.js';
 import { lookUpConditionKey } from './condition-keys.js';
 import type { IssueCode } from './issues.js';
 import {
@@ -170,6 +171,9 @@ function checkCondition(
         value.location,
       );
     }
+    if (isRegionKey(key) && !info.wildcards && info.family === 'string' && !isRegionText(value)) {
+      report('INVALID_REGION', `\`${raw}\` is not a Region code such as \`us-east-1\``, value.location);
+    }
     const problem = valueProblem(info.family, operator.base, value.value, value.pattern);
     if (problem !== undefined)
       report(problem.code, problem.message.replace('{operator}', `\`${operator.name}\``), value.location);
@@ -252,6 +256,18 @@ function checkSourceIpRanges(condition: Condition, report: Report): void {
       value.location,
     );
   }
+}
+
+/** Keys whose values are Region codes. */
+function isRegionKey(key: string): boolean {
+  return key.toLowerCase() === 'aws:requestedregion';
+}
+
+function isRegionText(value: Condition['values'][number]): boolean {
+  return (
+    typeof value.value === 'string' &&
+    (regionPattern.test(value.value) || value.pattern.parts.some((part) => part.kind !== 'literal'))
+  );
 }
 
 /** The keys of policy variables must be condition keys AWS knows, or the variable never resolves. */
