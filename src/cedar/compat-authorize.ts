@@ -1,7 +1,7 @@
 // The authorization and parsing calls of `@cedar-policy/cedar-wasm` 4.13 with
 // its argument and answer shapes: `isAuthorized`, `preparsePolicySet` with
 // `statefulIsAuthorized`, and the `checkParse...` family.
-import { authorize, compilePolicy, type CompiledPolicy } from './eval/authorizer.js';
+import { CompiledPolicySet, authorize, compilePolicy } from './eval/authorizer.js';
 import { isTemplate, makeRequest, parseEntities } from './eval/api.js';
 import { entityRefOf } from './eval/entities.js';
 import { detailedError, formatOf, type CompatSchema, type DetailedError } from './schema/compat.js';
@@ -102,7 +102,7 @@ function entries(
 }
 
 /** Reads, links and compiles a policy set; ids must be unique across policies, templates and links. */
-function compilePolicySet(set: CompatAuthorizationPolicySet): Read<CompiledPolicy[]> {
+function compilePolicySet(set: CompatAuthorizationPolicySet): Read<CompiledPolicySet> {
   const errors: DetailedError[] = [];
   const statics: ValidatorPolicy[] = [];
   const templates = new Map<string, ValidatorPolicy>();
@@ -152,7 +152,7 @@ function compilePolicySet(set: CompatAuthorizationPolicySet): Read<CompiledPolic
       errors.push(detailedError(`failed to link template \`${link.templateId}\`: ${error.message}`, 'error'));
     }
   }
-  return errors.length === 0 ? { ok: true, value: compiled } : { ok: false, errors };
+  return errors.length === 0 ? { ok: true, value: new CompiledPolicySet(compiled) } : { ok: false, errors };
 }
 
 function readSchema(schema: CompatSchema | undefined): Read<Schema | undefined> {
@@ -183,7 +183,7 @@ interface RequestPart {
 }
 
 function decide(
-  policies: readonly CompiledPolicy[],
+  policies: CompiledPolicySet,
   schema: Schema | undefined,
   call: RequestPart,
 ): AuthorizationAnswer {
@@ -237,7 +237,7 @@ export function isAuthorized(call: AuthorizationCall): AuthorizationAnswer {
   return decide(policies.value, schema.value, call);
 }
 
-const preparsedPolicySets = new Map<string, CompiledPolicy[]>();
+const preparsedPolicySets = new Map<string, CompiledPolicySet>();
 const preparsedSchemas = new Map<string, Schema>();
 
 /** Parses and compiles a policy set once, for `statefulIsAuthorized` to use under `id`. */

@@ -65,9 +65,28 @@ export {
   type RequestInput as AuthorizationRequestInput,
   type RequestResult,
 } from './eval/api.js';
-export { authorize, compilePolicy, type CompiledPolicy, type Decision, type PolicyError } from './eval/authorizer.js';
-export { compileExpr, type Compiled, type Environment, type Request, type SlotValues } from './eval/evaluator.js';
-export { parseJsonText, valueFromJson, type Entity, type EntityStore, type EntitiesResult } from './eval/entities.js';
+export {
+  authorize,
+  compilePolicy,
+  CompiledPolicySet,
+  type CompiledPolicy,
+  type Decision,
+  type PolicyError,
+} from './eval/authorizer.js';
+export {
+  compileExpr,
+  type Compiled,
+  type Environment,
+  type Request,
+  type SlotValues,
+} from './eval/evaluator.js';
+export {
+  parseJsonText,
+  valueFromJson,
+  type Entity,
+  type EntityStore,
+  type EntitiesResult,
+} from './eval/entities.js';
 export {
   EntityRef,
   SetValue,

@@ -7,7 +7,7 @@ import {
   type PolicyTextError,
   type ValidatorPolicy,
 } from '../validator/index.js';
-import { authorize, compilePolicy, type CompiledPolicy, type Decision } from './authorizer.js';
+import { CompiledPolicySet, authorize, compilePolicy, type Decision } from './authorizer.js';
 import {
   JsonValueError,
   contextFromJson,
@@ -21,7 +21,7 @@ import { EntityRef, EvaluationError, RecordValue } from './values.js';
 
 export interface PolicySet {
   readonly policies: readonly ValidatorPolicy[];
-  readonly compiled: readonly CompiledPolicy[];
+  readonly compiled: CompiledPolicySet;
 }
 
 export type PolicySetResult =
@@ -53,7 +53,9 @@ export function isTemplate(policy: ValidatorPolicy): boolean {
 export function policySetOf(policies: readonly ValidatorPolicy[]): PolicySet {
   return {
     policies,
-    compiled: policies.filter((policy) => !isTemplate(policy)).map((policy) => compilePolicy(policy)),
+    compiled: new CompiledPolicySet(
+      policies.filter((policy) => !isTemplate(policy)).map((policy) => compilePolicy(policy)),
+    ),
   };
 }
 

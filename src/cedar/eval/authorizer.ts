@@ -1,17 +1,35 @@
 // Cedar's authorizer: forbid overrides permit, an explicit permit is needed,
 // and the default is deny. A policy that fails to evaluate is skipped and
 // reported. Every policy is evaluated, so reasons and errors are complete.
-import { policyCondition, type ValidatorPolicy } from '../validator/expr.js';
+import {
+  policyCondition,
+  type ActionConstraint,
+  type EntityTarget,
+  type ScopeConstraint,
+  type ValidatorPolicy,
+} from '../validator/expr.js';
 import { compileExpr, type Compiled, type Environment, type Request, type SlotValues } from './evaluator.js';
 import type { EntityStore } from './entities.js';
-import { EvaluationError } from './values.js';
+import { EntityRef, EvaluationError } from './values.js';
 
 export type Effect = 'permit' | 'forbid';
+
+/**
+ * The entities a policy's scope can match through, as keys: the targets of
+ * `==` and `in` (and `is ... in`). A request can satisfy the scope only if the
+ * request's entity or one of its ancestors is among them.
+ */
+export interface ScopeIndex {
+  readonly principal?: readonly string[];
+  readonly action?: readonly string[];
+  readonly resource?: readonly string[];
+}
 
 export interface CompiledPolicy {
   readonly id: string;
   readonly effect: Effect;
   readonly condition: Compiled;
+  readonly scope: ScopeIndex;
 }
 
 export interface PolicyError {
@@ -29,10 +47,88 @@ export interface Decision {
 /** Compiles a parsed policy once; a template needs values for its slots. */
 export function compilePolicy(
   policy: ValidatorPolicy,
-  slots?: SlotValues,
+  slots: SlotValues = new Map(),
   id: string = policy.id,
 ): CompiledPolicy {
-  return { id, effect: policy.effect, condition: compileExpr(policyCondition(policy), slots) };
+  const targetKey = (target: EntityTarget): string => {
+    if (target.kind === 'entity') return new EntityRef(target.uid.type, target.uid.id).key;
+    const uid = slots.get(target.id);
+    if (uid === undefined) throw new EvaluationError(`slot \`${target.id}\` is not linked`);
+    return new EntityRef(uid.type, uid.id).key;
+  };
+  const scopeKeys = (constraint: ScopeConstraint): readonly string[] | undefined => {
+    if (constraint.op === '==' || constraint.op === 'in') return [targetKey(constraint.target)];
+    return constraint.op === 'is' && constraint.in !== undefined ? [targetKey(constraint.in)] : undefined;
+  };
+  const actionKeys = (constraint: ActionConstraint): readonly string[] | undefined => {
+    if (constraint.op === '==') return [new EntityRef(constraint.uid.type, constraint.uid.id).key];
+    return constraint.op === 'in'
+      ? constraint.uids.map((uid) => new EntityRef(uid.type, uid.id).key)
+      : undefined;
+  };
+  const principal = scopeKeys(policy.principal);
+  const action = actionKeys(policy.action);
+  const resource = scopeKeys(policy.resource);
+  return {
+    id,
+    effect: policy.effect,
+    condition: compileExpr(policyCondition(policy), slots),
+    scope: {
+      ...(principal === undefined ? {} : { principal }),
+      ...(action === undefined ? {} : { action }),
+      ...(resource === undefined ? {} : { resource }),
+    },
+  };
+}
+
+type Role = 'principal' | 'action' | 'resource';
+
+/**
+ * A compiled policy set with an index from scope targets to policies, so that a
+ * request only evaluates the policies whose scope it can satisfy. Skipping the
+ * others changes nothing: a scope never errors, and a false scope ends the
+ * policy's evaluation before its conditions.
+ */
+export class CompiledPolicySet {
+  private readonly byTarget: ReadonlyMap<Role, ReadonlyMap<string, readonly number[]>>;
+  private readonly unindexed: readonly number[];
+
+  constructor(readonly policies: readonly CompiledPolicy[]) {
+    const byTarget = new Map<Role, Map<string, number[]>>();
+    const unindexed: number[] = [];
+    policies.forEach((policy, index) => {
+      // One role per policy is enough: the one most likely to rule it out.
+      const role = (['principal', 'resource', 'action'] as const).find(
+        (name) => policy.scope[name] !== undefined,
+      );
+      if (role === undefined) {
+        unindexed.push(index);
+        return;
+      }
+      const map = byTarget.get(role) ?? new Map<string, number[]>();
+      byTarget.set(role, map);
+      for (const key of new Set(policy.scope[role])) map.set(key, [...(map.get(key) ?? []), index]);
+    });
+    this.byTarget = byTarget;
+    this.unindexed = unindexed;
+  }
+
+  /** Indices, in policy order, of the policies whose scope the request may satisfy (perhaps repeated). */
+  candidates(env: Environment): number[] {
+    const found = [...this.unindexed];
+    for (const [role, map] of this.byTarget) {
+      const uid = env[role];
+      const own = map.get(uid.key);
+      if (own !== undefined) found.push(...own);
+      const entity = env.entities.get(uid.key);
+      if (entity === undefined) continue;
+      for (const ancestor of entity.ancestors) {
+        const matches = map.get(ancestor);
+        if (matches !== undefined) found.push(...matches);
+      }
+    }
+    return found.sort((a, b) => a - b);
+  }
 }
 
 type Outcome = { readonly satisfied: boolean } | { readonly error: string };
@@ -49,16 +145,24 @@ function evaluatePolicy(policy: CompiledPolicy, env: Environment): Outcome {
   }
 }
 
-export function authorize(
-  policies: readonly CompiledPolicy[],
-  request: Request,
-  entities: EntityStore,
-): Decision {
-  const env: Environment = { ...request, entities };
+export function authorize(policySet: CompiledPolicySet, request: Request, entities: EntityStore): Decision {
+  const env: Environment = {
+    principal: request.principal,
+    action: request.action,
+    resource: request.resource,
+    context: request.context,
+    entities,
+  };
   const permits: string[] = [];
   const forbids: string[] = [];
   const errors: PolicyError[] = [];
-  for (const policy of policies) {
+  const policies = policySet.policies;
+  let previous = -1;
+  for (const index of policySet.candidates(env)) {
+    // A policy reached through two ancestors is listed twice.
+    if (index === previous) continue;
+    previous = index;
+    const policy = policies[index] as CompiledPolicy;
     const outcome = evaluatePolicy(policy, env);
     if ('error' in outcome) errors.push({ policyId: policy.id, message: outcome.error });
     else if (outcome.satisfied) (policy.effect === 'permit' ? permits : forbids).push(policy.id);
