@@ -288,6 +288,11 @@ function encodeAccessAsPolicy(access: Access): Policy {
   };
 }
 
+/**
+ * What the new access is, entry by entry: find a model, name the Action and
+ * Resource entries of the statement it falls in, exclude that pair, repeat.
+ * One search per piece of new access, not one per pair of entries.
+ */
 function newAccessSummary(
   fresh: EncodedPolicy,
   question: Formula,
@@ -295,43 +300,47 @@ function newAccessSummary(
   blamed: readonly number[],
 ): NewAccess[] {
   const summary: NewAccess[] = [];
-  const limit = 64;
+  const perStatement = 16;
   for (const index of blamed) {
     const statement = fresh.statements[index];
     if (statement === undefined) continue;
     const { action, resource } = statement.statement;
     const actionEntries =
       action.kind === 'Action'
-        ? action.entries.map((entry) => entry.pattern.raw)
-        : [`NotAction ${action.entries.map((entry) => entry.pattern.raw).join(', ')}`];
+        ? action.entries.map((entry) => ({
+            raw: entry.pattern.raw,
+            matches: patternAtom(entry.pattern.raw, true),
+          }))
+        : [];
     const resourceEntries =
-      resource === undefined
-        ? ['*']
-        : resource.kind === 'Resource'
-          ? resource.entries.map((entry) => entry.pattern.raw)
-          : [`NotResource ${resource.entries.map((entry) => entry.pattern.raw).join(', ')}`];
-    for (const [actionIndex, actions] of actionEntries.entries()) {
-      for (const [resourceIndex, resources] of resourceEntries.entries()) {
-        if (summary.length >= limit) return summary;
-        const narrowed = and([
-          question,
-          statement.matches,
-          action.kind === 'Action'
-            ? patternAtom(action.entries[actionIndex]?.pattern.raw ?? '', true)
-            : and([]),
-          resource?.kind === 'Resource'
-            ? patternAtom(resource.entries[resourceIndex]?.pattern.raw ?? '', false)
-            : and([]),
-        ]);
-        const solution = solve(narrowed, { setVariables });
-        if (solution.kind === 'sat')
-          summary.push({
-            statementIndex: statement.statement.index,
-            actions,
-            resources,
-            example: confirmed(narrowed, solution.model),
-          });
-      }
+      resource?.kind === 'Resource'
+        ? resource.entries.map((entry) => ({
+            raw: entry.pattern.raw,
+            matches: patternAtom(entry.pattern.raw, false),
+          }))
+        : [];
+    const excluded: Formula[] = [];
+    for (let found = 0; found < perStatement; found++) {
+      const narrowed = and([question, statement.matches, ...excluded.map(not)]);
+      const solution = solve(narrowed, { setVariables });
+      if (solution.kind !== 'sat') break;
+      const example = confirmed(narrowed, solution.model);
+      const actionEntry = actionEntries.find((entry) => holds(entry.matches, solution.model));
+      const resourceEntry = resourceEntries.find((entry) => holds(entry.matches, solution.model));
+      summary.push({
+        statementIndex: statement.statement.index,
+        actions:
+          actionEntry?.raw ?? `${action.kind} ${action.entries.map((entry) => entry.pattern.raw).join(', ')}`,
+        resources:
+          resourceEntry?.raw ??
+          (resource === undefined
+            ? '*'
+            : `${resource.kind} ${resource.entries.map((entry) => entry.pattern.raw).join(', ')}`),
+        example,
+      });
+      // NotAction/NotResource statements have no entry to exclude: one example says it.
+      if (actionEntry === undefined && resourceEntry === undefined) break;
+      excluded.push(and([actionEntry?.matches ?? and([]), resourceEntry?.matches ?? and([])]));
     }
   }
   return summary;
@@ -360,7 +369,7 @@ export function checkNoNewAccess(request: CheckNoNewAccessRequest): CheckOutcome
       const before = encodePolicy(existing.policy, { variableValues: values });
       const after = encodePolicy(updated.policy, { variableValues: values });
       return {
-        formula: and([requestAxioms(), after.allows, not(before.allows)]),
+        formula: and([after.allows, not(before.allows), requestAxioms()]),
         setVariables: union(before.setVariables, after.setVariables),
       };
     },
@@ -416,7 +425,7 @@ export function checkAccessNotGranted(request: CheckAccessNotGrantedRequest): Ch
   const question: Question = {
     build: (values) => {
       const policy = encodePolicy(parsed.policy, { variableValues: values });
-      return { formula: and([requestAxioms(), policy.allows, accessed]), setVariables: policy.setVariables };
+      return { formula: and([policy.allows, accessed, requestAxioms()]), setVariables: policy.setVariables };
     },
     referencedKeys: encoded.referencedKeys,
   };
@@ -563,11 +572,11 @@ export function checkNoPublicAccess(request: CheckNoPublicAccessRequest): CheckO
       const policy = encodePolicy(parsed.policy, { variableValues: values });
       return {
         formula: and([
-          requestAxioms(),
           policy.allows,
           serviceActions,
           outsiderPrincipal(account),
           ...restrictingKeys.map((key) => outsiderKey(key, account, request.policyDocument)),
+          requestAxioms(),
         ]),
         setVariables: union(
           policy.setVariables,

@@ -82,7 +82,19 @@ export function or(operands: readonly Formula[]): Formula {
   return kept.length === 1 ? (kept[0] ?? FALSE) : { kind: 'or', operands: kept };
 }
 
+const atomKeys = new WeakMap<Atom, string>();
+
+/** Atoms with equal keys are the same test; memoised because atoms are immutable and shared. */
 export function atomKey(value: Atom): string {
+  let key = atomKeys.get(value);
+  if (key === undefined) {
+    key = computeAtomKey(value);
+    atomKeys.set(value, key);
+  }
+  return key;
+}
+
+function computeAtomKey(value: Atom): string {
   switch (value.kind) {
     case 'present':
       return `present:${value.variable}`;
@@ -149,9 +161,54 @@ interface Literal {
 /** Negation normal form: `not` only directly above atoms. */
 type Nnf =
   | { readonly kind: 'literal'; readonly literal: Literal; readonly key: string }
-  | { readonly kind: 'and'; readonly operands: readonly Nnf[] }
-  | { readonly kind: 'or'; readonly operands: readonly Nnf[] }
+  | Compound
   | { readonly kind: 'const'; readonly value: boolean };
+
+/**
+ * A conjunction or disjunction that stands for formula `id` (or its negation):
+ * equal subformulas share an id, so once a statement is known to hold, the
+ * same statement negated elsewhere (in the other policy) is known false.
+ */
+interface Compound {
+  readonly kind: 'and' | 'or';
+  readonly operands: readonly Nnf[];
+  readonly key: string;
+  readonly positive: boolean;
+}
+
+const internedKeys = new Map<string, number>();
+const formulaIds = new WeakMap<Formula, number>();
+
+/** Structurally equal formulas get the same id. */
+function formulaId(formula: Formula): number {
+  let id = formulaIds.get(formula);
+  if (id !== undefined) return id;
+  let key: string;
+  switch (formula.kind) {
+    case 'const':
+      key = String(formula.value);
+      break;
+    case 'atom':
+      key = `a${atomKey(formula.atom)}`;
+      break;
+    case 'not':
+      key = `n${formulaId(formula.operand)}`;
+      break;
+    case 'and':
+    case 'or':
+      key = `${formula.kind}(${formula.operands.map(formulaId).join(',')})`;
+      break;
+    default:
+      return unreachable(formula);
+  }
+  id = internedKeys.get(key);
+  if (id === undefined) {
+    id = internedKeys.size;
+    internedKeys.set(key, id);
+  }
+  formulaIds.set(formula, id);
+  return id;
+}
 
 function toNnf(formula: Formula, positive: boolean): Nnf {
   switch (formula.kind) {
@@ -163,9 +220,13 @@ function toNnf(formula: Formula, positive: boolean): Nnf {
       return toNnf(formula.operand, !positive);
     case 'and':
     case 'or': {
-      const operands = formula.operands.map((operand) => toNnf(operand, positive));
       const conjunctive = (formula.kind === 'and') === positive;
-      return { kind: conjunctive ? 'and' : 'or', operands };
+      const kind = conjunctive ? 'and' : 'or';
+      // Flattened, so that a negated conjunction under a disjunction is one disjunction.
+      const operands = formula.operands
+        .map((operand) => toNnf(operand, positive))
+        .flatMap((operand) => (operand.kind === kind ? operand.operands : [operand]));
+      return { kind, operands, key: `f${formulaId(formula)}`, positive };
     }
     default:
       return unreachable(formula);
@@ -182,35 +243,16 @@ interface ElementConstraint {
   readonly positive: boolean;
 }
 
-/** One value that satisfies every constraint: pick one test of each positive disjunction. */
+/** One value that satisfies every constraint. */
 function solveElement(constraints: readonly ElementConstraint[]): VariableSolution {
-  const failing = constraints
+  const forbidden = constraints
     .filter((constraint) => !constraint.positive)
     .flatMap((constraint) => constraint.tests);
-  const choices = constraints
+  const required = constraints
     .filter((constraint) => constraint.positive)
     .map((constraint) => constraint.tests);
-  let unknownReason: string | undefined;
-  const chosen: ValueTest[] = [];
-  const choose = (index: number): string | undefined => {
-    const options = choices[index];
-    if (options === undefined) {
-      const result = solveValue(chosen, failing);
-      if (result.kind === 'sat') return result.witness;
-      if (result.kind === 'unknown') unknownReason = result.reason;
-      return undefined;
-    }
-    for (const option of options) {
-      chosen.push(option);
-      const witness = choose(index + 1);
-      chosen.pop();
-      if (witness !== undefined) return witness;
-    }
-    return undefined;
-  };
-  const witness = choose(0);
-  if (witness !== undefined) return { kind: 'sat', values: [witness] };
-  return unknownReason === undefined ? { kind: 'unsat' } : { kind: 'unknown', reason: unknownReason };
+  const result = solveValue(required, forbidden);
+  return result.kind === 'sat' ? { kind: 'sat', values: [result.witness] } : result;
 }
 
 function solveVariable(literals: readonly Literal[], isSet: boolean): VariableSolution {
@@ -303,11 +345,31 @@ export function solve(formula: Formula, options: SolveOptions = {}): Solution {
     return model;
   };
 
+  /** Three-valued truth under the literals asserted so far. */
   const literalStatus = (node: Nnf): boolean | undefined => {
-    if (node.kind === 'const') return node.value;
-    if (node.kind !== 'literal') return undefined;
-    const value = asserted.get(node.key);
-    return value === undefined ? undefined : value === node.literal.positive;
+    switch (node.kind) {
+      case 'const':
+        return node.value;
+      case 'literal': {
+        const value = asserted.get(node.key);
+        return value === undefined ? undefined : value === node.literal.positive;
+      }
+      case 'and':
+      case 'or': {
+        const known = asserted.get(node.key);
+        if (known !== undefined) return known === node.positive;
+        const decisive = node.kind === 'or';
+        let open = false;
+        for (const operand of node.operands) {
+          const status = literalStatus(operand);
+          if (status === decisive) return decisive;
+          if (status === undefined) open = true;
+        }
+        return open ? undefined : !decisive;
+      }
+      default:
+        return unreachable(node);
+    }
   };
 
   let found: Map<string, readonly string[]> | undefined;
@@ -320,9 +382,13 @@ export function solve(formula: Formula, options: SolveOptions = {}): Solution {
       case 'const':
         return head.value && search(rest, pending);
       case 'and':
-        return search([...head.operands, ...rest], pending);
-      case 'or':
+        return assume(head, () => search([...head.operands, ...rest], pending));
+      case 'or': {
+        const status = literalStatus(head);
+        if (status === true) return search(rest, pending);
+        if (status === false) return false;
         return search(rest, [...pending, head]);
+      }
       case 'literal':
         return assertLiteral(head, () => search(rest, pending));
       default:
@@ -355,18 +421,19 @@ export function solve(formula: Formula, options: SolveOptions = {}): Solution {
   };
 
   const decideDisjunction = (pending: readonly Nnf[]): boolean => {
-    // Pick the disjunction with the fewest children still possible: forced choices first.
+    // Forced choices first; otherwise the first open disjunction in formula order, so
+    // the first conjunct (what must be allowed) is decided before what it is compared with.
     let best: { index: number; options: Nnf[] } | undefined;
     const open: Nnf[] = [];
     for (const node of pending) {
       if (node.kind !== 'or') continue;
-      if (node.operands.some((operand) => literalStatus(operand) === true)) continue;
+      if (literalStatus(node) === true) continue;
       open.push(node);
     }
     for (const [index, node] of open.entries()) {
       if (node.kind !== 'or') continue;
       const options = node.operands.filter((operand) => literalStatus(operand) !== false);
-      if (best === undefined || options.length < best.options.length) best = { index, options };
+      if (best === undefined || options.length <= 1) best = { index, options };
       if (options.length <= 1) break;
     }
     if (best === undefined) return complete();
@@ -375,6 +442,15 @@ export function solve(formula: Formula, options: SolveOptions = {}): Solution {
       if (search([option], others)) return true;
     }
     return false;
+  };
+
+  /** While `node` is being made true, its formula's truth is known to every other occurrence. */
+  const assume = (node: Compound, continuation: () => boolean): boolean => {
+    if (asserted.has(node.key)) return continuation();
+    asserted.set(node.key, node.positive);
+    const outcome = continuation();
+    asserted.delete(node.key);
+    return outcome;
   };
 
   const complete = (): boolean => {

@@ -27,7 +27,19 @@ export function literalGlob(text: string, ignoreCase = false): Glob {
   return { tokens: [...chars].map((char) => ({ kind: 'char', char })), ignoreCase };
 }
 
+const globKeys = new WeakMap<Glob, string>();
+
+/** A canonical text for the glob: equal keys, equal languages. Memoised: globs are immutable. */
 export function globKey(glob: Glob): string {
+  let key = globKeys.get(glob);
+  if (key === undefined) {
+    key = computeGlobKey(glob);
+    globKeys.set(glob, key);
+  }
+  return key;
+}
+
+function computeGlobKey(glob: Glob): string {
   const body = glob.tokens
     .map((token) => {
       switch (token.kind) {
@@ -118,7 +130,6 @@ function alphabet(globs: readonly Glob[]): string[] {
     for (const token of glob.tokens) {
       if (token.kind !== 'char') continue;
       chars.add(token.char);
-      if (glob.ignoreCase) chars.add(token.char.toUpperCase());
     }
   }
   const lowered = new Set([...chars].map((char) => char.toLowerCase()));
@@ -131,11 +142,11 @@ function alphabet(globs: readonly Glob[]): string[] {
 
 /** Cheap first try: the positives' own instantiations, stars matching nothing or one fresh character. */
 function candidateWitnesses(positives: readonly Glob[], negatives: readonly Glob[]): string[] {
-  const letters = alphabet([...positives, ...negatives]);
+  const letters = alphabet([...positives.slice(0, 32), ...negatives]);
   const fresh = letters.find((char) => freshCandidates.includes(char)) ?? 'x';
   const digit = letters.find((char) => freshDigits.includes(char)) ?? '0';
   const candidates: string[] = [];
-  for (const glob of positives) {
+  for (const glob of positives.slice(0, 32)) {
     for (const starFill of ['', 'fill']) {
       candidates.push(
         glob.tokens
@@ -153,35 +164,66 @@ function candidateWitnesses(positives: readonly Glob[], negatives: readonly Glob
 }
 
 /**
- * Is there a string that matches every positive glob and no negative glob?
- * Exact up to the limits: beyond them the answer is `unknown`, never `unsat`.
+ * Is there a string that matches some glob of every group in `required` and
+ * no glob in `forbidden`? A group is a disjunction (an Action list); deciding
+ * it in one search avoids trying its members one by one. Exact up to the
+ * limits: beyond them the answer is `unknown`, never `unsat`.
  */
 export function solveGlobs(
-  positives: readonly Glob[],
-  negatives: readonly Glob[],
+  requiredGroups: readonly (readonly Glob[])[],
+  forbidden: readonly Glob[],
   limits: GlobLimits = defaultLimits,
 ): GlobSolution {
-  for (const candidate of candidateWitnesses(positives, negatives)) {
-    if (
-      positives.every((glob) => matchesGlob(glob, candidate)) &&
-      !negatives.some((glob) => matchesGlob(glob, candidate))
-    )
-      return { kind: 'sat', witness: candidate };
-  }
+  const forbiddenKeys = new Set(forbidden.map(globKey));
+  const prefixes = forbidden.flatMap((glob) => {
+    const prefix = literalPrefixOfUniversal(glob);
+    return prefix === undefined ? [] : [{ prefix, ignoreCase: glob.ignoreCase }];
+  });
+  // Members that a forbidden glob plainly covers can never be the witness; most of
+  // an Action list compared with its previous version goes here without a search.
+  const covered = (glob: Glob): boolean =>
+    forbiddenKeys.has(globKey(glob)) ||
+    prefixes.some(
+      ({ prefix, ignoreCase }) => ignoreCase === glob.ignoreCase && startsWithLiteral(glob, prefix),
+    );
+  const required = requiredGroups.map((group) => group.filter((glob) => !covered(glob)));
+  if (required.some((group) => group.length === 0)) return { kind: 'unsat' };
+  const flat = required.flat();
+  const passes = (text: string): boolean =>
+    required.every((group) => group.some((glob) => matchesGlob(glob, text))) &&
+    !forbidden.some((glob) => matchesGlob(glob, text));
+  const candidate = candidateWitnesses(flat, forbidden).find(passes);
+  if (candidate !== undefined) return { kind: 'sat', witness: candidate };
+  const positives = flat;
+  const negatives = forbidden;
+  const groupOf: number[] = required.flatMap((group, groupIndex) => group.map(() => groupIndex));
   const globs = [...positives, ...negatives];
   const letters = alphabet(globs);
-  const start = globs.map((glob) => closure(glob.tokens, [0]));
-  const isGoal = (state: readonly (readonly number[])[]): boolean =>
-    state.every((positions, index) => {
+  // Only live globs are carried: a dead negative can never match again, and a
+  // negative that matches every continuation prunes the whole branch.
+  type Live = readonly (readonly [number, readonly number[]])[];
+  const universal = globs.map((glob) => universalFrom(glob));
+  const isDoomed = (state: Live): boolean =>
+    state.some(
+      ([index, positions]) =>
+        index >= positives.length && positions.some((position) => universal[index]?.[position] === true),
+    );
+  const isGoal = (state: Live): boolean => {
+    const satisfied = new Set<number>();
+    for (const [index, positions] of state) {
       const glob = globs[index];
-      if (glob === undefined) return false;
-      return index < positives.length ? accepts(glob, positions) : !accepts(glob, positions);
-    });
-  const keyOf = (state: readonly (readonly number[])[]): string =>
-    state.map((positions) => positions.join(',')).join('|');
-  type Node = { readonly state: number[][]; readonly text: string };
+      if (glob === undefined || !accepts(glob, positions)) continue;
+      if (index >= positives.length) return false;
+      satisfied.add(groupOf[index] ?? -1);
+    }
+    return satisfied.size === required.length;
+  };
+  const keyOf = (state: Live): string =>
+    state.map(([index, positions]) => `${index}:${positions.join(',')}`).join('|');
+  const start: Live = globs.map((glob, index) => [index, closure(glob.tokens, [0])] as const);
+  type Node = { readonly state: Live; readonly text: string };
   const seen = new Set<string>([keyOf(start)]);
-  let frontier: Node[] = [{ state: start, text: '' }];
+  let frontier: Node[] = isDoomed(start) ? [] : [{ state: start, text: '' }];
   let truncated = false;
   while (frontier.length > 0) {
     const next: Node[] = [];
@@ -192,12 +234,17 @@ export function solveGlobs(
         continue;
       }
       for (const char of letters) {
-        const state = node.state.map((positions, index) => {
+        const state: (readonly [number, readonly number[]])[] = [];
+        const liveGroups = new Set<number>();
+        for (const [index, positions] of node.state) {
           const glob = globs[index];
-          return glob === undefined ? [] : step(glob, positions, char);
-        });
-        // A positive glob with no live position can never accept again.
-        if (state.slice(0, positives.length).some((positions) => positions.length === 0)) continue;
+          const after = glob === undefined ? [] : step(glob, positions, char);
+          if (after.length === 0) continue;
+          state.push([index, after]);
+          if (index < positives.length) liveGroups.add(groupOf[index] ?? -1);
+        }
+        // A group with no live glob can never be satisfied again.
+        if (liveGroups.size < required.length || isDoomed(state)) continue;
         const key = keyOf(state);
         if (seen.has(key)) continue;
         seen.add(key);
@@ -211,6 +258,37 @@ export function solveGlobs(
   return truncated
     ? { kind: 'unknown', reason: `string search exceeded length ${limits.maxLength}` }
     : { kind: 'unsat' };
+}
+
+/** `abc` when the glob is `abc*` (any class), the shape of most broad patterns. */
+function literalPrefixOfUniversal(glob: Glob): string | undefined {
+  const last = glob.tokens[glob.tokens.length - 1];
+  if (last?.kind !== 'star' || last.cls !== 'any') return undefined;
+  let prefix = '';
+  for (const token of glob.tokens.slice(0, -1)) {
+    if (token.kind !== 'char') return undefined;
+    prefix += token.char;
+  }
+  return prefix;
+}
+
+function startsWithLiteral(glob: Glob, prefix: string): boolean {
+  if (glob.tokens.length < prefix.length) return false;
+  return [...prefix].every((char, index) => {
+    const token = glob.tokens[index];
+    return token?.kind === 'char' && token.char === char;
+  });
+}
+
+/** For each position: does the rest of the pattern match every string (only `*` of any class left)? */
+function universalFrom(glob: Glob): boolean[] {
+  const result = Array<boolean>(glob.tokens.length + 1).fill(false);
+  for (let position = glob.tokens.length - 1; position >= 0; position--) {
+    const token = glob.tokens[position];
+    if (token?.kind !== 'star' || token.cls !== 'any') break;
+    result[position] = true;
+  }
+  return result;
 }
 
 export function unreachable(value: never): never {

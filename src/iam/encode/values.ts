@@ -172,16 +172,29 @@ export type ValueSolution =
   | { readonly kind: 'unsat' }
   | { readonly kind: 'unknown'; readonly reason: string };
 
-/** Is there one value that passes every test in `passing` and none in `failing`? */
-export function solveValue(passing: readonly ValueTest[], failing: readonly ValueTest[]): ValueSolution {
+/**
+ * Is there one value that passes some test of every group in `required` and
+ * no test in `forbidden`?
+ */
+export function solveValue(
+  required: readonly (readonly ValueTest[])[],
+  forbidden: readonly ValueTest[],
+): ValueSolution {
   const passes = (value: string): boolean =>
-    passing.every((test) => passesTest(test, value)) && !failing.some((test) => passesTest(test, value));
-  const all = [...passing, ...failing];
+    required.every((group) => group.some((test) => passesTest(test, value))) &&
+    !forbidden.some((test) => passesTest(test, value));
+  const all = [...required.flat(), ...forbidden];
   const globsOnly = all.every((test) => test.kind === 'glob');
-  const positives = passing.flatMap((test) => (test.kind === 'glob' ? [test.glob] : []));
-  const negatives = failing.flatMap((test) => (test.kind === 'glob' ? [test.glob] : []));
-  const strings = solveGlobs(positives, negatives);
-  if (globsOnly) return strings;
+  const globGroups = required.map((group) =>
+    group.flatMap((test) => (test.kind === 'glob' ? [test.glob] : [])),
+  );
+  const forbiddenGlobs = forbidden.flatMap((test) => (test.kind === 'glob' ? [test.glob] : []));
+  if (globsOnly) return solveGlobs(globGroups, forbiddenGlobs);
+  // Groups that hold typed tests may be met by them: only pure-glob groups constrain the string search.
+  const strings = solveGlobs(
+    globGroups.filter((_, index) => required[index]?.every((test) => test.kind === 'glob')),
+    forbiddenGlobs,
+  );
   const candidates =
     strings.kind === 'sat' ? [strings.witness, ...representatives(all)] : representatives(all);
   const witness = candidates.find(passes);
