@@ -2,6 +2,7 @@
 // The `keyaki` command. Each command file registers itself on its group;
 // this file only wires the groups and maps failures to exit codes.
 import { Command, CommanderError } from 'commander';
+import { registerCedarAuthorize } from './cedar-authorize.js';
 import { registerCedarTranslateSchema } from './cedar-translate-schema.js';
 import { registerCedarValidate } from './cedar-validate.js';
 import { registerIamValidatePolicy } from './iam-validate-policy.js';
@@ -17,6 +18,7 @@ function buildProgram(): Command {
   registerIamValidatePolicy(iam);
   registerCedarTranslateSchema(cedar);
   registerCedarValidate(cedar);
+  registerCedarAuthorize(cedar);
   return program;
 }
 
