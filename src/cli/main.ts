@@ -5,6 +5,9 @@ import { Command, CommanderError } from 'commander';
 import { registerCedarAuthorize } from './cedar-authorize.js';
 import { registerCedarTranslateSchema } from './cedar-translate-schema.js';
 import { registerCedarValidate } from './cedar-validate.js';
+import { registerIamCheckAccessNotGranted } from './iam-check-access-not-granted.js';
+import { registerIamCheckNoNewAccess } from './iam-check-no-new-access.js';
+import { registerIamCheckNoPublicAccess } from './iam-check-no-public-access.js';
 import { registerIamValidatePolicy } from './iam-validate-policy.js';
 import { ExitCode, UsageError } from './io.js';
 
@@ -16,6 +19,9 @@ function buildProgram(): Command {
   const iam = program.command('iam').description('AWS IAM policies: validate, simulate, check, refine');
   const cedar = program.command('cedar').description('Cedar policies: authorize, validate, format, translate');
   registerIamValidatePolicy(iam);
+  registerIamCheckNoNewAccess(iam);
+  registerIamCheckAccessNotGranted(iam);
+  registerIamCheckNoPublicAccess(iam);
   registerCedarTranslateSchema(cedar);
   registerCedarValidate(cedar);
   registerCedarAuthorize(cedar);

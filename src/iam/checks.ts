@@ -41,7 +41,8 @@ import {
   type RestrictingKey,
 } from './public-access.js';
 
-export type PolicyType = 'IDENTITY_POLICY' | 'RESOURCE_POLICY';
+export type CheckPolicyType = 'IDENTITY_POLICY' | 'RESOURCE_POLICY';
+export const checkPolicyTypes: readonly CheckPolicyType[] = ['IDENTITY_POLICY', 'RESOURCE_POLICY'];
 export type CheckResultValue = 'PASS' | 'FAIL' | 'UNKNOWN';
 
 /** As Access Analyzer's ReasonSummary. */
@@ -99,7 +100,7 @@ export type CheckOutcome =
 export interface CheckNoNewAccessRequest {
   readonly existingPolicyDocument: string;
   readonly newPolicyDocument: string;
-  readonly policyType: PolicyType;
+  readonly policyType: CheckPolicyType;
 }
 
 export interface Access {
@@ -110,7 +111,7 @@ export interface Access {
 export interface CheckAccessNotGrantedRequest {
   readonly policyDocument: string;
   readonly access: readonly Access[];
-  readonly policyType: PolicyType;
+  readonly policyType: CheckPolicyType;
 }
 
 export interface CheckNoPublicAccessRequest {

@@ -23,3 +23,20 @@ export type { ConditionKeyCatalog } from './validate/condition-keys.js';
 export type { ArnFormatCatalog } from './validate/arn-formats.js';
 export { loadActionCatalog } from './catalog.js';
 export type { ActionCatalog } from './catalog.js';
+export { checkAccessNotGranted, checkNoNewAccess, checkNoPublicAccess, checkPolicyTypes } from './checks.js';
+export type {
+  Access,
+  CheckAccessNotGrantedRequest,
+  CheckInputError,
+  CheckNoNewAccessRequest,
+  CheckNoPublicAccessRequest,
+  CheckOutcome,
+  CheckPolicyType,
+  CheckResponse,
+  CheckResultValue,
+  Counterexample,
+  NewAccess,
+  ReasonSummary,
+} from './checks.js';
+export { publicAccessResourceTypes } from './public-access.js';
+export type { PublicAccessResourceType } from './public-access.js';

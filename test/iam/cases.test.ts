@@ -8,7 +8,7 @@ import {
   checkNoNewAccess,
   checkNoPublicAccess,
   type CheckOutcome,
-  type PolicyType,
+  type CheckPolicyType,
 } from '../../src/iam/checks.js';
 
 interface WorkedCase {
@@ -16,7 +16,7 @@ interface WorkedCase {
   readonly check: 'check-no-new-access' | 'check-access-not-granted' | 'check-no-public-access';
   readonly expected: 'PASS' | 'FAIL';
   readonly statementIndex?: number;
-  readonly policyType?: PolicyType;
+  readonly policyType?: CheckPolicyType;
   readonly resourceType?: string;
   readonly policy?: unknown;
   readonly existingPolicy?: unknown;

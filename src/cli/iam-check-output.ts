@@ -1,0 +1,145 @@
+// What the three `keyaki iam check-*` commands share: option parsing, the
+// text, JSON and SARIF renderings of a check response, and exit codes
+// (0 PASS, 1 FAIL, 2 unusable input, 3 UNKNOWN).
+import {
+  checkPolicyTypes,
+  parsePolicy,
+  type CheckOutcome,
+  type CheckPolicyType,
+  type CheckResponse,
+  type Counterexample,
+} from '../iam/index.js';
+import { ExitCode, UsageError, type DocumentArgument } from './io.js';
+
+export type CheckOutput = 'json' | 'text' | 'sarif';
+
+export function parseCheckOutput(value: string): CheckOutput {
+  if (value === 'json' || value === 'text' || value === 'sarif') return value;
+  throw new UsageError(`unknown output format \`${value}\`: expected \`json\`, \`text\` or \`sarif\``);
+}
+
+export function parseCheckPolicyType(value: string): CheckPolicyType {
+  const type = checkPolicyTypes.find((candidate) => candidate === value);
+  if (type !== undefined) return type;
+  throw new UsageError(
+    `unknown policy type \`${value}\`: expected one of ${checkPolicyTypes.map((t) => `\`${t}\``).join(', ')}`,
+  );
+}
+
+function describeRequest(example: Counterexample): string {
+  const principal =
+    example.principal === undefined ? '' : ` by ${example.principal.type} \`${example.principal.id}\``;
+  const context = Object.entries(example.context)
+    .map(([key, value]) => `${key}=${Array.isArray(value) ? `[${value.join(', ')}]` : String(value)}`)
+    .join(', ');
+  return `\`${example.action}\` on \`${example.resource ?? '*'}\`${principal}${context === '' ? '' : ` with ${context}`}`;
+}
+
+function formatText(response: CheckResponse): string {
+  const lines = [`${response.result}: ${response.message}`];
+  if (response.result === 'FAIL') {
+    for (const reason of response.reasons)
+      lines.push(
+        `  ${reason.description}${reason.statementId === undefined ? '' : ` (Sid ${reason.statementId})`}`,
+      );
+    lines.push(`  for example: ${describeRequest(response.counterexample)}`);
+    for (const access of response.newAccess ?? [])
+      lines.push(
+        `  new in statement ${access.statementIndex}: ${access.actions} on ${access.resources}, e.g. ${describeRequest(access.example)}`,
+      );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** SARIF 2.1.0: one result per statement at fault, located where the statement is written. */
+function formatSarif(response: CheckResponse, checkName: string, document: DocumentArgument): object {
+  const parsed = parsePolicy(document.text);
+  const statements = parsed.ok ? parsed.policy.statements : [];
+  const results =
+    response.result === 'FAIL'
+      ? response.reasons.map((reason) => {
+          const span = statements.find((statement) => statement.index === reason.statementIndex)?.location
+            .span;
+          return {
+            ruleId: checkName,
+            level: 'error',
+            message: {
+              text: `${reason.description}: for example ${describeRequest(response.counterexample)}`,
+            },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: document.source },
+                  ...(span === undefined
+                    ? {}
+                    : {
+                        region: {
+                          startLine: span.start.line,
+                          startColumn: span.start.column + 1,
+                          endLine: span.end.line,
+                          endColumn: span.end.column + 1,
+                        },
+                      }),
+                },
+              },
+            ],
+          };
+        })
+      : [];
+  return {
+    version: '2.1.0',
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'keyaki',
+            rules: [{ id: checkName, shortDescription: { text: response.message } }],
+          },
+        },
+        results,
+      },
+    ],
+  };
+}
+
+const exitCodes: Readonly<Record<CheckResponse['result'], number>> = {
+  PASS: ExitCode.ok,
+  FAIL: ExitCode.negative,
+  UNKNOWN: ExitCode.undecided,
+};
+
+/** Prints the outcome and sets the exit code; input errors become one line each on stderr. */
+export function reportCheck(
+  outcome: CheckOutcome,
+  output: CheckOutput,
+  checkName: string,
+  document: DocumentArgument,
+): void {
+  if (!outcome.ok) {
+    for (const error of outcome.errors) {
+      const where =
+        error.location === undefined
+          ? ''
+          : `:${error.location.span.start.line}:${error.location.span.start.column}`;
+      process.stderr.write(`keyaki: ${error.message}${where}\n`);
+    }
+    process.exitCode = ExitCode.unusableInput;
+    return;
+  }
+  const { response } = outcome;
+  switch (output) {
+    case 'json':
+      process.stdout.write(`${JSON.stringify(response, null, 2)}\n`);
+      break;
+    case 'text':
+      process.stdout.write(formatText(response));
+      break;
+    case 'sarif':
+      process.stdout.write(`${JSON.stringify(formatSarif(response, checkName, document), null, 2)}\n`);
+      break;
+    default:
+      return output satisfies never;
+  }
+  process.exitCode = exitCodes[response.result];
+}
