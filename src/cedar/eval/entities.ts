@@ -155,47 +155,85 @@ function rawEntityFromSchema(entity: SchemaEntity): RawEntity {
   };
 }
 
-/** Builds the store, closing the hierarchy transitively (parents need not be listed themselves). */
+/** The first entity found on a cycle of the parent relation, if there is one. */
+function entityOnCycle(byKey: ReadonlyMap<string, RawEntity>): string | undefined {
+  const done = new Set<string>();
+  const onPath = new Set<string>();
+  const visit = (key: string): string | undefined => {
+    if (done.has(key)) return undefined;
+    if (onPath.has(key)) return key;
+    onPath.add(key);
+    for (const parent of byKey.get(key)?.parents ?? []) {
+      const found = visit(parent.key);
+      if (found !== undefined) return found;
+    }
+    onPath.delete(key);
+    done.add(key);
+    return undefined;
+  };
+  for (const key of byKey.keys()) {
+    const found = visit(key);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
+ * An entity of the store. Its ancestors are computed on first use and kept:
+ * a request usually consults a handful of entities, so closing the whole
+ * hierarchy up front would be wasted work for one-shot calls.
+ */
+class StoredEntity implements Entity {
+  private closure: Set<string> | undefined;
+
+  constructor(
+    private readonly raw: RawEntity,
+    private readonly store: ReadonlyMap<string, StoredEntity>,
+  ) {}
+
+  get uid(): EntityRef {
+    return this.raw.uid;
+  }
+
+  get attrs(): ReadonlyMap<string, Value> {
+    return this.raw.attrs;
+  }
+
+  get tags(): ReadonlyMap<string, Value> {
+    return this.raw.tags;
+  }
+
+  get ancestors(): ReadonlySet<string> {
+    if (this.closure !== undefined) return this.closure;
+    const closure = new Set<string>();
+    for (const parent of this.raw.parents) {
+      closure.add(parent.key);
+      const stored = this.store.get(parent.key);
+      if (stored !== undefined) for (const ancestor of stored.ancestors) closure.add(ancestor);
+    }
+    this.closure = closure;
+    return closure;
+  }
+}
+
+/** Builds the store; the hierarchy must be acyclic, as in Cedar (parents need not be listed themselves). */
 export function buildEntityStore(raws: readonly RawEntity[]): EntitiesResult {
   const byKey = new Map<string, RawEntity>();
   for (const raw of raws) {
     if (byKey.has(raw.uid.key)) return { ok: false, errors: [`duplicate entity entry \`${raw.uid.key}\``] };
     byKey.set(raw.uid.key, raw);
   }
-  const closures = new Map<string, Set<string>>();
-  const closure = (key: string, visiting: Set<string>): Set<string> => {
-    const known = closures.get(key);
-    if (known !== undefined) return known;
-    const ancestors = new Set<string>();
-    visiting.add(key);
-    for (const parent of byKey.get(key)?.parents ?? []) {
-      ancestors.add(parent.key);
-      // A cycle adds nothing new beyond what the entities on it already reach.
-      if (visiting.has(parent.key)) continue;
-      for (const ancestor of closure(parent.key, visiting)) ancestors.add(ancestor);
-    }
-    visiting.delete(key);
-    closures.set(key, ancestors);
-    return ancestors;
-  };
-  const entities = new Map<string, Entity>();
-  for (const raw of byKey.values()) {
-    // As in Cedar, the hierarchy must be acyclic; the first entity of a cycle the search meets reaches itself.
-    if (closure(raw.uid.key, new Set()).has(raw.uid.key)) {
-      return {
-        ok: false,
-        errors: [
-          `transitive closure computation/enforcement error: input graph has a cycle containing vertex \`${raw.uid.key}\``,
-        ],
-      };
-    }
-    entities.set(raw.uid.key, {
-      uid: raw.uid,
-      attrs: raw.attrs,
-      ancestors: closure(raw.uid.key, new Set()),
-      tags: raw.tags,
-    });
+  const cycle = entityOnCycle(byKey);
+  if (cycle !== undefined) {
+    return {
+      ok: false,
+      errors: [
+        `transitive closure computation/enforcement error: input graph has a cycle containing vertex \`${cycle}\``,
+      ],
+    };
   }
+  const entities = new Map<string, StoredEntity>();
+  for (const raw of byKey.values()) entities.set(raw.uid.key, new StoredEntity(raw, entities));
   return { ok: true, entities };
 }
 
