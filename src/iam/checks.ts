@@ -355,7 +355,15 @@ function patternAtom(raw: string, isAction: boolean): Formula {
   return policy.statements[0]?.matches ?? and([]);
 }
 
-export function checkNoNewAccess(request: CheckNoNewAccessRequest): CheckOutcome {
+export interface CheckNoNewAccessOptions {
+  /** Compute `newAccess`, the entry-by-entry summary of a FAIL (one search per piece of new access). Default true. */
+  readonly summarize?: boolean;
+}
+
+export function checkNoNewAccess(
+  request: CheckNoNewAccessRequest,
+  options: CheckNoNewAccessOptions = {},
+): CheckOutcome {
   const existing = parseDocument('existingPolicyDocument', request.existingPolicyDocument);
   const updated = parseDocument('newPolicyDocument', request.newPolicyDocument);
   if (!existing.ok || !updated.ok)
@@ -403,6 +411,7 @@ export function checkNoNewAccess(request: CheckNoNewAccessRequest): CheckOutcome
       const blamed = response.reasons.map((reason) =>
         encodedNew.statements.findIndex(({ statement }) => statement.index === reason.statementIndex),
       );
+      if (options.summarize === false) return { ok: true, response };
       return {
         ok: true,
         response: { ...response, newAccess: newAccessSummary(encodedNew, formula, setVariables, blamed) },

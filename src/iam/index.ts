@@ -28,6 +28,7 @@ export type {
   Access,
   CheckAccessNotGrantedRequest,
   CheckInputError,
+  CheckNoNewAccessOptions,
   CheckNoNewAccessRequest,
   CheckNoPublicAccessRequest,
   CheckOutcome,
