@@ -190,6 +190,24 @@ export function solveValue(
   );
   const forbiddenGlobs = forbidden.flatMap((test) => (test.kind === 'glob' ? [test.glob] : []));
   if (globsOnly) return solveGlobs(globGroups, forbiddenGlobs);
+  // A group of plain literals pins the value to one of them: trying each is exact.
+  const pinned = required.find((group) =>
+    group.every(
+      (test) =>
+        test.kind === 'glob' &&
+        !test.glob.ignoreCase &&
+        test.glob.tokens.every((token) => token.kind === 'char'),
+    ),
+  );
+  if (pinned !== undefined) {
+    const literals = pinned.map((test) =>
+      test.kind === 'glob'
+        ? test.glob.tokens.map((token) => (token.kind === 'char' ? token.char : '')).join('')
+        : '',
+    );
+    const literal = literals.find(passes);
+    return literal === undefined ? { kind: 'unsat' } : { kind: 'sat', witness: literal };
+  }
   // Groups that hold typed tests may be met by them: only pure-glob groups constrain the string search.
   const strings = solveGlobs(
     globGroups.filter((_, index) => required[index]?.every((test) => test.kind === 'glob')),

@@ -1,0 +1,159 @@
+// The checks on hand-written policies: each case names the IAM rule it pins down.
+import { describe, expect, it } from 'vitest';
+import {
+  checkAccessNotGranted,
+  checkNoNewAccess,
+  checkNoPublicAccess,
+  type CheckResultValue,
+} from '../../src/iam/checks.js';
+
+const policy = (...statements: object[]): string =>
+  JSON.stringify({ Version: '2012-10-17', Statement: statements });
+const open = (extra: object = {}): object => ({
+  Effect: 'Allow',
+  Principal: '*',
+  Action: 's3:GetObject',
+  Resource: 'arn:aws:s3:::b/*',
+  ...extra,
+});
+
+function publicResult(document: string, resourceType = 'AWS::S3::Bucket'): CheckResultValue {
+  const outcome = checkNoPublicAccess({ policyDocument: document, resourceType });
+  if (!outcome.ok) throw new Error(outcome.errors.map((error) => error.message).join('; '));
+  return outcome.response.result;
+}
+
+function newAccessResult(existing: string, updated: string): CheckResultValue {
+  const outcome = checkNoNewAccess({
+    existingPolicyDocument: existing,
+    newPolicyDocument: updated,
+    policyType: 'IDENTITY_POLICY',
+  });
+  if (!outcome.ok) throw new Error(outcome.errors.map((error) => error.message).join('; '));
+  return outcome.response.result;
+}
+
+describe('CheckNoPublicAccess', () => {
+  it('a fixed source VPC endpoint, organization or account makes Principal * non-public', () => {
+    expect(
+      publicResult(policy(open({ Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-1a2b' } } }))),
+    ).toBe('PASS');
+    expect(
+      publicResult(policy(open({ Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abc' } } }))),
+    ).toBe('PASS');
+    expect(
+      publicResult(policy(open({ Condition: { StringEquals: { 'aws:PrincipalAccount': '111122223333' } } }))),
+    ).toBe('PASS');
+  });
+
+  it('a wildcard organization or an unrelated key leaves it public', () => {
+    expect(publicResult(policy(open({ Condition: { StringLike: { 'aws:PrincipalOrgID': '*' } } })))).toBe(
+      'FAIL',
+    );
+    expect(publicResult(policy(open({ Condition: { StringEquals: { 's3:prefix': 'home/' } } })))).toBe(
+      'FAIL',
+    );
+  });
+
+  it('a narrow source IP range is not public, 0.0.0.0/0 is', () => {
+    expect(publicResult(policy(open({ Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } })))).toBe(
+      'PASS',
+    );
+    expect(publicResult(policy(open({ Condition: { IpAddress: { 'aws:SourceIp': '0.0.0.0/0' } } })))).toBe(
+      'FAIL',
+    );
+  });
+
+  it('a named account principal is not public, and only the resource type’s service counts', () => {
+    expect(publicResult(policy(open({ Principal: { AWS: 'arn:aws:iam::111122223333:root' } })))).toBe('PASS');
+    expect(publicResult(policy(open()), 'AWS::SQS::Queue')).toBe('PASS');
+    expect(publicResult(policy(open({ Action: 'sqs:SendMessage' })), 'AWS::SQS::Queue')).toBe('FAIL');
+  });
+
+  it('a role trusting a web identity provider without its audience is public', () => {
+    const trust = {
+      Effect: 'Allow',
+      Principal: { Federated: 'cognito-identity.amazonaws.com' },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+    };
+    expect(publicResult(policy(trust), 'AWS::IAM::AssumeRolePolicyDocument')).toBe('FAIL');
+    const pinned = {
+      ...trust,
+      Condition: { StringEquals: { 'cognito-identity.amazonaws.com:aud': 'us-east-1:1234' } },
+    };
+    expect(publicResult(policy(pinned), 'AWS::IAM::AssumeRolePolicyDocument')).toBe('PASS');
+  });
+});
+
+describe('CheckNoNewAccess', () => {
+  const allow = (extra: object): object => ({
+    Effect: 'Allow',
+    Action: 's3:GetObject',
+    Resource: '*',
+    ...extra,
+  });
+
+  it('actions compare case-insensitively', () => {
+    expect(newAccessResult(policy(allow({ Action: 'S3:getobject' })), policy(allow({})))).toBe('PASS');
+  });
+
+  it('a Resource wildcard does not cross into another ARN segment, but spans colons at the end', () => {
+    const segment = policy(allow({ Resource: 'arn:aws:s3:::*' }));
+    expect(newAccessResult(segment, policy(allow({ Resource: 'arn:aws:s3:::a:b' })))).toBe('PASS');
+    expect(
+      newAccessResult(
+        policy(allow({ Resource: 'arn:aws:*:::x' })),
+        policy(allow({ Resource: 'arn:aws:s3:::x' })),
+      ),
+    ).toBe('PASS');
+  });
+
+  it('IfExists passes when the key is missing, the plain operator does not', () => {
+    const plain = policy(allow({ Condition: { StringEquals: { 'aws:RequestTag/team': 'red' } } }));
+    const ifExists = policy(allow({ Condition: { StringEqualsIfExists: { 'aws:RequestTag/team': 'red' } } }));
+    expect(newAccessResult(plain, ifExists)).toBe('FAIL');
+    expect(newAccessResult(ifExists, plain)).toBe('PASS');
+  });
+
+  it('ForAllValues holds for a missing key, ForAnyValue does not', () => {
+    const all = policy(allow({ Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['a', 'b'] } } }));
+    const any = policy(allow({ Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['a', 'b'] } } }));
+    expect(newAccessResult(all, any)).toBe('FAIL');
+    expect(newAccessResult(any, all)).toBe('FAIL');
+  });
+
+  it('numeric and date comparisons are decided over every value', () => {
+    const below = (n: number): string =>
+      policy(allow({ Condition: { NumericLessThan: { 's3:max-keys': String(n) } } }));
+    expect(newAccessResult(below(10), below(5))).toBe('PASS');
+    expect(newAccessResult(below(5), below(10))).toBe('FAIL');
+    const before = (date: string): string =>
+      policy(allow({ Condition: { DateLessThan: { 'aws:CurrentTime': date } } }));
+    expect(newAccessResult(before('2030-01-01T00:00:00Z'), before('2029-06-01T00:00:00Z'))).toBe('PASS');
+  });
+
+  it('a Null condition is about presence', () => {
+    const absent = policy(allow({ Condition: { Null: { 'aws:MultiFactorAuthAge': 'true' } } }));
+    const present = policy(allow({ Condition: { Null: { 'aws:MultiFactorAuthAge': 'false' } } }));
+    expect(newAccessResult(policy(allow({})), absent)).toBe('PASS');
+    expect(newAccessResult(absent, present)).toBe('FAIL');
+  });
+});
+
+describe('CheckAccessNotGranted', () => {
+  it('NotAction grants every action it does not list', () => {
+    const document = policy({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' });
+    const denied = checkAccessNotGranted({
+      policyDocument: document,
+      access: [{ actions: ['iam:PassRole'] }],
+      policyType: 'IDENTITY_POLICY',
+    });
+    const granted = checkAccessNotGranted({
+      policyDocument: document,
+      access: [{ actions: ['s3:DeleteBucket'] }],
+      policyType: 'IDENTITY_POLICY',
+    });
+    expect(denied.ok && denied.response.result).toBe('PASS');
+    expect(granted.ok && granted.response.result).toBe('FAIL');
+  });
+});
