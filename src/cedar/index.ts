@@ -59,6 +59,8 @@ export {
   makeRequest,
   parseEntities,
   isAuthorized,
+  evaluateExpression,
+  type ExpressionResult,
   type PolicySet,
   type PolicySetResult,
   type ParsePolicySetOptions,
@@ -99,3 +101,4 @@ export {
   valuesEqual,
   type Value,
 } from './eval/values.js';
+export { formatValue } from './eval/format-value.js';

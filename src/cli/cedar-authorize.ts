@@ -46,7 +46,7 @@ function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function readJson(path: string, optionName: string): unknown {
+export function readJson(path: string, optionName: string): unknown {
   const input = readInput(path, optionName);
   try {
     return parseJsonText(input.text);

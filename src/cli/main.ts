@@ -3,6 +3,7 @@
 // this file only wires the groups and maps failures to exit codes.
 import { Command, CommanderError } from 'commander';
 import { registerCedarAuthorize } from './cedar-authorize.js';
+import { registerCedarEvaluate } from './cedar-evaluate.js';
 import { registerCedarTranslateSchema } from './cedar-translate-schema.js';
 import { registerCedarValidate } from './cedar-validate.js';
 import { registerIamCheckAccessNotGranted } from './iam-check-access-not-granted.js';
@@ -25,6 +26,7 @@ function buildProgram(): Command {
   registerCedarTranslateSchema(cedar);
   registerCedarValidate(cedar);
   registerCedarAuthorize(cedar);
+  registerCedarEvaluate(cedar);
   return program;
 }
 

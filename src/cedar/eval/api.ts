@@ -16,8 +16,8 @@ import {
   valueFromTyped,
   type EntityStore,
 } from './entities.js';
-import type { Request } from './evaluator.js';
-import { EntityRef, EvaluationError, RecordValue } from './values.js';
+import { compileExpr, type Request } from './evaluator.js';
+import { EntityRef, EvaluationError, RecordValue, type Value } from './values.js';
 
 export interface PolicySet {
   readonly policies: readonly ValidatorPolicy[];
@@ -112,3 +112,43 @@ export function isAuthorized(policySet: PolicySet, request: Request, entities: E
 }
 
 export { parseEntities };
+
+// An expression is read as the condition of a policy, which the reader already knows how to parse.
+const EXPRESSION_PREFIX = 'permit(principal, action, resource) when { ';
+
+export type ExpressionResult =
+  | { readonly ok: true; readonly value: Value }
+  | { readonly ok: false; readonly kind: 'parse'; readonly errors: readonly PolicyTextError[] }
+  | { readonly ok: false; readonly kind: 'evaluation'; readonly message: string };
+
+/** Parses and evaluates one Cedar expression against a request and entities, as `cedar evaluate` does. */
+export function evaluateExpression(text: string, request: Request, entities: EntityStore): ExpressionResult {
+  const parsed = parsePolicyText(`${EXPRESSION_PREFIX}${text}\n};`);
+  if (!parsed.ok) {
+    const shift = (offset: number): number =>
+      Math.min(Math.max(0, offset - EXPRESSION_PREFIX.length), text.length);
+    return {
+      ok: false,
+      kind: 'parse',
+      errors: parsed.errors.map((error) => ({
+        message: error.message,
+        span: { start: shift(error.span.start), end: shift(error.span.end) },
+      })),
+    };
+  }
+  const [policy] = parsed.policies;
+  const [condition] = policy?.conditions ?? [];
+  if (parsed.policies.length !== 1 || condition === undefined) {
+    return {
+      ok: false,
+      kind: 'parse',
+      errors: [{ message: 'expected one expression', span: { start: 0, end: text.length } }],
+    };
+  }
+  try {
+    return { ok: true, value: compileExpr(condition.body)({ ...request, entities }) };
+  } catch (error) {
+    if (error instanceof EvaluationError) return { ok: false, kind: 'evaluation', message: error.message };
+    throw error;
+  }
+}

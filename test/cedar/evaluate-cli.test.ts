@@ -1,0 +1,87 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { registerCedarEvaluate } from '../../src/cli/cedar-evaluate.js';
+
+async function run(
+  args: string[],
+): Promise<{ stdout: string; stderr: string; exitCode: number | undefined }> {
+  let stdout = '';
+  let stderr = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  process.exitCode = undefined;
+  const group = new Command('cedar').exitOverride();
+  registerCedarEvaluate(group);
+  await group.parseAsync(args, { from: 'user' });
+  const exitCode = process.exitCode === undefined ? undefined : Number(process.exitCode);
+  process.exitCode = undefined;
+  return { stdout, stderr, exitCode };
+}
+
+const directory = mkdtempSync(join(tmpdir(), 'keyaki-evaluate-'));
+const entities = join(directory, 'entities.json');
+writeFileSync(
+  entities,
+  JSON.stringify([
+    {
+      uid: { type: 'User', id: 'alice' },
+      attrs: { age: 30, tags: ['a', 'b'] },
+      parents: [{ type: 'Group', id: 'admins' }],
+    },
+  ]),
+);
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('keyaki cedar evaluate', () => {
+  it('prints values in Cedar syntax', async () => {
+    const cases: [string, string][] = [
+      ['principal in Group::"admins"', 'true'],
+      ['principal.age * 2', '60'],
+      ['{a: principal.tags, b: principal}', '{"a": ["a", "b"], "b": User::"alice"}'],
+      ['decimal("-1.5")', 'decimal("-1.5000")'],
+      ['ip("10.0.0.1")', 'ip("10.0.0.1/32")'],
+      ['datetime("2024-01-01").offset(duration("1h"))', 'datetime("2024-01-01T01:00:00.000Z")'],
+    ];
+    for (const [expression, printed] of cases) {
+      const result = await run([
+        'evaluate',
+        expression,
+        '--entities',
+        entities,
+        '--principal',
+        'User::"alice"',
+      ]);
+      expect({ expression, out: result.stdout.trim(), code: result.exitCode }).toEqual({
+        expression,
+        out: printed,
+        code: 0,
+      });
+    }
+  });
+
+  it('exits 1 with the message when evaluation fails', async () => {
+    const result = await run([
+      'evaluate',
+      'principal.age + 9223372036854775807',
+      '--entities',
+      entities,
+      '-l',
+      'User::"alice"',
+    ]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('overflow');
+  });
+
+  it('exits 2 with a code frame pointing into the expression when it does not parse', async () => {
+    const result = await run(['evaluate', '1 + + ']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('<expression>');
+    expect(result.stderr).toContain('^');
+  });
+});
