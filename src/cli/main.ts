@@ -3,6 +3,7 @@
 // this file only wires the groups and maps failures to exit codes.
 import { Command, CommanderError } from 'commander';
 import { registerCedarAuthorize } from './cedar-authorize.js';
+import { registerCedarCheckParse } from './cedar-check-parse.js';
 import { registerCedarEvaluate } from './cedar-evaluate.js';
 import { registerCedarTranslateSchema } from './cedar-translate-schema.js';
 import { registerCedarValidate } from './cedar-validate.js';
@@ -27,6 +28,7 @@ function buildProgram(): Command {
   registerCedarValidate(cedar);
   registerCedarAuthorize(cedar);
   registerCedarEvaluate(cedar);
+  registerCedarCheckParse(cedar);
   return program;
 }
 

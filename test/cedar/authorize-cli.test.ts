@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseEntityUidText, registerCedarAuthorize } from '../../src/cli/cedar-authorize.js';
+import { registerCedarCheckParse } from '../../src/cli/cedar-check-parse.js';
 
 const SHARED = new URL('../../../shared/cedar-integration-tests/', import.meta.url);
 const shared = (path: string): string => fileURLToPath(new URL(path, SHARED));
@@ -19,6 +20,7 @@ async function run(
   process.exitCode = undefined;
   const group = new Command('cedar').exitOverride();
   registerCedarAuthorize(group);
+  registerCedarCheckParse(group);
   await group.parseAsync(args, { from: 'user' });
   const exitCode = process.exitCode === undefined ? undefined : Number(process.exitCode);
   process.exitCode = undefined;
@@ -144,5 +146,31 @@ describe('keyaki cedar authorize', () => {
   it('reads entity uids written in Cedar syntax, including namespaces and escapes', () => {
     expect(parseEntityUidText('NS::User::"a\\"b"', '--principal')).toEqual({ type: 'NS::User', id: 'a"b' });
     expect(() => parseEntityUidText('User::alice', '--principal')).toThrow(/expected `Type::"id"`/);
+  });
+});
+
+describe('keyaki cedar check-parse', () => {
+  it('exits 0 for policies and entities that parse', async () => {
+    const result = await run([
+      'check-parse',
+      '--policies',
+      shared('tests/example_use_cases/policies_2a.cedar'),
+      '--entities',
+      shared('sample-data/sandbox_a/entities.json'),
+    ]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^\d+ policies parsed/);
+  });
+
+  it('exits 2 with a code frame for a policy that does not parse, and reports bad entities', async () => {
+    const policies = file('broken.cedar', 'permit(principal, action, resource) when { principal.};');
+    const entities = file(
+      'cycle.json',
+      JSON.stringify([{ uid: { type: 'T', id: 'a' }, attrs: {}, parents: [{ type: 'T', id: 'a' }] }]),
+    );
+    const result = await run(['check-parse', '-p', policies, '--entities', entities]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('^');
+    expect(result.stderr).toContain('cycle');
   });
 });
