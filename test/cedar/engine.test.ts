@@ -89,6 +89,24 @@ describe('the authorizer', () => {
     expect(answer.decision).toBe('allow');
   });
 
+  it('handles a hierarchy 20,000 levels deep without exhausting the stack', () => {
+    const chain = Array.from({ length: 20_000 }, (_, index) => ({
+      uid: { type: 'Team', id: `${index}` },
+      attrs: {},
+      parents: index + 1 < 20_000 ? [{ type: 'Team', id: `${index + 1}` }] : [],
+    }));
+    const entities = [
+      { uid: { type: 'User', id: 'alice' }, attrs: {}, parents: [{ type: 'Team', id: '0' }] },
+      ...chain,
+    ];
+    expect(decideText('permit(principal in Team::"19999", action, resource);', entities).decision).toBe(
+      'allow',
+    );
+    expect(decideText('permit(principal in Team::"20000", action, resource);', entities).decision).toBe(
+      'deny',
+    );
+  });
+
   it('refuses entities whose hierarchy has a cycle, as Cedar does', () => {
     const cycle = [
       { uid: { type: 'Team', id: 'a' }, attrs: {}, parents: [{ type: 'Team', id: 'b' }] },

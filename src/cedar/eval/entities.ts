@@ -155,25 +155,33 @@ function rawEntityFromSchema(entity: SchemaEntity): RawEntity {
   };
 }
 
-/** The first entity found on a cycle of the parent relation, if there is one. */
+/**
+ * The first entity found on a cycle of the parent relation, if there is one.
+ * Iterative, so that deep hierarchies cannot exhaust the stack.
+ */
 function entityOnCycle(byKey: ReadonlyMap<string, RawEntity>): string | undefined {
   const done = new Set<string>();
   const onPath = new Set<string>();
-  const visit = (key: string): string | undefined => {
-    if (done.has(key)) return undefined;
-    if (onPath.has(key)) return key;
-    onPath.add(key);
-    for (const parent of byKey.get(key)?.parents ?? []) {
-      const found = visit(parent.key);
-      if (found !== undefined) return found;
+  for (const root of byKey.keys()) {
+    if (done.has(root)) continue;
+    const stack: { key: string; next: number }[] = [{ key: root, next: 0 }];
+    onPath.add(root);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1] as { key: string; next: number };
+      const parents = byKey.get(top.key)?.parents ?? [];
+      const parent = parents[top.next];
+      if (parent === undefined) {
+        stack.pop();
+        onPath.delete(top.key);
+        done.add(top.key);
+        continue;
+      }
+      top.next += 1;
+      if (onPath.has(parent.key)) return parent.key;
+      if (done.has(parent.key)) continue;
+      onPath.add(parent.key);
+      stack.push({ key: parent.key, next: 0 });
     }
-    onPath.delete(key);
-    done.add(key);
-    return undefined;
-  };
-  for (const key of byKey.keys()) {
-    const found = visit(key);
-    if (found !== undefined) return found;
   }
   return undefined;
 }
@@ -206,10 +214,15 @@ class StoredEntity implements Entity {
   get ancestors(): ReadonlySet<string> {
     if (this.closure !== undefined) return this.closure;
     const closure = new Set<string>();
-    for (const parent of this.raw.parents) {
-      closure.add(parent.key);
-      const stored = this.store.get(parent.key);
-      if (stored !== undefined) for (const ancestor of stored.ancestors) closure.add(ancestor);
+    const pending = this.raw.parents.map((parent) => parent.key);
+    for (let key = pending.pop(); key !== undefined; key = pending.pop()) {
+      if (closure.has(key)) continue;
+      closure.add(key);
+      const stored = this.store.get(key);
+      if (stored === undefined) continue;
+      // A parent whose closure is already known contributes it whole.
+      if (stored.closure !== undefined) for (const ancestor of stored.closure) closure.add(ancestor);
+      else for (const parent of stored.raw.parents) pending.push(parent.key);
     }
     this.closure = closure;
     return closure;
