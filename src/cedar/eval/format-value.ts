@@ -37,13 +37,30 @@ function datetimeText(ms: bigint): string {
   return `datetime("1970-01-01").offset(duration("${ms}ms"))`;
 }
 
+const ESCAPES: Readonly<Record<string, string>> = {
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\0': '\\0',
+  '"': '\\"',
+  '\\': '\\\\',
+};
+
+/** A string literal with Cedar's escapes; other control characters as `\u{...}`. */
+export function cedarString(text: string): string {
+  const escaped = text.replace(/[\n\r\t\0"\\]|[\p{Cc}]/gu, (char) => {
+    return ESCAPES[char] ?? `\\u{${(char.codePointAt(0) ?? 0).toString(16)}}`;
+  });
+  return `"${escaped}"`;
+}
+
 export function formatValue(value: Value): string {
   if (typeof value === 'boolean' || typeof value === 'bigint') return value.toString();
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value instanceof EntityRef) return value.key;
+  if (typeof value === 'string') return cedarString(value);
+  if (value instanceof EntityRef) return `${value.type}::${cedarString(value.id)}`;
   if (value instanceof SetValue) return `[${value.elements.map(formatValue).join(', ')}]`;
   if (value instanceof RecordValue) {
-    const fields = [...value.fields].map(([name, field]) => `${JSON.stringify(name)}: ${formatValue(field)}`);
+    const fields = [...value.fields].map(([name, field]) => `${cedarString(name)}: ${formatValue(field)}`);
     return `{${fields.join(', ')}}`;
   }
   if (value instanceof DecimalValue) return `decimal("${decimalText(value.scaled)}")`;
