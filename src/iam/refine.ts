@@ -1,0 +1,513 @@
+// Unused-permission refinement: given Access Analyzer's unused-permission
+// finding for a policy, recommend a policy with the same structure that grants
+// exactly the used actions. Wildcards are replaced by the shortest prefixes,
+// on camelCase word boundaries, that match no unused action (the least
+// general generalization of what remains). The policy is rewritten as a plain
+// JSON value so untouched keys, order and casing survive byte for byte.
+import type { ActionCatalog } from './catalog.js';
+import { matchesWildcard } from './wildcard.js';
+
+/** One entry of Access Analyzer's unused-permission finding. */
+export interface UnusedPermission {
+  readonly serviceNamespace: string;
+  /** Absent: the whole service is unused. */
+  readonly actions?: readonly string[];
+}
+
+export interface RefinePolicyInput {
+  /** The policy as JSON text or an already-parsed JSON value. */
+  readonly policyDocument: string | unknown;
+  readonly unusedPermissions: readonly UnusedPermission[];
+  readonly catalog: ActionCatalog;
+}
+
+export type EntryChange =
+  | { readonly kind: 'kept'; readonly entry: string }
+  | { readonly kind: 'removed'; readonly entry: string }
+  | { readonly kind: 'replaced'; readonly entry: string; readonly replacements: readonly string[] };
+
+export interface StatementChange {
+  readonly statementIndex: number;
+  readonly sid?: string;
+  readonly effect: string;
+  /** Which element of the statement lists actions. */
+  readonly element: 'Action' | 'NotAction';
+  /**
+   * `unchanged`: as written. `narrowed`: Action entries removed or replaced.
+   * `extended`: unused actions added to NotAction. `removed`: nothing used remains.
+   */
+  readonly outcome: 'unchanged' | 'narrowed' | 'extended' | 'removed';
+  readonly entries: readonly EntryChange[];
+  /** Entries appended to NotAction. */
+  readonly added: readonly string[];
+}
+
+export interface RefineWarning {
+  /** Where in the policy, e.g. `Statement[1].Action[0]`; empty for the finding. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export interface RefineResult {
+  readonly ok: true;
+  readonly recommendedAction: 'CREATE_POLICY' | 'DETACH_POLICY';
+  /** Absent when the whole policy should be detached. */
+  readonly recommendedPolicy?: unknown;
+  readonly changes: readonly StatementChange[];
+  readonly warnings: readonly RefineWarning[];
+  readonly catalogVersion: string;
+}
+
+export interface RefineInputError {
+  readonly ok: false;
+  readonly path: string;
+  readonly message: string;
+}
+
+/** The refinement broke its guarantee: a bug in Keyaki, never the user's fault. */
+export class RefinementInvariantError extends Error {
+  override readonly name = 'RefinementInvariantError';
+}
+
+type JsonObject = Record<string, unknown>;
+
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const hasWildcard = (text: string): boolean => text.includes('*') || text.includes('?');
+
+/** Catalog-wide lookups, built once per catalog. */
+interface CatalogIndex {
+  /** Every `namespace:Action` with the catalog's spelling, sorted by lower-cased form. */
+  readonly actions: readonly string[];
+  readonly lowerActions: readonly string[];
+  readonly byNamespace: ReadonlyMap<string, readonly string[]>;
+}
+
+const indexes = new WeakMap<ActionCatalog, CatalogIndex>();
+
+function catalogIndex(catalog: ActionCatalog): CatalogIndex {
+  const cached = indexes.get(catalog);
+  if (cached !== undefined) return cached;
+  const byNamespace = new Map<string, string[]>();
+  for (const service of catalog.services.values())
+    byNamespace.set(
+      service.namespace,
+      service.actions.map((name) => `${service.namespace}:${name}`),
+    );
+  const actions = [...byNamespace.values()]
+    .flat()
+    .sort((a, b) => compareStrings(a.toLowerCase(), b.toLowerCase()));
+  const index = { actions, lowerActions: actions.map((a) => a.toLowerCase()), byNamespace };
+  indexes.set(catalog, index);
+  return index;
+}
+
+const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function lowerBound(sorted: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as string) < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** How many strings of a sorted array start with `prefix`. */
+export function countWithPrefix(sorted: readonly string[], prefix: string): number {
+  return lowerBound(sorted, `${prefix}\uffff`) - lowerBound(sorted, prefix);
+}
+
+/**
+ * The camelCase words of an action name, `GetObjectVersion` → Get|Object|Version;
+ * runs of capitals are one word (`GetBucketCORS`, `ListMFADevices` → List|MFA|Devices).
+ */
+export function actionWords(name: string): string[] {
+  const words = name.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+|[0-9]+|[^A-Za-z0-9]/g) ?? [];
+  return words.join('') === name ? words : [...name];
+}
+
+/** The unused actions, lower-cased `namespace:action`, plus the namespaces unused as a whole. */
+interface UnusedSet {
+  readonly sorted: readonly string[];
+  readonly names: ReadonlySet<string>;
+  readonly wholeServices: ReadonlySet<string>;
+}
+
+function unusedSet(
+  findings: readonly UnusedPermission[],
+  index: CatalogIndex,
+  warnings: RefineWarning[],
+): UnusedSet {
+  const names = new Set<string>();
+  const wholeServices = new Set<string>();
+  for (const finding of findings) {
+    const namespace = finding.serviceNamespace.toLowerCase();
+    const known = index.byNamespace.get(namespace);
+    if (known === undefined)
+      warnings.push({ path: '', message: `service \`${finding.serviceNamespace}\` is not in the catalog` });
+    if (finding.actions === undefined) {
+      wholeServices.add(namespace);
+      for (const action of known ?? []) names.add(action.toLowerCase());
+      continue;
+    }
+    for (const action of finding.actions) {
+      const full = `${namespace}:${action.toLowerCase()}`;
+      if (known !== undefined && !known.some((a) => a.toLowerCase() === full))
+        warnings.push({
+          path: '',
+          message: `action \`${action}\` is not in the catalog for service \`${finding.serviceNamespace}\``,
+        });
+      names.add(full);
+    }
+  }
+  return { sorted: [...names].sort(compareStrings), names, wholeServices };
+}
+
+const isUnused = (unused: UnusedSet, lowerAction: string): boolean =>
+  unused.names.has(lowerAction) || unused.wholeServices.has(lowerAction.split(':')[0] ?? '');
+
+/** The catalog actions a pattern may match: one service when its service part is literal. */
+function candidateActions(pattern: string, index: CatalogIndex): readonly string[] {
+  const colon = pattern.indexOf(':');
+  const service = colon < 0 ? pattern : pattern.slice(0, colon);
+  if (colon >= 0 && !hasWildcard(service)) return index.byNamespace.get(service.toLowerCase()) ?? [];
+  return index.actions;
+}
+
+const matchesAction = (pattern: string, action: string): boolean => matchesWildcard(pattern, action, true);
+
+interface TrieNode {
+  readonly prefix: string;
+  readonly children: Map<string, TrieNode>;
+  /** The used action spelled out by this node, when one ends here. */
+  action?: string;
+  /** Used actions in the subtree. */
+  count: number;
+}
+
+/**
+ * The shortest safe prefixes that cover `used` exactly. A node is safe when
+ * every catalog action starting with its prefix is used and matched by the
+ * entry, and no unused action (in the catalog or only in the finding) starts
+ * with it — string prefixes, so `GetTable` is unsafe when `GetTables` is unused.
+ */
+function safePrefixes(
+  used: readonly string[],
+  matchedLowerUsed: readonly string[],
+  index: CatalogIndex,
+  unused: UnusedSet,
+): string[] {
+  const root: TrieNode = { prefix: '', children: new Map(), count: 0 };
+  for (const action of used) {
+    const colon = action.indexOf(':');
+    let node = root;
+    node.count++;
+    for (const word of [action.slice(0, colon + 1), ...actionWords(action.slice(colon + 1))]) {
+      const key = word.toLowerCase();
+      let child = node.children.get(key);
+      if (child === undefined) {
+        child = { prefix: node.prefix + word, children: new Map(), count: 0 };
+        node.children.set(key, child);
+      }
+      child.count++;
+      node = child;
+    }
+    node.action = action;
+  }
+  const isSafe = (node: TrieNode): boolean => {
+    const lower = node.prefix.toLowerCase();
+    return (
+      countWithPrefix(unused.sorted, lower) === 0 &&
+      countWithPrefix(index.lowerActions, lower) === countWithPrefix(matchedLowerUsed, lower)
+    );
+  };
+  const emitted: string[] = [];
+  const visit = (node: TrieNode): void => {
+    if (node !== root && isSafe(node)) {
+      emitted.push(node.count === 1 ? (firstAction(node) as string) : `${node.prefix}*`);
+      return;
+    }
+    if (node.action !== undefined) emitted.push(node.action);
+    for (const child of node.children.values()) visit(child);
+  };
+  visit(root);
+  return emitted;
+}
+
+function firstAction(node: TrieNode): string | undefined {
+  if (node.action !== undefined) return node.action;
+  for (const child of node.children.values()) {
+    const found = firstAction(child);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** Writes a replacement with the entry's own service spelling when the entry names one service. */
+function respell(entry: string, replacement: string): string {
+  const colon = entry.indexOf(':');
+  if (colon < 0 || hasWildcard(entry.slice(0, colon))) return replacement;
+  return entry.slice(0, colon) + replacement.slice(replacement.indexOf(':'));
+}
+
+interface RefinedEntries {
+  readonly entries: EntryChange[];
+  readonly result: string[];
+}
+
+function refineActionEntries(
+  written: readonly string[],
+  path: string,
+  index: CatalogIndex,
+  unused: UnusedSet,
+  warnings: RefineWarning[],
+): RefinedEntries {
+  const entries: EntryChange[] = [];
+  const result: string[] = [];
+  const seen = new Set<string>();
+  const emit = (text: string): boolean => {
+    const key = text.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    result.push(text);
+    return true;
+  };
+  written.forEach((entry, position) => {
+    const lower = entry.toLowerCase();
+    const candidates = candidateActions(entry, index);
+    if (!hasWildcard(entry)) {
+      if (isUnused(unused, lower)) {
+        entries.push({ kind: 'removed', entry });
+        return;
+      }
+      if (!candidates.some((action) => action.toLowerCase() === lower))
+        warnings.push({
+          path: `${path}[${position}]`,
+          message: `action \`${entry}\` is not in the catalog: kept as written`,
+        });
+      emit(entry);
+      entries.push({ kind: 'kept', entry });
+      return;
+    }
+    if (candidates.length === 0)
+      warnings.push({
+        path: `${path}[${position}]`,
+        message: `\`${entry}\` matches no action in the catalog: kept as written`,
+      });
+    const matched = candidates.filter((action) => matchesAction(entry, action));
+    const used = matched.filter((action) => !isUnused(unused, action.toLowerCase()));
+    const touchesUnused =
+      used.length !== matched.length || unused.sorted.some((action) => matchesAction(entry, action));
+    if (!touchesUnused) {
+      emit(entry);
+      entries.push({ kind: 'kept', entry });
+      return;
+    }
+    const matchedLowerUsed = used.map((a) => a.toLowerCase()).sort(compareStrings);
+    const replacements = safePrefixes(used, matchedLowerUsed, index, unused)
+      .map((replacement) => respell(entry, replacement))
+      .filter(emit);
+    entries.push(
+      replacements.length === 0 ? { kind: 'removed', entry } : { kind: 'replaced', entry, replacements },
+    );
+  });
+  return { entries, result };
+}
+
+/**
+ * Unused actions a NotAction statement allows, to be added to its exclusion:
+ * `service:*` for a service unused as a whole, the catalog's names otherwise.
+ */
+function exclusionsFor(notActions: readonly string[], index: CatalogIndex, unused: UnusedSet): string[] {
+  const excluded = (action: string): boolean => notActions.some((pattern) => matchesAction(pattern, action));
+  const added: string[] = [];
+  for (const namespace of [...unused.wholeServices].sort(compareStrings)) {
+    const actions = index.byNamespace.get(namespace) ?? [];
+    if (actions.some((action) => !excluded(action))) added.push(`${namespace}:*`);
+  }
+  for (const lower of unused.sorted) {
+    if (unused.wholeServices.has(lower.split(':')[0] ?? '')) continue;
+    const action = index.actions[lowerBound(index.lowerActions, lower)];
+    if (action === undefined || action.toLowerCase() !== lower) continue;
+    if (!excluded(action)) added.push(action);
+  }
+  return added;
+}
+
+const stringList = (value: unknown): readonly string[] | undefined =>
+  typeof value === 'string'
+    ? [value]
+    : Array.isArray(value) && value.every((v) => typeof v === 'string')
+      ? (value as string[])
+      : undefined;
+
+/** The same shape as written: a single string stays a string when one entry remains. */
+const listLike = (original: unknown, entries: readonly string[]): unknown =>
+  typeof original === 'string' && entries.length === 1 ? entries[0] : [...entries];
+
+interface StatementOutcome {
+  /** Undefined when the statement is removed. */
+  readonly statement: JsonObject | undefined;
+  readonly change: StatementChange;
+}
+
+function refineStatement(
+  statement: JsonObject,
+  statementIndex: number,
+  path: string,
+  index: CatalogIndex,
+  unused: UnusedSet,
+  warnings: RefineWarning[],
+): StatementOutcome | RefineInputError {
+  const effect = statement.Effect;
+  if (effect !== 'Allow' && effect !== 'Deny')
+    return { ok: false, path: `${path}.Effect`, message: 'expected `Allow` or `Deny`' };
+  const element = 'NotAction' in statement ? 'NotAction' : 'Action';
+  const written = stringList(statement[element]);
+  if (written === undefined)
+    return { ok: false, path: `${path}.${element}`, message: 'expected a string or an array of strings' };
+  const sid = typeof statement.Sid === 'string' ? { sid: statement.Sid } : {};
+  const base = { statementIndex, ...sid, effect, element } as const;
+  const unchanged: StatementOutcome = {
+    statement,
+    change: {
+      ...base,
+      outcome: 'unchanged',
+      entries: written.map((entry) => ({ kind: 'kept', entry })),
+      added: [],
+    },
+  };
+  if (effect === 'Deny') return unchanged;
+  if (element === 'NotAction') {
+    const added = exclusionsFor(written, index, unused);
+    if (added.length === 0) return unchanged;
+    return {
+      statement: { ...statement, NotAction: [...written, ...added] },
+      change: { ...unchanged.change, outcome: 'extended', added },
+    };
+  }
+  const refined = refineActionEntries(written, `${path}.Action`, index, unused, warnings);
+  if (refined.entries.every((entry) => entry.kind === 'kept')) return unchanged;
+  if (refined.result.length === 0)
+    return { statement: undefined, change: { ...base, outcome: 'removed', entries: refined.entries, added: [] } };
+  return {
+    statement: { ...statement, Action: listLike(statement.Action, refined.result) },
+    change: { ...base, outcome: 'narrowed', entries: refined.entries, added: [] },
+  };
+}
+
+/**
+ * Recommends a refinement of `policyDocument` that no longer grants the
+ * unused permissions. Throws `RefinementInvariantError` if the result would
+ * not allow exactly the original's catalog actions minus the unused ones.
+ */
+export function refinePolicy(input: RefinePolicyInput): RefineResult | RefineInputError {
+  let document: unknown = input.policyDocument;
+  if (typeof document === 'string') {
+    try {
+      document = JSON.parse(document);
+    } catch (error) {
+      return { ok: false, path: '', message: `malformed json: ${(error as Error).message}` };
+    }
+  }
+  if (!isObject(document)) return { ok: false, path: '', message: 'expected a policy object' };
+  const statements = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
+  const index = catalogIndex(input.catalog);
+  const warnings: RefineWarning[] = [];
+  const unused = unusedSet(input.unusedPermissions, index, warnings);
+  const pairs: { original: JsonObject; refined: JsonObject | undefined }[] = [];
+  const changes: StatementChange[] = [];
+  for (const [position, statement] of statements.entries()) {
+    const path = Array.isArray(document.Statement) ? `Statement[${position}]` : 'Statement';
+    if (!isObject(statement)) return { ok: false, path, message: 'expected a statement object' };
+    const outcome = refineStatement(statement, position, path, index, unused, warnings);
+    if ('ok' in outcome) return outcome;
+    changes.push(outcome.change);
+    pairs.push({ original: statement, refined: outcome.statement });
+  }
+  assertGuarantee(pairs, index, unused);
+  const kept = pairs.flatMap((pair) => (pair.refined === undefined ? [] : [pair.refined]));
+  const catalogVersion = input.catalog.version;
+  if (kept.length === 0) {
+    return { ok: true, recommendedAction: 'DETACH_POLICY', changes, warnings, catalogVersion };
+  }
+  const recommendedPolicy = {
+    ...document,
+    Statement: Array.isArray(document.Statement) || kept.length !== 1 ? kept : kept[0],
+  };
+  return { ok: true, recommendedAction: 'CREATE_POLICY', recommendedPolicy, changes, warnings, catalogVersion };
+}
+
+/** The catalog actions (lower-cased) that the statement's action element matches. */
+function statementMatches(statement: JsonObject, actions: readonly string[]): Set<string> {
+  const negated = 'NotAction' in statement;
+  const patterns = stringList(negated ? statement.NotAction : statement.Action) ?? [];
+  const matched = new Set<string>();
+  for (const action of actions)
+    if (patterns.some((pattern) => matchesAction(pattern, action)) !== negated) matched.add(action.toLowerCase());
+  return matched;
+}
+
+/** The catalog actions any pattern of these statements could match. */
+function relevantActions(statements: readonly JsonObject[], index: CatalogIndex): readonly string[] {
+  const namespaces = new Set<string>();
+  for (const statement of statements) {
+    if ('NotAction' in statement) return index.actions;
+    for (const pattern of stringList(statement.Action) ?? []) {
+      const candidates = candidateActions(pattern, index);
+      if (candidates === index.actions) return index.actions;
+      namespaces.add(pattern.slice(0, pattern.indexOf(':')).toLowerCase());
+    }
+  }
+  return [...namespaces].flatMap((namespace) => index.byNamespace.get(namespace) ?? []);
+}
+
+const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean =>
+  a.size === b.size && [...a].every((item) => b.has(item));
+
+function allowedByPolicy(statementSets: readonly { effect: unknown; matched: Set<string> }[]): Set<string> {
+  const allowed = new Set<string>();
+  for (const { effect, matched } of statementSets)
+    if (effect === 'Allow') for (const action of matched) allowed.add(action);
+  for (const { effect, matched } of statementSets)
+    if (effect === 'Deny') for (const action of matched) allowed.delete(action);
+  return allowed;
+}
+
+/**
+ * The guarantee, checked exactly over the finite catalog: each Allow
+ * statement now matches its original actions minus the unused ones (removed
+ * statements nothing), Deny statements are unchanged, and the policy as a
+ * whole allows the original's actions minus the unused ones.
+ */
+function assertGuarantee(
+  pairs: readonly { readonly original: JsonObject; readonly refined: JsonObject | undefined }[],
+  index: CatalogIndex,
+  unused: UnusedSet,
+): void {
+  const refined = pairs.flatMap((pair) => (pair.refined === undefined ? [] : [pair.refined]));
+  const actions = relevantActions([...pairs.map((pair) => pair.original), ...refined], index);
+  const minusUnused = (set: ReadonlySet<string>): Set<string> =>
+    new Set([...set].filter((action) => !isUnused(unused, action)));
+  const before = pairs.map(({ original }) => ({
+    effect: original.Effect,
+    matched: statementMatches(original, actions),
+  }));
+  const after = refined.map((statement) => ({
+    effect: statement.Effect,
+    matched: statementMatches(statement, actions),
+  }));
+  pairs.forEach((pair, i) => {
+    const was = before[i] as { effect: unknown; matched: Set<string> };
+    const expected = was.effect === 'Deny' ? was.matched : minusUnused(was.matched);
+    const now = pair.refined === undefined ? new Set<string>() : statementMatches(pair.refined, actions);
+    if (!sameSet(now, expected))
+      throw new RefinementInvariantError(`statement ${i} does not grant exactly its used actions`);
+  });
+  if (!sameSet(allowedByPolicy(after), minusUnused(allowedByPolicy(before))))
+    throw new RefinementInvariantError('the refined policy does not allow exactly the used actions');
+}
