@@ -218,10 +218,8 @@ function decide(
         reason: [...answer.reason],
         errors: answer.errors.map((error) => ({
           policyId: error.policyId,
-          error: detailedError(
-            `error while evaluating policy \`${error.policyId}\`: ${error.message}`,
-            'error',
-          ),
+          // cedar-wasm gives evaluation errors no severity.
+          error: { ...detailedError(error.message, 'error'), severity: null },
         })),
       },
     },

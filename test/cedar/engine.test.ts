@@ -177,3 +177,49 @@ describe('the cedar-wasm-shaped calls', () => {
     ).toBe('failure');
   });
 });
+
+describe('evaluation error messages', () => {
+  it('read as cedar-wasm words them', () => {
+    const expressions = [
+      'principal.x',
+      'resource.x',
+      '{a: 1}.b',
+      '1 + "a"',
+      '9223372036854775807 + 1',
+      '-(-9223372036854775808)',
+      '-9223372036854775807 - 2',
+      '9223372036854775807 * 2',
+      'if 1 then true else false',
+      '!1',
+      '1 < "a"',
+      '1.contains(1)',
+      'principal in 1',
+      'principal in [1]',
+      '1 is User',
+      '1 has a',
+      'principal.getTag("t")',
+      'principal.hasTag(1)',
+      'ip("x")',
+      'decimal("1.0").lessThan(1)',
+      '"a".isEmpty()',
+      'context.q',
+    ];
+    const messages = (
+      answer: ReturnType<typeof isAuthorized> | ReturnType<typeof wasm.isAuthorized>,
+    ): string[] =>
+      answer.type === 'success'
+        ? answer.response.diagnostics.errors.map((error) => error.error.message)
+        : ['refused'];
+    for (const expression of expressions) {
+      const call = {
+        ...REQUEST,
+        context: {},
+        entities: [{ uid: REQUEST.principal, attrs: {}, parents: [] }],
+        policies: { staticPolicies: `permit(principal, action, resource) when { ${expression} };` },
+      };
+      const ours = messages(isAuthorized(call));
+      expect(ours, expression).toHaveLength(1);
+      expect(ours, expression).toEqual(messages(wasm.isAuthorized(call)));
+    }
+  });
+});

@@ -13,7 +13,8 @@ import {
   EvaluationError,
   RecordValue,
   SetValue,
-  checkedLong,
+  I64_MAX,
+  I64_MIN,
   makeSet,
   typeName,
   valuesEqual,
@@ -47,6 +48,9 @@ const FOLDING_ENVIRONMENT: Environment = new Proxy({} as Environment, {
   },
 });
 
+// How Cedar names "any entity" in type errors.
+const ANY_ENTITY = '(entity of type `any_entity_type`)';
+
 function typeError(expected: string, actual: Value): EvaluationError {
   return new EvaluationError(`type error: expected ${expected}, got ${typeName(actual)}`);
 }
@@ -68,7 +72,7 @@ function expectString(value: Value): string {
 
 function expectEntity(value: Value): EntityRef {
   if (value instanceof EntityRef) return value;
-  throw typeError('(entity of any type)', value);
+  throw typeError(ANY_ENTITY, value);
 }
 
 function expectSet(value: Value): SetValue {
@@ -89,7 +93,7 @@ function isIn(env: Environment, left: EntityRef, right: EntityRef): boolean {
 function inOperator(env: Environment, leftValue: Value, rightValue: Value): boolean {
   const left = expectEntity(leftValue);
   if (rightValue instanceof EntityRef) return isIn(env, left, rightValue);
-  if (!(rightValue instanceof SetValue)) throw typeError('set or (entity of any type)', rightValue);
+  if (!(rightValue instanceof SetValue)) throw typeError(`one of [set, ${ANY_ENTITY}]`, rightValue);
   let found = false;
   for (const element of rightValue.elements) {
     if (isIn(env, left, expectEntity(element))) found = true;
@@ -113,6 +117,23 @@ function compare(left: Value, right: Value): number {
   throw typeError('long', left);
 }
 
+function arithmetic(
+  left: Value,
+  right: Value,
+  apply: (a: bigint, b: bigint) => bigint,
+  verb: string,
+): bigint {
+  const a = expectLong(left);
+  const b = expectLong(right);
+  const result = apply(a, b);
+  if (result < I64_MIN || result > I64_MAX) {
+    throw new EvaluationError(
+      `integer overflow while attempting to ${verb} the values \`${a}\` and \`${b}\``,
+    );
+  }
+  return result;
+}
+
 function getAttr(env: Environment, value: Value, attr: string): Value {
   if (value instanceof RecordValue) {
     const field = value.fields.get(attr);
@@ -126,13 +147,13 @@ function getAttr(env: Environment, value: Value, attr: string): Value {
     }
     return field;
   }
-  throw typeError('(entity or record)', value);
+  throw typeError(`one of [record, ${ANY_ENTITY}]`, value);
 }
 
 function hasAttr(env: Environment, value: Value, attr: string): boolean {
   if (value instanceof RecordValue) return value.fields.has(attr);
   if (value instanceof EntityRef) return env.entities.get(value.key)?.attrs.has(attr) ?? false;
-  throw typeError('(entity or record)', value);
+  throw typeError(`one of [record, ${ANY_ENTITY}]`, value);
 }
 
 function likePattern(pattern: Extract<Expr, { kind: 'like' }>['pattern']): RegExp {
@@ -163,11 +184,11 @@ function binary(
     case '>=':
       return (_env, left, right) => compare(left, right) >= 0;
     case '+':
-      return (_env, left, right) => checkedLong(expectLong(left) + expectLong(right), 'add');
+      return (_env, left, right) => arithmetic(left, right, (a, b) => a + b, 'add');
     case '-':
-      return (_env, left, right) => checkedLong(expectLong(left) - expectLong(right), 'subtract');
+      return (_env, left, right) => arithmetic(left, right, (a, b) => a - b, 'subtract');
     case '*':
-      return (_env, left, right) => checkedLong(expectLong(left) * expectLong(right), 'multiply');
+      return (_env, left, right) => arithmetic(left, right, (a, b) => a * b, 'multiply');
     case 'contains':
       return (_env, left, right) => expectSet(left).has(right);
     case 'containsAll':
@@ -272,7 +293,16 @@ class Compiler {
       case 'neg': {
         const arg = this.node(expr.arg);
         const a = arg.run;
-        return this.fold((env) => checkedLong(-expectLong(a(env)), 'negate'), [arg]);
+        return this.fold(
+          (env) => {
+            const value = expectLong(a(env));
+            if (value === I64_MIN) {
+              throw new EvaluationError(`integer overflow while attempting to negate the value \`${value}\``);
+            }
+            return -value;
+          },
+          [arg],
+        );
       }
       case 'isEmpty': {
         const arg = this.node(expr.arg);

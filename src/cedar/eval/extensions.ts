@@ -280,6 +280,11 @@ export function callExtension(name: string, args: readonly Value[]): Value {
   if (constructor !== undefined) {
     if (typeof first !== 'string') throw typeError('string', first);
     const value = constructor(first);
+    if (value === undefined && name === 'ip') {
+      throw new EvaluationError(
+        `error while evaluating \`ipaddr\` extension function: invalid IP address: ${first}`,
+      );
+    }
     if (value === undefined) {
       throw new EvaluationError(
         `error while evaluating \`${name}\` extension function: invalid value \`${first}\``,
