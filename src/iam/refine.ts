@@ -393,7 +393,10 @@ function refineStatement(
   const refined = refineActionEntries(written, `${path}.Action`, index, unused, warnings);
   if (refined.entries.every((entry) => entry.kind === 'kept')) return unchanged;
   if (refined.result.length === 0)
-    return { statement: undefined, change: { ...base, outcome: 'removed', entries: refined.entries, added: [] } };
+    return {
+      statement: undefined,
+      change: { ...base, outcome: 'removed', entries: refined.entries, added: [] },
+    };
   return {
     statement: { ...statement, Action: listLike(statement.Action, refined.result) },
     change: { ...base, outcome: 'narrowed', entries: refined.entries, added: [] },
@@ -439,7 +442,14 @@ export function refinePolicy(input: RefinePolicyInput): RefineResult | RefineInp
     ...document,
     Statement: Array.isArray(document.Statement) || kept.length !== 1 ? kept : kept[0],
   };
-  return { ok: true, recommendedAction: 'CREATE_POLICY', recommendedPolicy, changes, warnings, catalogVersion };
+  return {
+    ok: true,
+    recommendedAction: 'CREATE_POLICY',
+    recommendedPolicy,
+    changes,
+    warnings,
+    catalogVersion,
+  };
 }
 
 /** The catalog actions (lower-cased) that the statement's action element matches. */
@@ -448,7 +458,8 @@ function statementMatches(statement: JsonObject, actions: readonly string[]): Se
   const patterns = stringList(negated ? statement.NotAction : statement.Action) ?? [];
   const matched = new Set<string>();
   for (const action of actions)
-    if (patterns.some((pattern) => matchesAction(pattern, action)) !== negated) matched.add(action.toLowerCase());
+    if (patterns.some((pattern) => matchesAction(pattern, action)) !== negated)
+      matched.add(action.toLowerCase());
   return matched;
 }
 

@@ -17,7 +17,11 @@ const seed = JSON.parse(
 const catalog = await loadActionCatalog();
 
 describe('refinement of the seed example', () => {
-  const result = refinePolicy({ policyDocument: seed.policy, unusedPermissions: seed.unusedPermissions, catalog });
+  const result = refinePolicy({
+    policyDocument: seed.policy,
+    unusedPermissions: seed.unusedPermissions,
+    catalog,
+  });
   if (!result.ok) throw new Error(result.message);
   const statements = (result.recommendedPolicy as Seed['policy']).Statement;
 
