@@ -1,0 +1,248 @@
+// Automata for the regular atoms: Thompson NFAs determinized lazily.
+//
+// Each regex compiles once to an NFA whose DFA states (sets of NFA states)
+// are interned and whose transitions are cached per code point, so repeated
+// queries over the same regexes reuse the work. Emptiness of a Boolean
+// combination of regexes is a breadth-first search over the product of
+// their DFAs: complement is the same DFA with acceptance flipped.
+import { regexKey, unreachable, type CodePointRange, type Regex } from './regex.js';
+
+interface NfaState {
+  /** Epsilon successors. */
+  readonly epsilon: number[];
+  /** One labelled transition at most (Thompson construction). */
+  edge?: { readonly ranges: readonly CodePointRange[]; readonly target: number };
+}
+
+export class Automaton {
+  private readonly states: NfaState[] = [];
+  private readonly accept: number;
+  private readonly dfaIds = new Map<string, number>();
+  private readonly dfaSets: number[][] = [];
+  private readonly dfaAccepting: boolean[] = [];
+  private readonly transitions: Map<number, number>[] = [];
+  readonly start: number;
+
+  constructor(regex: Regex) {
+    const [entry, exit] = this.build(regex);
+    this.accept = exit;
+    this.start = this.intern(this.closure([entry]));
+  }
+
+  get dfaSize(): number {
+    return this.dfaSets.length;
+  }
+
+  accepting(state: number): boolean {
+    return this.dfaAccepting[state] as boolean;
+  }
+
+  /** The DFA state after reading `codePoint`. */
+  step(state: number, codePoint: number): number {
+    const row = this.transitions[state] as Map<number, number>;
+    const known = row.get(codePoint);
+    if (known !== undefined) return known;
+    const targets: number[] = [];
+    for (const nfaState of this.dfaSets[state] as number[]) {
+      const edge = this.states[nfaState]?.edge;
+      if (edge !== undefined && inRanges(edge.ranges, codePoint)) targets.push(edge.target);
+    }
+    const next = this.intern(this.closure(targets));
+    row.set(codePoint, next);
+    return next;
+  }
+
+  /** Code points where the outgoing transitions of `state` may change, as range starts. */
+  boundaries(state: number, into: Set<number>): void {
+    for (const nfaState of this.dfaSets[state] as number[]) {
+      const edge = this.states[nfaState]?.edge;
+      if (edge === undefined) continue;
+      for (const [low, high] of edge.ranges) {
+        into.add(low);
+        into.add(high + 1);
+      }
+    }
+  }
+
+  matches(text: string): boolean {
+    let state = this.start;
+    for (const char of text) state = this.step(state, char.codePointAt(0) as number);
+    return this.accepting(state);
+  }
+
+  private intern(set: number[]): number {
+    const key = set.join(',');
+    const known = this.dfaIds.get(key);
+    if (known !== undefined) return known;
+    const id = this.dfaSets.length;
+    this.dfaIds.set(key, id);
+    this.dfaSets.push(set);
+    this.dfaAccepting.push(set.includes(this.accept));
+    this.transitions.push(new Map());
+    return id;
+  }
+
+  private closure(seeds: readonly number[]): number[] {
+    const seen = new Set<number>(seeds);
+    const stack = [...seeds];
+    for (let state = stack.pop(); state !== undefined; state = stack.pop()) {
+      for (const next of this.states[state]?.epsilon ?? []) {
+        if (!seen.has(next)) {
+          seen.add(next);
+          stack.push(next);
+        }
+      }
+    }
+    return [...seen].sort((a, b) => a - b);
+  }
+
+  private fresh(): number {
+    this.states.push({ epsilon: [] });
+    return this.states.length - 1;
+  }
+
+  private link(from: number, to: number): void {
+    this.states[from]?.epsilon.push(to);
+  }
+
+  /** Returns the entry and exit states of a fragment. */
+  private build(regex: Regex): [number, number] {
+    const entry = this.fresh();
+    const exit = this.fresh();
+    switch (regex.kind) {
+      case 'nothing':
+        break;
+      case 'epsilon':
+        this.link(entry, exit);
+        break;
+      case 'class':
+        (this.states[entry] as NfaState).edge = { ranges: regex.ranges, target: exit };
+        break;
+      case 'concat': {
+        let current = entry;
+        for (const part of regex.parts) {
+          const [partEntry, partExit] = this.build(part);
+          this.link(current, partEntry);
+          current = partExit;
+        }
+        this.link(current, exit);
+        break;
+      }
+      case 'union':
+        for (const option of regex.options) {
+          const [optionEntry, optionExit] = this.build(option);
+          this.link(entry, optionEntry);
+          this.link(optionExit, exit);
+        }
+        break;
+      case 'star': {
+        const [innerEntry, innerExit] = this.build(regex.inner);
+        this.link(entry, exit);
+        this.link(entry, innerEntry);
+        this.link(innerExit, innerEntry);
+        this.link(innerExit, exit);
+        break;
+      }
+      default:
+        unreachable(regex);
+    }
+    return [entry, exit];
+  }
+}
+
+function inRanges(ranges: readonly CodePointRange[], codePoint: number): boolean {
+  for (const [low, high] of ranges) {
+    if (codePoint < low) return false;
+    if (codePoint <= high) return true;
+  }
+  return false;
+}
+
+const automata = new Map<string, Automaton>();
+const CACHE_LIMIT = 10_000;
+
+/** The shared automaton of a regex. */
+export function automatonOf(regex: Regex): Automaton {
+  const key = regexKey(regex);
+  const known = automata.get(key);
+  if (known !== undefined) return known;
+  if (automata.size >= CACHE_LIMIT) automata.clear();
+  const built = new Automaton(regex);
+  automata.set(key, built);
+  return built;
+}
+
+/** A regex that the string must match (`positive`) or must not match. */
+export interface RegularLiteral {
+  readonly regex: Regex;
+  readonly positive: boolean;
+}
+
+export type WitnessResult =
+  | { readonly status: 'sat'; readonly witness: string }
+  | { readonly status: 'unsat' }
+  | { readonly status: 'unknown'; readonly reason: string };
+
+const PRINTABLE_LOW = 0x21;
+const PRINTABLE_HIGH = 0x7e;
+/** Preferred witness characters, tried first when a range allows them. */
+const PREFERRED = [...'a0-_'].map((char) => char.codePointAt(0) as number);
+
+/** Picks a representative of [low, high], preferring readable ASCII. */
+function representative(low: number, high: number): number {
+  for (const preferred of PREFERRED) if (low <= preferred && preferred <= high) return preferred;
+  if (high >= PRINTABLE_LOW && low <= PRINTABLE_HIGH) return Math.max(low, PRINTABLE_LOW);
+  return low;
+}
+
+/**
+ * A shortest string satisfying every literal, or proof that none exists.
+ * Explores at most `maxStates` product states.
+ */
+export function regularWitness(literals: readonly RegularLiteral[], maxStates: number): WitnessResult {
+  const machines = literals.map((literal) => automatonOf(literal.regex));
+  const accepts = (states: readonly number[]): boolean =>
+    states.every((state, index) => machines[index]?.accepting(state) === literals[index]?.positive);
+  const start = machines.map((machine) => machine.start);
+  const parents = new Map<string, { readonly from: string; readonly char: number } | null>();
+  parents.set(start.join(','), null);
+  let frontier: number[][] = [start];
+  while (frontier.length > 0) {
+    const next: number[][] = [];
+    for (const states of frontier) {
+      const key = states.join(',');
+      if (accepts(states)) return { status: 'sat', witness: spell(parents, key) };
+      const cuts = new Set<number>([0]);
+      states.forEach((state, index) => machines[index]?.boundaries(state, cuts));
+      const sorted = [...cuts].filter((cut) => cut <= 0x10ffff).sort((a, b) => a - b);
+      const chars = sorted.map((low, index) => representative(low, (sorted[index + 1] ?? 0x110000) - 1));
+      // Readable characters first, so that the first witness found is readable.
+      chars.sort((a, b) => Number(!isPrintable(a)) - Number(!isPrintable(b)));
+      for (const char of chars) {
+        const successor = states.map((state, index) => (machines[index] as Automaton).step(state, char));
+        const successorKey = successor.join(',');
+        if (parents.has(successorKey)) continue;
+        parents.set(successorKey, { from: key, char });
+        if (parents.size > maxStates) {
+          return { status: 'unknown', reason: `automaton product exceeds ${maxStates} states` };
+        }
+        next.push(successor);
+      }
+    }
+    frontier = next;
+  }
+  return { status: 'unsat' };
+}
+
+function isPrintable(codePoint: number): boolean {
+  return codePoint >= PRINTABLE_LOW && codePoint <= PRINTABLE_HIGH;
+}
+
+function spell(
+  parents: ReadonlyMap<string, { readonly from: string; readonly char: number } | null>,
+  key: string,
+): string {
+  const chars: number[] = [];
+  for (let step = parents.get(key); step; step = parents.get(step.from)) chars.push(step.char);
+  return String.fromCodePoint(...chars.reverse());
+}

@@ -1,0 +1,154 @@
+// Regular languages over Unicode code points, as a small AST.
+//
+// The IAM encoding builds these from globs and ARN segment patterns; the
+// solver compiles them to automata (automaton.ts) and the SMT-LIB emitter
+// prints them as `re.*` terms. Code points run from 0 to 0x10FFFF.
+
+/** An inclusive range of code points. */
+export type CodePointRange = readonly [low: number, high: number];
+
+export type Regex =
+  | { readonly kind: 'nothing' }
+  | { readonly kind: 'epsilon' }
+  /** One code point from a union of ranges, sorted, disjoint, non-adjacent. */
+  | { readonly kind: 'class'; readonly ranges: readonly CodePointRange[] }
+  | { readonly kind: 'concat'; readonly parts: readonly Regex[] }
+  | { readonly kind: 'union'; readonly options: readonly Regex[] }
+  | { readonly kind: 'star'; readonly inner: Regex };
+
+export const MAX_CODE_POINT = 0x10ffff;
+
+export const NOTHING: Regex = { kind: 'nothing' };
+export const EPSILON: Regex = { kind: 'epsilon' };
+
+/** Sorts and merges ranges; clamps them to valid code points. */
+export function normalizeRanges(ranges: readonly CodePointRange[]): CodePointRange[] {
+  const sorted = ranges
+    .map(([low, high]): CodePointRange => [Math.max(0, low), Math.min(MAX_CODE_POINT, high)])
+    .filter(([low, high]) => low <= high)
+    .sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const [low, high] of sorted) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && low <= last[1] + 1) last[1] = Math.max(last[1], high);
+    else merged.push([low, high]);
+  }
+  return merged;
+}
+
+export function complementRanges(ranges: readonly CodePointRange[]): CodePointRange[] {
+  const result: CodePointRange[] = [];
+  let next = 0;
+  for (const [low, high] of normalizeRanges(ranges)) {
+    if (low > next) result.push([next, low - 1]);
+    next = high + 1;
+  }
+  if (next <= MAX_CODE_POINT) result.push([next, MAX_CODE_POINT]);
+  return result;
+}
+
+export function charClass(ranges: readonly CodePointRange[]): Regex {
+  const normal = normalizeRanges(ranges);
+  return normal.length === 0 ? NOTHING : { kind: 'class', ranges: normal };
+}
+
+/** Any code point except those in `ranges`, e.g. `notChars([[58, 58]])` for "not ':'". */
+export function notChars(ranges: readonly CodePointRange[]): Regex {
+  return charClass(complementRanges(ranges));
+}
+
+export const ANY_CHAR: Regex = charClass([[0, MAX_CODE_POINT]]);
+
+export function concat(parts: readonly Regex[]): Regex {
+  const flat: Regex[] = [];
+  for (const part of parts) {
+    if (part.kind === 'nothing') return NOTHING;
+    if (part.kind === 'epsilon') continue;
+    if (part.kind === 'concat') flat.push(...part.parts);
+    else flat.push(part);
+  }
+  if (flat.length === 0) return EPSILON;
+  if (flat.length === 1) return flat[0] as Regex;
+  return { kind: 'concat', parts: flat };
+}
+
+export function union(options: readonly Regex[]): Regex {
+  const flat: Regex[] = [];
+  for (const option of options) {
+    if (option.kind === 'nothing') continue;
+    if (option.kind === 'union') flat.push(...option.options);
+    else flat.push(option);
+  }
+  if (flat.length === 0) return NOTHING;
+  if (flat.length === 1) return flat[0] as Regex;
+  return { kind: 'union', options: flat };
+}
+
+export function star(inner: Regex): Regex {
+  if (inner.kind === 'nothing' || inner.kind === 'epsilon') return EPSILON;
+  if (inner.kind === 'star') return inner;
+  return { kind: 'star', inner };
+}
+
+/** Any string, including the empty one. */
+export const ANY_STRING: Regex = star(ANY_CHAR);
+
+export interface CaseOptions {
+  /** Each letter matches its lower- and upper-case forms. */
+  readonly caseInsensitive?: boolean;
+}
+
+function charRegex(codePoint: number, options: CaseOptions): Regex {
+  if (options.caseInsensitive !== true) return charClass([[codePoint, codePoint]]);
+  const char = String.fromCodePoint(codePoint);
+  const variants = [char, char.toLowerCase(), char.toUpperCase()]
+    .filter((variant) => [...variant].length === 1)
+    .map((variant) => variant.codePointAt(0) as number);
+  return charClass(variants.map((variant): CodePointRange => [variant, variant]));
+}
+
+/** Exactly `text`. */
+export function literal(text: string, options: CaseOptions = {}): Regex {
+  return concat([...text].map((char) => charRegex(char.codePointAt(0) as number, options)));
+}
+
+export interface GlobOptions extends CaseOptions {
+  /** What `*` and `?` may match one character of; any code point by default. */
+  readonly wildcardChars?: readonly CodePointRange[];
+}
+
+/** An IAM glob: `*` matches any run of characters, `?` exactly one; everything else is literal. */
+export function glob(pattern: string, options: GlobOptions = {}): Regex {
+  const wildcard = options.wildcardChars === undefined ? ANY_CHAR : charClass(options.wildcardChars);
+  const parts: Regex[] = [];
+  for (const char of pattern) {
+    if (char === '*') parts.push(star(wildcard));
+    else if (char === '?') parts.push(wildcard);
+    else parts.push(charRegex(char.codePointAt(0) as number, options));
+  }
+  return concat(parts);
+}
+
+/** A canonical text for a regex, used as a cache key. */
+export function regexKey(regex: Regex): string {
+  switch (regex.kind) {
+    case 'nothing':
+      return '∅';
+    case 'epsilon':
+      return 'ε';
+    case 'class':
+      return `[${regex.ranges.map(([low, high]) => (low === high ? `${low}` : `${low}-${high}`)).join(',')}]`;
+    case 'concat':
+      return `(${regex.parts.map(regexKey).join('·')})`;
+    case 'union':
+      return `(${regex.options.map(regexKey).join('|')})`;
+    case 'star':
+      return `${regexKey(regex.inner)}*`;
+    default:
+      return unreachable(regex);
+  }
+}
+
+export function unreachable(value: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
+}
