@@ -2,3 +2,4 @@
 export * from './regex.js';
 export * from './formula.js';
 export { evaluateFormula, ModelError } from './evaluate.js';
+export { solve, type SolveOptions, type Verdict } from './solve.js';

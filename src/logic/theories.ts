@@ -1,0 +1,204 @@
+// Per-variable theory checks: is there a value satisfying these literals?
+import { regularWitness, type RegularLiteral } from './automaton.js';
+import {
+  maxAddress,
+  type Atom,
+  type Formula,
+  type IpAddress,
+  type IpFamily,
+  type ScalarSort,
+  type ScalarValue,
+  type Sort,
+} from './formula.js';
+import { unreachable } from './regex.js';
+
+/** An atom with the truth value the search gave it. */
+export interface Literal {
+  readonly atom: Atom;
+  readonly positive: boolean;
+}
+
+export type TheoryResult =
+  | { readonly status: 'sat'; readonly value: ScalarValue | readonly ScalarValue[] }
+  | { readonly status: 'unsat' }
+  | { readonly status: 'unknown'; readonly reason: string };
+
+export interface TheoryLimits {
+  readonly maxAutomatonStates: number;
+  /** Decides a quantifier body about one element: used for set witnesses. */
+  readonly solveElement: (body: Formula, sort: ScalarSort) => TheoryResult;
+}
+
+/** A value of `sort` satisfying every literal; template literals are ignored here. */
+export function solveVariable(sort: Sort, literals: readonly Literal[], limits: TheoryLimits): TheoryResult {
+  switch (sort) {
+    case 'string':
+      return solveString(literals, limits);
+    case 'number':
+      return solveNumber(literals);
+    case 'ip':
+      return solveIp(literals);
+    case 'bool':
+      return { status: 'sat', value: literals.some((literal) => literal.positive) };
+    case 'set<string>':
+    case 'set<number>':
+    case 'set<bool>':
+    case 'set<ip>':
+      return solveSet(sort.slice(4, -1) as ScalarSort, literals, limits);
+    default:
+      return unreachable(sort);
+  }
+}
+
+function solveString(literals: readonly Literal[], limits: TheoryLimits): TheoryResult {
+  const regular: RegularLiteral[] = [];
+  for (const { atom, positive } of literals) {
+    if (atom.kind === 'matches') regular.push({ regex: atom.regex, positive });
+  }
+  const result = regularWitness(regular, limits.maxAutomatonStates);
+  return result.status === 'sat' ? { status: 'sat', value: result.witness } : result;
+}
+
+/** Satisfies every comparison: the bounds give an interval, negated equalities remove points. */
+function solveNumber(literals: readonly Literal[]): TheoryResult {
+  let low = -Infinity;
+  let lowOpen = true;
+  let high = Infinity;
+  let highOpen = true;
+  const excluded: number[] = [];
+  const raise = (bound: number, open: boolean): void => {
+    if (bound > low || (bound === low && open)) [low, lowOpen] = [bound, open];
+  };
+  const lower = (bound: number, open: boolean): void => {
+    if (bound < high || (bound === high && open)) [high, highOpen] = [bound, open];
+  };
+  for (const { atom, positive } of literals) {
+    if (atom.kind !== 'compare') continue;
+    const c = atom.bound;
+    const op = positive ? atom.op : negate(atom.op);
+    if (op === '=') {
+      raise(c, false);
+      lower(c, false);
+    } else if (op === '!=') excluded.push(c);
+    else if (op === '<') lower(c, true);
+    else if (op === '<=') lower(c, false);
+    else if (op === '>') raise(c, true);
+    else raise(c, false);
+  }
+  if (low > high || (low === high && (lowOpen || highOpen))) return { status: 'unsat' };
+  const inside = (value: number): boolean =>
+    Number.isFinite(value) &&
+    (lowOpen ? value > low : value >= low) &&
+    (highOpen ? value < high : value <= high) &&
+    !excluded.includes(value);
+  for (const candidate of numberCandidates(low, high, excluded)) {
+    if (inside(candidate)) return { status: 'sat', value: candidate === 0 ? 0 : candidate };
+  }
+  // A non-degenerate real interval minus finitely many points is never empty,
+  // but doubles can run out between two adjacent bounds.
+  return low === high ? { status: 'unsat' } : { status: 'unknown', reason: 'no double between the bounds' };
+}
+
+function* numberCandidates(low: number, high: number, excluded: readonly number[]): Generator<number> {
+  yield 0;
+  const from = Number.isFinite(low) ? low : Number.isFinite(high) ? Math.min(high, 0) - 1 : 0;
+  const to = Number.isFinite(high) ? high : from + excluded.length + 2;
+  yield from;
+  for (let integer = Math.ceil(from); integer <= Math.min(to, Math.ceil(from) + excluded.length + 1); integer++) {
+    yield integer;
+  }
+  // Halving toward the low bound finds a point that avoids the excluded ones.
+  let point = to;
+  for (let step = 0; step < 64 + excluded.length; step++) {
+    point = from + (point - from) / 2;
+    yield point;
+  }
+}
+
+function negate(op: '=' | '<' | '<=' | '>' | '>='): '!=' | '<' | '<=' | '>' | '>=' {
+  switch (op) {
+    case '=':
+      return '!=';
+    case '<':
+      return '>=';
+    case '<=':
+      return '>';
+    case '>':
+      return '<=';
+    case '>=':
+      return '<';
+    default:
+      return unreachable(op);
+  }
+}
+
+/** Tries each family: intersect the ranges it must be in, then skip over the ranges it must avoid. */
+function solveIp(literals: readonly Literal[]): TheoryResult {
+  for (const family of ['v4', 'v6'] as const) {
+    const address = ipInFamily(family, literals);
+    if (address !== undefined) return { status: 'sat', value: { family, address } satisfies IpAddress };
+  }
+  return { status: 'unsat' };
+}
+
+function ipInFamily(family: IpFamily, literals: readonly Literal[]): bigint | undefined {
+  let low = 0n;
+  let high = maxAddress(family);
+  const avoid: [bigint, bigint][] = [];
+  for (const { atom, positive } of literals) {
+    if (atom.kind !== 'inRange') continue;
+    if (positive) {
+      if (atom.family !== family) return undefined;
+      if (atom.low > low) low = atom.low;
+      if (atom.high < high) high = atom.high;
+    } else if (atom.family === family) {
+      avoid.push([atom.low, atom.high]);
+    }
+  }
+  avoid.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  let candidate = low;
+  for (const [avoidLow, avoidHigh] of avoid) {
+    if (avoidLow <= candidate && candidate <= avoidHigh) candidate = avoidHigh + 1n;
+  }
+  return candidate <= high ? candidate : undefined;
+}
+
+/**
+ * The small-model argument: each true `any` and each false `all` needs one
+ * witness satisfying its (negated) body, every true `all` body and every
+ * false `any` body negated; the set of those witnesses satisfies every literal.
+ */
+function solveSet(sort: ScalarSort, literals: readonly Literal[], limits: TheoryLimits): TheoryResult {
+  const shared: Formula[] = [];
+  const needs: Formula[] = [];
+  for (const { atom, positive } of literals) {
+    if (atom.kind !== 'quantified') continue;
+    const holdsForAll = (atom.quantifier === 'all') === positive;
+    const body = atom.quantifier === 'all' ? atom.body : negation(atom.body);
+    if (holdsForAll) shared.push(body);
+    else needs.push(negation(body));
+  }
+  const elements: ScalarValue[] = [];
+  for (const need of needs) {
+    const result = limits.solveElement(conjunction([need, ...shared]), sort);
+    if (result.status !== 'sat') return result;
+    const value = result.value as ScalarValue;
+    if (!elements.some((known) => sameScalar(known, value))) elements.push(value);
+  }
+  return { status: 'sat', value: elements };
+}
+
+function negation(formula: Formula): Formula {
+  return formula.kind === 'not' ? formula.operand : { kind: 'not', operand: formula };
+}
+
+function conjunction(operands: Formula[]): Formula {
+  return operands.length === 1 ? (operands[0] as Formula) : { kind: 'and', operands };
+}
+
+export function sameScalar(left: ScalarValue, right: ScalarValue): boolean {
+  if (typeof left === 'object' && typeof right === 'object') {
+    return left.family === right.family && left.address === right.address;
+  }
+  return left === right;
+}

@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import {
+  all,
+  and,
+  any,
+  charClass,
+  compare,
+  equals,
+  evaluateFormula,
+  glob,
+  iff,
+  inCidr,
+  inRange,
+  matches,
+  not,
+  notChars,
+  or,
+  solve,
+  star,
+  template,
+  variable,
+  concat,
+  literal,
+  boolAtom,
+  type Formula,
+} from '../../src/logic/index.js';
+
+const resource = variable('resource', 'string');
+const user = variable('user', 'string');
+const age = variable('age', 'number');
+const source = variable('source', 'ip');
+const tags = variable('tags', 'set<string>');
+const ports = variable('ports', 'set<number>');
+const mfa = variable('mfa', 'bool');
+
+function expectSat(formula: Formula): void {
+  const verdict = solve(formula);
+  expect(verdict.status).toBe('sat');
+  if (verdict.status === 'sat') expect(evaluateFormula(formula, verdict.model)).toBe(true);
+}
+
+const expectUnsat = (formula: Formula): void => expect(solve(formula).status).toBe('unsat');
+
+describe('regular atoms', () => {
+  it('a glob within another glob leaves nothing outside it', () => {
+    const narrow = matches(resource, glob('arn:aws:s3:::bucket/*'));
+    const wide = matches(resource, glob('arn:aws:s3:::*'));
+    expectUnsat(and(narrow, not(wide)));
+    expectSat(and(wide, not(narrow)));
+  });
+
+  it('a segment wildcard cannot cross a colon', () => {
+    const segment = glob('arn:aws:*:::x', { wildcardChars: [[0, 57], [59, 0x10ffff]] });
+    expectUnsat(and(matches(resource, segment), equals(resource, 'arn:aws:s3:eu:::x')));
+    expectSat(and(matches(resource, segment), equals(resource, 'arn:aws:s3:::x')));
+  });
+
+  it('case-insensitive patterns match every casing', () => {
+    const insensitive = matches(resource, glob('ab*', { caseInsensitive: true }));
+    expectSat(and(insensitive, equals(resource, 'aBc')));
+    expectUnsat(and(insensitive, not(matches(resource, concat([charClass([[65, 65], [97, 97]]), star(charClass([[0, 0x10ffff]]))])))));
+  });
+
+  it('the witness is a shortest readable string', () => {
+    const verdict = solve(and(matches(resource, glob('a?c*')), not(equals(resource, 'abc'))));
+    expect(verdict.status).toBe('sat');
+    if (verdict.status === 'sat') expect(verdict.model.get('resource')).toHaveLength(3);
+  });
+
+  it('a complement of a class excludes exactly that class', () => {
+    expectUnsat(and(matches(resource, notChars([[58, 58]])), equals(resource, ':')));
+    expectSat(matches(resource, notChars([[58, 58]])));
+  });
+});
+
+describe('numbers', () => {
+  it('strict bounds that meet leave nothing', () => {
+    expectUnsat(and(compare(age, '>', 3), compare(age, '<', 3)));
+    expectUnsat(and(compare(age, '>=', 3), compare(age, '<', 3)));
+    expectSat(and(compare(age, '>=', 3), compare(age, '<=', 3)));
+  });
+
+  it('an open interval has a decimal witness', () => {
+    expectSat(and(compare(age, '>', 1), compare(age, '<', 2)));
+  });
+
+  it('excluded points are skipped', () => {
+    expectSat(and(compare(age, '>=', 1), compare(age, '<=', 2), not(compare(age, '=', 1)), not(compare(age, '=', 2))));
+  });
+});
+
+describe('ip ranges', () => {
+  const net = { family: 'v4', address: 0x0a000000n } as const;
+  it('a subnet minus its halves is empty', () => {
+    const half1 = inCidr(source, net, 9);
+    const half2 = inCidr(source, { family: 'v4', address: 0x0a800000n }, 9);
+    expectUnsat(and(inCidr(source, net, 8), not(half1), not(half2)));
+    expectSat(and(inCidr(source, net, 8), not(half1)));
+  });
+
+  it('families are distinct', () => {
+    expectUnsat(and(inRange(source, 'v4', 0n, 10n), inRange(source, 'v6', 0n, 10n)));
+    expectSat(and(not(inRange(source, 'v4', 0n, 0xffffffffn)), not(inRange(source, 'v6', 0n, 5n))));
+  });
+});
+
+describe('sets', () => {
+  it('all holds for the empty set and any does not', () => {
+    expectSat(and(all(tags, (tag) => equals(tag, 'x')), not(any(tags, (tag) => equals(tag, 'x')))));
+  });
+
+  it('any needs a witness that also satisfies every all', () => {
+    expectUnsat(and(any(tags, (tag) => equals(tag, 'a')), all(tags, (tag) => equals(tag, 'b'))));
+    expectSat(and(any(ports, (port) => compare(port, '>', 10)), all(ports, (port) => compare(port, '<', 11))));
+  });
+
+  it('a false all needs a counterexample element', () => {
+    expectUnsat(and(not(all(ports, (port) => compare(port, '>', 0))), not(any(ports, (port) => compare(port, '<=', 0)))));
+  });
+});
+
+describe('templates', () => {
+  it('a resource pattern can follow the user name', () => {
+    const home = template(resource, [{ kind: 'regex', regex: literal('home/') }, user, { kind: 'regex', regex: glob('/*') }]);
+    expectSat(and(home, equals(user, 'alice')));
+    expectSat(and(home, not(equals(user, 'alice'))));
+    expectUnsat(and(home, equals(user, 'alice'), equals(resource, 'home/bob/x')));
+  });
+});
+
+describe('booleans', () => {
+  it('iff with its negation is contradictory', () => {
+    expectUnsat(and(iff(boolAtom(mfa), compare(age, '>', 1)), iff(boolAtom(mfa), compare(age, '<=', 1))));
+    expectSat(or(boolAtom(mfa), compare(age, '>', 1)));
+  });
+});
