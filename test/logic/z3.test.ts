@@ -1,0 +1,90 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  all,
+  and,
+  any,
+  compare,
+  decide,
+  equals,
+  evaluateFormula,
+  glob,
+  inRange,
+  matches,
+  not,
+  or,
+  solve,
+  solveWithZ3,
+  template,
+  literal,
+  variable,
+  boolAtom,
+  type Formula,
+} from '../../src/logic/index.js';
+
+const s = variable('s', 'string');
+const t = variable('t', 'string');
+const n = variable('n', 'number');
+const ip = variable('ip', 'ip');
+const b = variable('b', 'bool');
+const tags = variable('tags', 'set<string>');
+
+describe('the Z3 backend', () => {
+  it('finds verified models with non-ASCII characters and decimals', async () => {
+    const formula = and(equals(s, 'a\u0100'), compare(n, '>', 0), compare(n, '<', 1));
+    const verdict = await solveWithZ3(formula);
+    expect(verdict.status).toBe('sat');
+    if (verdict.status === 'sat') expect(evaluateFormula(formula, verdict.model)).toBe(true);
+  });
+
+  it('proves templates unsatisfiable that the fast engine leaves open', async () => {
+    const home = template(s, [{ kind: 'regex', regex: literal('home/') }, t]);
+    const formula = and(home, not(matches(s, glob('home/*'))));
+    expect(solve(formula).status).toBe('unknown');
+    expect((await decide(formula)).status).toBe('unsat');
+  });
+
+  it('does not call a formula over code points beyond 0x2FFFF unsatisfiable', async () => {
+    const formula = equals(s, '\u{10000}\u{50000}');
+    expect((await solveWithZ3(formula)).status).not.toBe('unsat');
+  });
+});
+
+const stringAtom = fc.oneof(
+  fc.constantFrom('a*', 'ab', '*b', 'a?', '*', '', 'A*').map((pattern) => matches(s, glob(pattern))),
+  fc.constantFrom('a*', 'b', '?').map((pattern) => matches(s, glob(pattern, { caseInsensitive: true }))),
+);
+const numberAtom = fc
+  .tuple(fc.constantFrom('=', '<', '<=', '>', '>=' as const), fc.constantFrom(-1, 0, 0.5, 1, 2))
+  .map(([op, bound]) => compare(n, op, bound));
+const ipAtom = fc
+  .tuple(fc.constantFrom('v4', 'v6' as const), fc.bigInt({ min: 0n, max: 20n }), fc.bigInt({ min: 0n, max: 20n }))
+  .map(([family, low, width]) => inRange(ip, family, low, low + width));
+const setAtom = fc
+  .tuple(fc.boolean(), fc.constantFrom('x', 'y', 'x*', '*'))
+  .map(([isAny, pattern]) => (isAny ? any : all)(tags, (tag) => matches(tag, glob(pattern))));
+const atom = fc.oneof(stringAtom, numberAtom, ipAtom, setAtom, fc.constant(boolAtom(b)));
+const formula: fc.Arbitrary<Formula> = fc.letrec<{ node: Formula }>((tie) => ({
+  node: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    atom,
+    tie('node').map(not),
+    fc.array(tie('node'), { minLength: 2, maxLength: 3 }).map((operands) => and(...operands)),
+    fc.array(tie('node'), { minLength: 2, maxLength: 3 }).map((operands) => or(...operands)),
+  ),
+})).node;
+
+describe('the fast engine agrees with Z3', () => {
+  it('on generated formulas over every sort', async () => {
+    await fc.assert(
+      fc.asyncProperty(formula, async (generated) => {
+        const fast = solve(generated);
+        const slow = await solveWithZ3(generated);
+        if (fast.status === 'sat') expect(evaluateFormula(generated, fast.model)).toBe(true);
+        if (slow.status === 'sat') expect(evaluateFormula(generated, slow.model)).toBe(true);
+        if (fast.status !== 'unknown' && slow.status !== 'unknown') expect(fast.status).toBe(slow.status);
+      }),
+      { numRuns: 200, seed: 20261122 },
+    );
+  }, 90_000);
+});
