@@ -195,7 +195,24 @@ function minimalCore(search: Search, sort: Sort, literals: readonly Literal[]): 
   return core;
 }
 
+const theoryResults = new Map<string, TheoryResult>();
+const THEORY_CACHE_LIMIT = 50_000;
+
+/** Theory checks are pure in their literals, so results are shared across searches. */
 function theory(search: Search, sort: Sort, literals: readonly Literal[]): TheoryResult {
+  const key = `${sort} ${literals.map(literalKey).sort().join(' ')}`;
+  const known = theoryResults.get(key);
+  if (known !== undefined) return known;
+  const result = computeTheory(search, sort, literals);
+  // Unknown depends on the budget of this search: not cached.
+  if (result.status !== 'unknown') {
+    if (theoryResults.size >= THEORY_CACHE_LIMIT) theoryResults.clear();
+    theoryResults.set(key, result);
+  }
+  return result;
+}
+
+function computeTheory(search: Search, sort: Sort, literals: readonly Literal[]): TheoryResult {
   return solveVariable(sort, literals, {
     maxAutomatonStates: search.options.maxAutomatonStates,
     solveElement: (body, elementSort) => solveElement(search, body, elementSort),
