@@ -1,13 +1,11 @@
-// The fast engine: Boolean search over the atoms with per-variable theory checks.
-//
-// Atoms are decided one at a time; after each decision the formula is
-// evaluated three-valued (pruning as soon as it is false) and the theory of
-// the atom's variable checks that its literals have a common value. A
-// theory conflict is minimized to a core of literals on that variable and
-// learned, so the same combination is refuted without a theory call.
-// Template atoms are free Booleans during the search, which only adds
-// models: UNSAT stays a proof, and a SAT assignment that uses them is
-// realized by substituting witness values and checking the model.
+// The fast engine: DPLL over a Tseitin encoding of the formula's Boolean
+// structure, with a theory check per variable whenever one of its atoms is
+// assigned (by decision or by unit propagation). A theory conflict is
+// minimized to a core of literals on that variable and learned as a clause,
+// so it propagates in every later branch. Template atoms are free Booleans
+// during the search, which only adds models: UNSAT stays a proof, and a SAT
+// assignment that uses them is realized by substituting witness values and
+// checking the model.
 import { evaluateFormula } from './evaluate.js';
 import {
   atomsOf,
@@ -46,7 +44,7 @@ interface Search {
   readonly atoms: readonly Atom[];
   readonly sorts: ReadonlyMap<string, Sort>;
   readonly assignment: Map<string, boolean>;
-  readonly learned: Set<string>[];
+  readonly cnf: Cnf;
   readonly options: Required<SolveOptions>;
   readonly deadline: number;
   steps: number;
@@ -60,19 +58,21 @@ export function solve(formula: Formula, options: SolveOptions = {}): Verdict {
     timeoutMs: options.timeoutMs ?? 5_000,
     maxAutomatonStates: options.maxAutomatonStates ?? 20_000,
   };
+  const atoms = atomsOf(formula);
   const search: Search = {
     formula,
-    atoms: atomsOf(formula),
+    atoms,
     sorts: variablesOf(formula),
     assignment: new Map(),
-    learned: [],
+    cnf: toCnf(formula, atoms),
     options: resolved,
     deadline: Date.now() + resolved.timeoutMs,
     steps: 0,
     unknown: undefined,
   };
   try {
-    const model = branch(search, 0);
+    const trail: Trail = { values: new Int8Array(search.cnf.variableCount + 1), assigned: [] };
+    const model = branch(search, trail, 0);
     if (model !== undefined) return { status: 'sat', model };
   } catch (error) {
     if (error instanceof OutOfBudget) return { status: 'unknown', reason: error.message };
@@ -81,58 +81,142 @@ export function solve(formula: Formula, options: SolveOptions = {}): Verdict {
   return search.unknown === undefined ? { status: 'unsat' } : { status: 'unknown', reason: search.unknown };
 }
 
-function branch(search: Search, next: number): Model | undefined {
-  const value = partialValue(search.formula, search.assignment);
-  if (value === false) return undefined;
-  const atom = search.atoms[next];
-  if (value === true || atom === undefined) return realize(search);
+/** Clauses over signed variable numbers: atoms first, then Tseitin gates. */
+interface Cnf {
+  readonly clauses: number[][];
+  /** Variable number of each atom, by atom key. */
+  readonly atomVariables: ReadonlyMap<string, number>;
+  readonly atomOf: readonly (Atom | undefined)[];
+  variableCount: number;
+}
+
+function toCnf(formula: Formula, atoms: readonly Atom[]): Cnf {
+  const atomVariables = new Map(atoms.map((atom, index) => [formulaKey(atom), index + 1]));
+  const cnf: Cnf = { clauses: [], atomVariables, atomOf: [undefined, ...atoms], variableCount: atoms.length };
+  const gates = new Map<string, number>();
+  const literalOf = (node: Formula): number => {
+    switch (node.kind) {
+      case 'not':
+        return -literalOf(node.operand);
+      case 'const': {
+        // INVARIANT: constructors fold constants away except at the root.
+        const gate = ++cnf.variableCount;
+        cnf.clauses.push([node.value ? gate : -gate]);
+        return gate;
+      }
+      case 'and':
+      case 'or': {
+        const key = formulaKey(node);
+        const known = gates.get(key);
+        if (known !== undefined) return known;
+        const operands = node.operands.map(literalOf);
+        const gate = ++cnf.variableCount;
+        gates.set(key, gate);
+        // and: gate ⇔ ∧ operands; or is its dual.
+        const sign = node.kind === 'and' ? 1 : -1;
+        for (const operand of operands) cnf.clauses.push([-sign * gate, sign * operand]);
+        cnf.clauses.push([sign * gate, ...operands.map((operand) => -sign * operand)]);
+        return gate;
+      }
+      case 'bool':
+      case 'matches':
+      case 'compare':
+      case 'inRange':
+      case 'template':
+      case 'quantified':
+        return atomVariables.get(formulaKey(node)) as number;
+      default:
+        return unreachable(node);
+    }
+  };
+  cnf.clauses.push([literalOf(formula)]);
+  return cnf;
+}
+
+interface Trail {
+  readonly values: Int8Array;
+  readonly assigned: number[];
+}
+
+function assign(search: Search, trail: Trail, literal: number): void {
+  const variableNumber = Math.abs(literal);
+  trail.values[variableNumber] = literal > 0 ? 1 : -1;
+  trail.assigned.push(variableNumber);
+  const atom = search.cnf.atomOf[variableNumber];
+  if (atom !== undefined) search.assignment.set(formulaKey(atom), literal > 0);
+}
+
+function undo(search: Search, trail: Trail, mark: number): void {
+  while (trail.assigned.length > mark) {
+    const variableNumber = trail.assigned.pop() as number;
+    trail.values[variableNumber] = 0;
+    const atom = search.cnf.atomOf[variableNumber];
+    if (atom !== undefined) search.assignment.delete(formulaKey(atom));
+  }
+}
+
+const valueOf = (trail: Trail, literal: number): number =>
+  literal > 0 ? (trail.values[literal] as number) : -(trail.values[-literal] as number);
+
+/** Unit propagation with theory checks of newly assigned atoms; false on conflict. */
+function propagate(search: Search, trail: Trail, from: number): boolean {
+  let checked = from;
+  for (;;) {
+    while (checked < trail.assigned.length) {
+      const atom = search.cnf.atomOf[trail.assigned[checked++] as number];
+      if (atom !== undefined && !consistent(search, atom)) return false;
+    }
+    let changed = false;
+    for (const clause of search.cnf.clauses) {
+      let open = 0;
+      let last = 0;
+      let satisfied = false;
+      for (const literal of clause) {
+        const value = valueOf(trail, literal);
+        if (value > 0) {
+          satisfied = true;
+          break;
+        }
+        if (value === 0) {
+          open++;
+          last = literal;
+        }
+      }
+      if (satisfied) continue;
+      if (open === 0) return false;
+      if (open === 1) {
+        assign(search, trail, last);
+        changed = true;
+      }
+    }
+    if (!changed && checked === trail.assigned.length) return true;
+  }
+}
+
+function branch(search: Search, trail: Trail, from: number): Model | undefined {
+  if (!propagate(search, trail, from)) return undefined;
+  let next = 0;
+  for (let variableNumber = 1; variableNumber <= search.cnf.variableCount; variableNumber++) {
+    if (trail.values[variableNumber] === 0) {
+      next = variableNumber;
+      break;
+    }
+  }
+  if (next === 0) return realize(search);
   search.steps++;
   if (search.steps > search.options.maxSteps) throw new OutOfBudget(`more than ${search.options.maxSteps} decisions`);
   if ((search.steps & 63) === 0 && Date.now() > search.deadline) {
     throw new OutOfBudget(`time limit of ${search.options.timeoutMs} ms reached`);
   }
-  const key = formulaKey(atom);
-  for (const positive of [true, false]) {
-    search.assignment.set(key, positive);
-    if (consistent(search, atom)) {
-      const model = branch(search, next + 1);
-      if (model !== undefined) return model;
-    }
-    search.assignment.delete(key);
+  // Most atoms of a policy query are false in a model: try false first.
+  for (const literal of [-next, next]) {
+    const mark = trail.assigned.length;
+    assign(search, trail, literal);
+    const model = branch(search, trail, mark);
+    undo(search, trail, mark);
+    if (model !== undefined) return model;
   }
   return undefined;
-}
-
-/** Three-valued value of a formula under a partial assignment of its atoms. */
-function partialValue(formula: Formula, assignment: ReadonlyMap<string, boolean>): boolean | undefined {
-  switch (formula.kind) {
-    case 'const':
-      return formula.value;
-    case 'not': {
-      const operand = partialValue(formula.operand, assignment);
-      return operand === undefined ? undefined : !operand;
-    }
-    case 'and':
-    case 'or': {
-      const absorbing = formula.kind === 'or';
-      let open = false;
-      for (const operand of formula.operands) {
-        const value = partialValue(operand, assignment);
-        if (value === absorbing) return absorbing;
-        if (value === undefined) open = true;
-      }
-      return open ? undefined : !absorbing;
-    }
-    case 'bool':
-    case 'matches':
-    case 'compare':
-    case 'inRange':
-    case 'template':
-    case 'quantified':
-      return assignment.get(formulaKey(formula));
-    default:
-      return unreachable(formula);
-  }
 }
 
 function subjectName(atom: Atom): string {
@@ -167,13 +251,11 @@ function literalKey(literal: Literal): string {
   return `${literal.positive ? '+' : '-'}${formulaKey(literal.atom)}`;
 }
 
-/** Checks the theory of `atom`'s variable; learns a minimal core on conflict. */
+/** Checks the theory of `atom`'s variable; on conflict learns the negation of a minimal core. */
 function consistent(search: Search, atom: Atom): boolean {
   if (atom.kind === 'template') return true;
   const name = subjectName(atom);
   const literals = literalsOf(search, name);
-  const keys = new Set(literals.map(literalKey));
-  if (search.learned.some((core) => [...core].every((key) => keys.has(key)))) return false;
   const sort = search.sorts.get(name) as Sort;
   const result = theory(search, sort, literals);
   if (result.status === 'sat') return true;
@@ -181,7 +263,13 @@ function consistent(search: Search, atom: Atom): boolean {
     search.unknown ??= result.reason;
     return false;
   }
-  search.learned.push(new Set(minimalCore(search, sort, literals).map(literalKey)));
+  const core = minimalCore(search, sort, literals);
+  search.cnf.clauses.push(
+    core.map((literal) => {
+      const variableNumber = search.cnf.atomVariables.get(formulaKey(literal.atom)) as number;
+      return literal.positive ? -variableNumber : variableNumber;
+    }),
+  );
   return false;
 }
 
