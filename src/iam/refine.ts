@@ -82,6 +82,8 @@ interface CatalogIndex {
   readonly actions: readonly string[];
   readonly lowerActions: readonly string[];
   readonly byNamespace: ReadonlyMap<string, readonly string[]>;
+  readonly lowerByNamespace: ReadonlyMap<string, readonly string[]>;
+  readonly lowerNames: ReadonlySet<string>;
 }
 
 const indexes = new WeakMap<ActionCatalog, CatalogIndex>();
@@ -98,7 +100,11 @@ function catalogIndex(catalog: ActionCatalog): CatalogIndex {
   const actions = [...byNamespace.values()]
     .flat()
     .sort((a, b) => compareStrings(a.toLowerCase(), b.toLowerCase()));
-  const index = { actions, lowerActions: actions.map((a) => a.toLowerCase()), byNamespace };
+  const lowerActions = actions.map((a) => a.toLowerCase());
+  const lowerByNamespace = new Map(
+    [...byNamespace].map(([namespace, names]) => [namespace, names.map((a) => a.toLowerCase())]),
+  );
+  const index = { actions, lowerActions, byNamespace, lowerByNamespace, lowerNames: new Set(lowerActions) };
   indexes.set(catalog, index);
   return index;
 }
@@ -156,7 +162,7 @@ function unusedSet(
     }
     for (const action of finding.actions) {
       const full = `${namespace}:${action.toLowerCase()}`;
-      if (known !== undefined && !known.some((a) => a.toLowerCase() === full))
+      if (known !== undefined && !index.lowerNames.has(full))
         warnings.push({
           path: '',
           message: `action \`${action}\` is not in the catalog for service \`${finding.serviceNamespace}\``,
@@ -168,17 +174,41 @@ function unusedSet(
 }
 
 const isUnused = (unused: UnusedSet, lowerAction: string): boolean =>
-  unused.names.has(lowerAction) || unused.wholeServices.has(lowerAction.split(':')[0] ?? '');
+  unused.names.has(lowerAction) || unused.wholeServices.has(lowerAction.slice(0, lowerAction.indexOf(':')));
+
+/** The pattern's service when it names exactly one, lower-cased. */
+function literalService(pattern: string): string | undefined {
+  const colon = pattern.indexOf(':');
+  const service = colon < 0 ? pattern : pattern.slice(0, colon);
+  return colon >= 0 && !hasWildcard(service) ? service.toLowerCase() : undefined;
+}
 
 /** The catalog actions a pattern may match: one service when its service part is literal. */
 function candidateActions(pattern: string, index: CatalogIndex): readonly string[] {
-  const colon = pattern.indexOf(':');
-  const service = colon < 0 ? pattern : pattern.slice(0, colon);
-  if (colon >= 0 && !hasWildcard(service)) return index.byNamespace.get(service.toLowerCase()) ?? [];
-  return index.actions;
+  const service = literalService(pattern);
+  return service === undefined ? index.actions : (index.byNamespace.get(service) ?? []);
 }
 
-const matchesAction = (pattern: string, action: string): boolean => matchesWildcard(pattern, action, true);
+function candidateLowerActions(pattern: string, index: CatalogIndex): readonly string[] {
+  const service = literalService(pattern);
+  return service === undefined ? index.lowerActions : (index.lowerByNamespace.get(service) ?? []);
+}
+
+/** Tests lower-cased actions against IAM patterns; each pattern is compiled once per refinement. */
+type Matcher = (pattern: string, lowerAction: string) => boolean;
+
+function createMatcher(): Matcher {
+  const compiled = new Map<string, (lowerAction: string) => boolean>();
+  return (pattern, lowerAction) => {
+    let test = compiled.get(pattern);
+    if (test === undefined) {
+      const lower = pattern.toLowerCase();
+      test = hasWildcard(lower) ? (action) => matchesWildcard(lower, action) : (action) => action === lower;
+      compiled.set(pattern, test);
+    }
+    return test(lowerAction);
+  };
+}
 
 interface TrieNode {
   readonly prefix: string;
@@ -254,18 +284,32 @@ function respell(entry: string, replacement: string): string {
   return entry.slice(0, colon) + replacement.slice(replacement.indexOf(':'));
 }
 
+interface RefineContext {
+  readonly index: CatalogIndex;
+  readonly unused: UnusedSet;
+  readonly warnings: RefineWarning[];
+  readonly matches: Matcher;
+}
+
 interface RefinedEntries {
   readonly entries: EntryChange[];
   readonly result: string[];
 }
 
+/** The unused actions a pattern may match: those of its service when it names one. */
+function unusedCandidates(pattern: string, unused: UnusedSet): readonly string[] {
+  const service = literalService(pattern);
+  if (service === undefined) return unused.sorted;
+  const start = lowerBound(unused.sorted, `${service}:`);
+  return unused.sorted.slice(start, start + countWithPrefix(unused.sorted, `${service}:`));
+}
+
 function refineActionEntries(
   written: readonly string[],
   path: string,
-  index: CatalogIndex,
-  unused: UnusedSet,
-  warnings: RefineWarning[],
+  context: RefineContext,
 ): RefinedEntries {
+  const { index, unused, warnings, matches } = context;
   const entries: EntryChange[] = [];
   const result: string[] = [];
   const seen = new Set<string>();
@@ -279,12 +323,13 @@ function refineActionEntries(
   written.forEach((entry, position) => {
     const lower = entry.toLowerCase();
     const candidates = candidateActions(entry, index);
+    const lowerCandidates = candidateLowerActions(entry, index);
     if (!hasWildcard(entry)) {
       if (isUnused(unused, lower)) {
         entries.push({ kind: 'removed', entry });
         return;
       }
-      if (!candidates.some((action) => action.toLowerCase() === lower))
+      if (!index.lowerNames.has(lower))
         warnings.push({
           path: `${path}[${position}]`,
           message: `action \`${entry}\` is not in the catalog: kept as written`,
@@ -298,10 +343,11 @@ function refineActionEntries(
         path: `${path}[${position}]`,
         message: `\`${entry}\` matches no action in the catalog: kept as written`,
       });
-    const matched = candidates.filter((action) => matchesAction(entry, action));
+    const matched = candidates.filter((_, i) => matches(entry, lowerCandidates[i] as string));
     const used = matched.filter((action) => !isUnused(unused, action.toLowerCase()));
     const touchesUnused =
-      used.length !== matched.length || unused.sorted.some((action) => matchesAction(entry, action));
+      used.length !== matched.length ||
+      unusedCandidates(entry, unused).some((action) => matches(entry, action));
     if (!touchesUnused) {
       emit(entry);
       entries.push({ kind: 'kept', entry });
@@ -322,8 +368,10 @@ function refineActionEntries(
  * Unused actions a NotAction statement allows, to be added to its exclusion:
  * `service:*` for a service unused as a whole, the catalog's names otherwise.
  */
-function exclusionsFor(notActions: readonly string[], index: CatalogIndex, unused: UnusedSet): string[] {
-  const excluded = (action: string): boolean => notActions.some((pattern) => matchesAction(pattern, action));
+function exclusionsFor(notActions: readonly string[], context: RefineContext): string[] {
+  const { index, unused, matches } = context;
+  const excluded = (action: string): boolean =>
+    notActions.some((pattern) => matches(pattern, action.toLowerCase()));
   const added: string[] = [];
   for (const namespace of [...unused.wholeServices].sort(compareStrings)) {
     const actions = index.byNamespace.get(namespace) ?? [];
@@ -359,9 +407,7 @@ function refineStatement(
   statement: JsonObject,
   statementIndex: number,
   path: string,
-  index: CatalogIndex,
-  unused: UnusedSet,
-  warnings: RefineWarning[],
+  context: RefineContext,
 ): StatementOutcome | RefineInputError {
   const effect = statement.Effect;
   if (effect !== 'Allow' && effect !== 'Deny')
@@ -383,14 +429,14 @@ function refineStatement(
   };
   if (effect === 'Deny') return unchanged;
   if (element === 'NotAction') {
-    const added = exclusionsFor(written, index, unused);
+    const added = exclusionsFor(written, context);
     if (added.length === 0) return unchanged;
     return {
       statement: { ...statement, NotAction: [...written, ...added] },
       change: { ...unchanged.change, outcome: 'extended', added },
     };
   }
-  const refined = refineActionEntries(written, `${path}.Action`, index, unused, warnings);
+  const refined = refineActionEntries(written, `${path}.Action`, context);
   if (refined.entries.every((entry) => entry.kind === 'kept')) return unchanged;
   if (refined.result.length === 0)
     return {
@@ -422,17 +468,18 @@ export function refinePolicy(input: RefinePolicyInput): RefineResult | RefineInp
   const index = catalogIndex(input.catalog);
   const warnings: RefineWarning[] = [];
   const unused = unusedSet(input.unusedPermissions, index, warnings);
+  const context: RefineContext = { index, unused, warnings, matches: createMatcher() };
   const pairs: { original: JsonObject; refined: JsonObject | undefined }[] = [];
   const changes: StatementChange[] = [];
   for (const [position, statement] of statements.entries()) {
     const path = Array.isArray(document.Statement) ? `Statement[${position}]` : 'Statement';
     if (!isObject(statement)) return { ok: false, path, message: 'expected a statement object' };
-    const outcome = refineStatement(statement, position, path, index, unused, warnings);
+    const outcome = refineStatement(statement, position, path, context);
     if ('ok' in outcome) return outcome;
     changes.push(outcome.change);
     pairs.push({ original: statement, refined: outcome.statement });
   }
-  assertGuarantee(pairs, index, unused);
+  assertGuarantee(pairs, context);
   const kept = pairs.flatMap((pair) => (pair.refined === undefined ? [] : [pair.refined]));
   const catalogVersion = input.catalog.version;
   if (kept.length === 0) {
@@ -452,29 +499,36 @@ export function refinePolicy(input: RefinePolicyInput): RefineResult | RefineInp
   };
 }
 
-/** The catalog actions (lower-cased) that the statement's action element matches. */
-function statementMatches(statement: JsonObject, actions: readonly string[]): Set<string> {
+/**
+ * The catalog actions (lower-cased) that the statement's action element
+ * matches, among `relevant`: each pattern is tried only on its own service.
+ */
+function statementMatches(
+  statement: JsonObject,
+  relevant: readonly string[],
+  context: RefineContext,
+): Set<string> {
   const negated = 'NotAction' in statement;
   const patterns = stringList(negated ? statement.NotAction : statement.Action) ?? [];
   const matched = new Set<string>();
-  for (const action of actions)
-    if (patterns.some((pattern) => matchesAction(pattern, action)) !== negated)
-      matched.add(action.toLowerCase());
-  return matched;
+  for (const pattern of patterns)
+    for (const action of candidateLowerActions(pattern, context.index))
+      if (context.matches(pattern, action)) matched.add(action);
+  return negated ? new Set(relevant.filter((action) => !matched.has(action))) : matched;
 }
 
-/** The catalog actions any pattern of these statements could match. */
+/** The catalog actions (lower-cased) any pattern of these statements could match. */
 function relevantActions(statements: readonly JsonObject[], index: CatalogIndex): readonly string[] {
   const namespaces = new Set<string>();
   for (const statement of statements) {
-    if ('NotAction' in statement) return index.actions;
+    if ('NotAction' in statement) return index.lowerActions;
     for (const pattern of stringList(statement.Action) ?? []) {
-      const candidates = candidateActions(pattern, index);
-      if (candidates === index.actions) return index.actions;
-      namespaces.add(pattern.slice(0, pattern.indexOf(':')).toLowerCase());
+      const service = literalService(pattern);
+      if (service === undefined) return index.lowerActions;
+      namespaces.add(service);
     }
   }
-  return [...namespaces].flatMap((namespace) => index.byNamespace.get(namespace) ?? []);
+  return [...namespaces].flatMap((namespace) => index.lowerByNamespace.get(namespace) ?? []);
 }
 
 const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean =>
@@ -497,26 +551,26 @@ function allowedByPolicy(statementSets: readonly { effect: unknown; matched: Set
  */
 function assertGuarantee(
   pairs: readonly { readonly original: JsonObject; readonly refined: JsonObject | undefined }[],
-  index: CatalogIndex,
-  unused: UnusedSet,
+  context: RefineContext,
 ): void {
-  const refined = pairs.flatMap((pair) => (pair.refined === undefined ? [] : [pair.refined]));
-  const actions = relevantActions([...pairs.map((pair) => pair.original), ...refined], index);
+  const { unused } = context;
+  const relevant = relevantActions(
+    pairs.flatMap((pair) => (pair.refined === undefined ? [pair.original] : [pair.original, pair.refined])),
+    context.index,
+  );
   const minusUnused = (set: ReadonlySet<string>): Set<string> =>
     new Set([...set].filter((action) => !isUnused(unused, action)));
   const before = pairs.map(({ original }) => ({
     effect: original.Effect,
-    matched: statementMatches(original, actions),
+    matched: statementMatches(original, relevant, context),
   }));
-  const after = refined.map((statement) => ({
-    effect: statement.Effect,
-    matched: statementMatches(statement, actions),
+  const after = pairs.map(({ original, refined }) => ({
+    effect: original.Effect,
+    matched: refined === undefined ? new Set<string>() : statementMatches(refined, relevant, context),
   }));
-  pairs.forEach((pair, i) => {
-    const was = before[i] as { effect: unknown; matched: Set<string> };
+  before.forEach((was, i) => {
     const expected = was.effect === 'Deny' ? was.matched : minusUnused(was.matched);
-    const now = pair.refined === undefined ? new Set<string>() : statementMatches(pair.refined, actions);
-    if (!sameSet(now, expected))
+    if (!sameSet((after[i] as { matched: Set<string> }).matched, expected))
       throw new RefinementInvariantError(`statement ${i} does not grant exactly its used actions`);
   });
   if (!sameSet(allowedByPolicy(after), minusUnused(allowedByPolicy(before))))
