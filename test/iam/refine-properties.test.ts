@@ -1,0 +1,116 @@
+// Properties over real AWS managed policies and random unused sets: the
+// refined policy allows exactly the original's catalog actions minus the
+// unused ones (checked here by brute force, independently of refine.ts), and
+// no emitted wildcard could be replaced by a shorter safe one.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { managedPolicyPairs } from '../../bench/managed-policies.js';
+import { loadActionCatalog } from '../../src/iam/catalog.js';
+import { actionWords, refinePolicy, type UnusedPermission } from '../../src/iam/refine.js';
+import { matchesWildcard } from '../../src/iam/wildcard.js';
+
+const catalog = await loadActionCatalog();
+const allActions = [...catalog.services.values()].flatMap((s) => s.actions.map((a) => `${s.namespace}:${a}`));
+const { versions } = managedPolicyPairs();
+const latest = [
+  ...new Map(versions.map((v) => [v.name.slice(0, v.name.lastIndexOf('@')), v.document])).values(),
+];
+
+interface Statement {
+  Effect: string;
+  Action?: string | string[];
+  NotAction?: string | string[];
+}
+const list = (value: string | string[] | undefined): string[] =>
+  value === undefined ? [] : typeof value === 'string' ? [value] : value;
+const statementsOf = (policy: unknown): Statement[] => {
+  const statement = (policy as { Statement: Statement | Statement[] }).Statement;
+  return Array.isArray(statement) ? statement : [statement];
+};
+const matches = (statement: Statement, action: string): boolean =>
+  statement.NotAction !== undefined
+    ? !list(statement.NotAction).some((p) => matchesWildcard(p, action, true))
+    : list(statement.Action).some((p) => matchesWildcard(p, action, true));
+const allowed = (statements: Statement[], action: string): boolean =>
+  statements.some((s) => s.Effect === 'Allow' && matches(s, action)) &&
+  !statements.some((s) => s.Effect === 'Deny' && matches(s, action));
+
+/** Random unused sets drawn from the services the policy names: whole services and single actions. */
+function unusedFor(policy: unknown, pick: (n: number) => number): UnusedPermission[] {
+  const services = new Set<string>();
+  for (const s of statementsOf(policy))
+    for (const p of [...list(s.Action), ...list(s.NotAction)]) {
+      const service = p.split(':')[0]?.toLowerCase() ?? '';
+      if (catalog.services.has(service)) services.add(service);
+      else if (p === '*') services.add([...catalog.services.keys()][pick(catalog.services.size)] ?? 's3');
+    }
+  return [...services].flatMap((namespace): UnusedPermission[] => {
+    const actions = catalog.services.get(namespace)?.actions ?? [];
+    switch (pick(4)) {
+      case 0:
+        return [];
+      case 1:
+        return [{ serviceNamespace: namespace }];
+      default:
+        return [{ serviceNamespace: namespace, actions: actions.filter(() => pick(10) < 3) }];
+    }
+  });
+}
+
+describe('refinement of AWS managed policies', () => {
+  it('allows exactly the used actions and emits only minimal wildcards', () => {
+    fc.assert(
+      fc.property(fc.nat(latest.length - 1), fc.infiniteStream(fc.nat(1_000_000)), (which, stream) => {
+        const policy = JSON.parse(latest[which] as string) as unknown;
+        const numbers = stream[Symbol.iterator]();
+        const pick = (n: number): number => (numbers.next().value as number) % n;
+        const unusedPermissions = unusedFor(policy, pick);
+        const result = refinePolicy({ policyDocument: policy, unusedPermissions, catalog });
+        if (!result.ok) throw new Error(result.message);
+        const unusedWhole = new Set(
+          unusedPermissions.filter((u) => u.actions === undefined).map((u) => u.serviceNamespace),
+        );
+        const unusedNames = new Set(
+          unusedPermissions.flatMap((u) =>
+            (u.actions ?? []).map((a) => `${u.serviceNamespace}:${a}`.toLowerCase()),
+          ),
+        );
+        const isUnused = (action: string): boolean =>
+          unusedNames.has(action.toLowerCase()) || unusedWhole.has(action.split(':')[0] ?? '');
+        const before = statementsOf(policy);
+        const after = result.recommendedPolicy === undefined ? [] : statementsOf(result.recommendedPolicy);
+        const services = new Set(
+          [...before, ...after].flatMap((st) =>
+            [...list(st.Action), ...list(st.NotAction)].map((p) => p.split(':')[0] ?? ''),
+          ),
+        );
+        const crossService = [...services].some((service) => service.includes('*') || service.includes('?'));
+        const relevant = crossService
+          ? allActions
+          : allActions.filter((a) => services.has(a.slice(0, a.indexOf(':'))));
+        for (const action of relevant)
+          expect(allowed(after, action), action).toBe(allowed(before, action) && !isUnused(action));
+        for (const change of result.changes)
+          for (const entry of change.entries) {
+            if (entry.kind !== 'replaced') continue;
+            for (const replacement of entry.replacements.filter((r) => r.endsWith('*'))) {
+              const prefix = replacement.slice(0, -1);
+              const colon = prefix.indexOf(':');
+              const words = actionWords(prefix.slice(colon + 1));
+              const parent =
+                colon < 0 || words.length === 0
+                  ? ''
+                  : prefix.slice(0, colon + 1) + words.slice(0, -1).join('');
+              const parentUnsafe = relevant.some(
+                (a) =>
+                  a.toLowerCase().startsWith(parent.toLowerCase()) &&
+                  (isUnused(a) || !matchesWildcard(entry.entry, a, true)),
+              );
+              expect(parentUnsafe, `${entry.entry} → ${replacement}`).toBe(true);
+            }
+          }
+      }),
+      { numRuns: 40, seed: 20261122 },
+    );
+  });
+});
