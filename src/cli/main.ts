@@ -10,6 +10,7 @@ import { registerCedarValidate } from './cedar-validate.js';
 import { registerIamCheckAccessNotGranted } from './iam-check-access-not-granted.js';
 import { registerIamCheckNoNewAccess } from './iam-check-no-new-access.js';
 import { registerIamCheckNoPublicAccess } from './iam-check-no-public-access.js';
+import { registerIamRefine } from './iam-refine.js';
 import { registerIamValidatePolicy } from './iam-validate-policy.js';
 import { ExitCode, UsageError } from './io.js';
 
@@ -24,6 +25,7 @@ function buildProgram(): Command {
   registerIamCheckNoNewAccess(iam);
   registerIamCheckAccessNotGranted(iam);
   registerIamCheckNoPublicAccess(iam);
+  registerIamRefine(iam);
   registerCedarTranslateSchema(cedar);
   registerCedarValidate(cedar);
   registerCedarAuthorize(cedar);

@@ -41,3 +41,13 @@ export type {
 } from './checks.js';
 export { publicAccessResourceTypes } from './public-access.js';
 export type { PublicAccessResourceType } from './public-access.js';
+export { refinePolicy, RefinementInvariantError } from './refine.js';
+export type {
+  EntryChange,
+  RefineInputError,
+  RefinePolicyInput,
+  RefineResult,
+  RefineWarning,
+  StatementChange,
+  UnusedPermission,
+} from './refine.js';
