@@ -63,7 +63,11 @@ const ipAtom = fc
 const setAtom = fc
   .tuple(fc.boolean(), fc.constantFrom('x', 'y', 'x*', '*'))
   .map(([isAny, pattern]) => (isAny ? any : all)(tags, (tag) => matches(tag, glob(pattern))));
-const atom = fc.oneof(stringAtom, numberAtom, ipAtom, setAtom, fc.constant(boolAtom(b)));
+const templateAtom = fc.oneof(
+  fc.constantFrom('a', 'b*', '').map((prefix) => template(s, [{ kind: 'regex', regex: glob(prefix) }, t])),
+  fc.constantFrom('x', 'a*', '?').map((pattern) => matches(t, glob(pattern))),
+);
+const atom = fc.oneof(stringAtom, numberAtom, ipAtom, setAtom, templateAtom, fc.constant(boolAtom(b)));
 const formula: fc.Arbitrary<Formula> = fc.letrec<{ node: Formula }>((tie) => ({
   node: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
