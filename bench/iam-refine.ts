@@ -22,12 +22,22 @@ const latest = [
   ...new Map(versions.map((v) => [v.name.slice(0, v.name.lastIndexOf('@')), v.document])).entries(),
 ];
 
+/** The services a policy's Action and NotAction entries name; all of them for a cross-service wildcard. */
+function servicesNamed(document: string): string[] {
+  const policy = JSON.parse(document) as { Statement: object | object[] };
+  const statements = (Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement]) as {
+    Action?: string | string[];
+    NotAction?: string | string[];
+  }[];
+  const patterns = statements.flatMap((s) => [s.Action ?? [], s.NotAction ?? []].flat());
+  const services = patterns.map((pattern) => (pattern.split(':')[0] ?? '').toLowerCase());
+  return services.some((service) => /[*?]/.test(service))
+    ? [...catalog.services.keys()]
+    : [...new Set(services)];
+}
+
 function unusedFor(document: string): UnusedPermission[] {
-  const named = new Set(
-    [...document.matchAll(/"([a-z0-9-]+):[^"]*"/gi)].map((m) => (m[1] ?? '').toLowerCase()),
-  );
-  const services = document.includes('"*"') ? [...catalog.services.keys()] : [...named];
-  return services.flatMap((namespace) => {
+  return servicesNamed(document).flatMap((namespace) => {
     const actions = catalog.services.get(namespace)?.actions.filter(() => random() < 0.3) ?? [];
     return actions.length === 0 ? [] : [{ serviceNamespace: namespace, actions }];
   });
