@@ -2,30 +2,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runGroup } from '../cli/run-group.js';
 import { parseEntityUidText, registerCedarAuthorize } from '../../src/cli/cedar-authorize.js';
 import { registerCedarCheckParse } from '../../src/cli/cedar-check-parse.js';
 
 const SHARED = new URL('../../../shared/cedar-integration-tests/', import.meta.url);
 const shared = (path: string): string => fileURLToPath(new URL(path, SHARED));
 
-async function run(
-  args: string[],
-): Promise<{ stdout: string; stderr: string; exitCode: number | undefined }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  process.exitCode = undefined;
-  const group = new Command('cedar').exitOverride();
-  registerCedarAuthorize(group);
-  registerCedarCheckParse(group);
-  await group.parseAsync(args, { from: 'user' });
-  const exitCode = process.exitCode === undefined ? undefined : Number(process.exitCode);
-  process.exitCode = undefined;
-  return { stdout, stderr, exitCode };
-}
+const run = (args: string[]) => runGroup('cedar', [registerCedarAuthorize, registerCedarCheckParse], args);
 
 const directory = mkdtempSync(join(tmpdir(), 'keyaki-authorize-'));
 

@@ -1,25 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runGroup } from '../cli/run-group.js';
 import { registerCedarValidate } from '../../src/cli/cedar-validate.js';
 
-async function run(
-  args: string[],
-): Promise<{ stdout: string; stderr: string; exitCode: number | undefined }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  process.exitCode = undefined;
-  const group = new Command('cedar').exitOverride();
-  registerCedarValidate(group);
-  await group.parseAsync(args, { from: 'user' });
-  const exitCode = process.exitCode === undefined ? undefined : Number(process.exitCode);
-  process.exitCode = undefined;
-  return { stdout, stderr, exitCode };
-}
+const run = (args: string[]) => runGroup('cedar', [registerCedarValidate], args);
 
 const directory = mkdtempSync(join(tmpdir(), 'keyaki-validate-'));
 
