@@ -92,7 +92,9 @@ describe('reading policy text', () => {
       shape([
         {
           id: 'p',
+          kind: 'static',
           effect: 'permit',
+          annotations: [],
           principal: {
             op: 'is',
             entityType: 'User',

@@ -46,7 +46,8 @@ function entityUid(value: unknown): EntityUid {
 }
 
 function entityTarget(constraint: JsonObject): EntityTarget {
-  if (typeof constraint['slot'] === 'string') return { kind: 'slot', id: constraint['slot'] };
+  const slot = constraint['slot'];
+  if (slot === '?principal' || slot === '?resource') return { kind: 'slot', id: slot };
   return { kind: 'entity', uid: entityUid(constraint['entity']) };
 }
 
@@ -224,6 +225,12 @@ function condition(value: unknown): Condition {
   return { kind, body: expr(clause['body']) };
 }
 
+function hasSlot(constraint: ScopeConstraint): boolean {
+  if (constraint.op === 'all') return false;
+  const target = constraint.op === 'is' ? constraint.in : constraint.target;
+  return target?.kind === 'slot';
+}
+
 /** Reads one policy of the JSON policy format. */
 export function policyFromEst(id: string, value: unknown): EstResult {
   try {
@@ -231,14 +238,18 @@ export function policyFromEst(id: string, value: unknown): EstResult {
     const effect = policy['effect'];
     if (effect !== 'permit' && effect !== 'forbid')
       throw new EstFailure(`unknown effect \`${String(effect)}\``);
+    const principal = scope(policy['principal'], 'principal scope');
+    const resource = scope(policy['resource'], 'resource scope');
     return {
       ok: true,
       policy: {
         id,
+        kind: hasSlot(principal) || hasSlot(resource) ? 'template' : 'static',
         effect,
-        principal: scope(policy['principal'], 'principal scope'),
+        annotations: [],
+        principal,
         action: actionScope(policy['action']),
-        resource: scope(policy['resource'], 'resource scope'),
+        resource,
         conditions: list(policy['conditions'] ?? [], 'conditions').map(condition),
       },
     };

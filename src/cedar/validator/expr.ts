@@ -1,36 +1,34 @@
-// The expression language the typechecker works on: the policy with its scope
-// turned into conditions, as Cedar's formal model does. Method calls are plain
-// extension calls with the receiver first; `!=`, `>` and `>=` keep their own
-// operators because the typing rules treat them like `==`, `<` and `<=`.
-import type { EntityUid, SourceSpan } from '../schema/index.js';
+// The expression language the typechecker and the evaluator work on: the
+// policy AST of syntax/ with its sugar removed, as Cedar's formal model has
+// it. `has a.b` becomes `has a && .a has b`, `is T in E` becomes `is T && in E`;
+// method calls stay plain extension calls with the receiver first; `!=`, `>`
+// and `>=` keep their own operators because the typing rules treat them like
+// `==`, `<` and `<=`.
+import type {
+  ActionConstraint,
+  BinaryOp,
+  Condition as SyntaxCondition,
+  EntityTarget,
+  EntityUid,
+  Expr as SyntaxExpr,
+  Literal,
+  PatternElement,
+  Policy,
+  ScopeConstraint,
+  SourceSpan,
+  Var,
+} from '../syntax/index.js';
 
-export type Var = 'principal' | 'action' | 'resource' | 'context';
-
-export type Literal =
-  | { readonly type: 'bool'; readonly value: boolean }
-  | { readonly type: 'long'; readonly value: bigint }
-  | { readonly type: 'string'; readonly value: string }
-  | { readonly type: 'entity'; readonly uid: EntityUid };
-
-export type BinaryOp =
-  | '=='
-  | '!='
-  | 'in'
-  | '<'
-  | '<='
-  | '>'
-  | '>='
-  | '+'
-  | '-'
-  | '*'
-  | 'contains'
-  | 'containsAll'
-  | 'containsAny'
-  | 'getTag'
-  | 'hasTag';
-
-export type PatternElement =
-  { readonly kind: 'wildcard' } | { readonly kind: 'literal'; readonly text: string };
+export type {
+  ActionConstraint,
+  BinaryOp,
+  Effect,
+  EntityTarget,
+  Literal,
+  PatternElement,
+  ScopeConstraint,
+  Var,
+} from '../syntax/index.js';
 
 /** An expression; `span` locates it in policy text when it was read from text. */
 export type Expr = ExprNode & { readonly span?: SourceSpan };
@@ -54,38 +52,90 @@ type ExprNode =
   | { readonly kind: 'record'; readonly fields: readonly (readonly [string, Expr])[] }
   | { readonly kind: 'call'; readonly fn: string; readonly args: readonly Expr[] };
 
-export type Effect = 'permit' | 'forbid';
+export type Condition = SyntaxCondition<Expr>;
 
-export type ScopeConstraint =
-  | { readonly op: 'all' }
-  | { readonly op: '=='; readonly target: EntityTarget }
-  | { readonly op: 'in'; readonly target: EntityTarget }
-  | { readonly op: 'is'; readonly entityType: string; readonly in?: EntityTarget };
+/** A policy or template with its conditions lowered; annotations and spans are kept. */
+export type ValidatorPolicy = Policy<Expr>;
 
-/** An entity in a scope: a literal uid, or a template slot such as `?principal`. */
-export type EntityTarget =
-  { readonly kind: 'entity'; readonly uid: EntityUid } | { readonly kind: 'slot'; readonly id: string };
-
-export type ActionConstraint =
-  | { readonly op: 'all' }
-  | { readonly op: '=='; readonly uid: EntityUid }
-  | { readonly op: 'in'; readonly uids: readonly EntityUid[]; readonly isList: boolean };
-
-export interface Condition {
-  readonly kind: 'when' | 'unless';
-  readonly body: Expr;
+function withSpan(expr: Expr, span: SourceSpan | undefined): Expr {
+  return span === undefined ? expr : { ...expr, span };
 }
 
-/** A policy or template, as the validator sees it. */
-export interface ValidatorPolicy {
-  readonly id: string;
-  readonly effect: Effect;
-  readonly principal: ScopeConstraint;
-  readonly action: ActionConstraint;
-  readonly resource: ScopeConstraint;
-  readonly conditions: readonly Condition[];
-  /** Where the policy was written, when it was read from text. */
-  readonly span?: SourceSpan;
+/** Removes the sugar of the policy AST; spans of sugared forms go to every node they become. */
+export function lowerExpr(expr: SyntaxExpr): Expr {
+  const span = expr.span;
+  switch (expr.kind) {
+    case 'lit':
+    case 'var':
+    case 'slot':
+      return expr;
+    case 'ite':
+      return withSpan(
+        { kind: 'ite', cond: lowerExpr(expr.cond), then: lowerExpr(expr.then), else: lowerExpr(expr.else) },
+        span,
+      );
+    case 'and':
+    case 'or':
+      return withSpan({ kind: expr.kind, left: lowerExpr(expr.left), right: lowerExpr(expr.right) }, span);
+    case 'not':
+    case 'neg':
+    case 'isEmpty':
+      return withSpan({ kind: expr.kind, arg: lowerExpr(expr.arg) }, span);
+    case 'like':
+      return withSpan({ kind: 'like', arg: lowerExpr(expr.arg), pattern: expr.pattern }, span);
+    case 'is': {
+      const arg = lowerExpr(expr.arg);
+      const is = withSpan({ kind: 'is', arg, entityType: expr.entityType }, span);
+      if (expr.in === undefined) return is;
+      const inTest = withSpan({ kind: 'binary', op: 'in', left: arg, right: lowerExpr(expr.in) }, span);
+      return withSpan({ kind: 'and', left: is, right: inTest }, span);
+    }
+    case 'binary':
+      return withSpan(
+        { kind: 'binary', op: expr.op, left: lowerExpr(expr.left), right: lowerExpr(expr.right) },
+        span,
+      );
+    case 'getAttr':
+      return withSpan({ kind: 'getAttr', arg: lowerExpr(expr.arg), attr: expr.attr }, span);
+    case 'has':
+      return lowerHas(lowerExpr(expr.arg), expr.path, span);
+    case 'set':
+      return withSpan({ kind: 'set', elements: expr.elements.map(lowerExpr) }, span);
+    case 'record':
+      return withSpan(
+        { kind: 'record', fields: expr.fields.map(([key, value]) => [key, lowerExpr(value)] as const) },
+        span,
+      );
+    case 'call':
+      return withSpan({ kind: 'call', fn: expr.fn, args: expr.args.map(lowerExpr) }, span);
+    default: {
+      const unreachable: never = expr;
+      return unreachable;
+    }
+  }
+}
+
+/** `e has a.b.c` is `e has a && e.a has b && e.a.b has c`, left-nested as Cedar builds it. */
+function lowerHas(target: Expr, path: readonly [string, ...string[]], span: SourceSpan | undefined): Expr {
+  const [first, ...rest] = path;
+  let result = withSpan({ kind: 'hasAttr', arg: target, attr: first }, span);
+  let prefix = withSpan({ kind: 'getAttr', arg: target, attr: first }, span);
+  for (const attr of rest) {
+    result = withSpan(
+      { kind: 'and', left: result, right: withSpan({ kind: 'hasAttr', arg: prefix, attr }, span) },
+      span,
+    );
+    prefix = withSpan({ kind: 'getAttr', arg: prefix, attr }, span);
+  }
+  return result;
+}
+
+/** The policy the engine runs: the same policy with lowered conditions. */
+export function lowerPolicy(policy: Policy): ValidatorPolicy {
+  return {
+    ...policy,
+    conditions: policy.conditions.map((condition) => ({ ...condition, body: lowerExpr(condition.body) })),
+  };
 }
 
 const TRUE: Expr = { kind: 'lit', value: { type: 'bool', value: true } };

@@ -243,9 +243,15 @@ class Parser {
       conditions.push({ kind, body });
     }
     this.expect(';');
+    const isTemplate = [principal, resource].some(
+      (scope) =>
+        scope.op !== 'all' && (scope.op === 'is' ? scope.in : scope.target)?.kind === 'slot',
+    );
     return {
       id,
+      kind: isTemplate ? 'template' : 'static',
       effect: effectToken.text,
+      annotations: [],
       principal,
       action,
       resource,
