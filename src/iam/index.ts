@@ -51,3 +51,23 @@ export type {
   StatementChange,
   UnusedPermission,
 } from './refine.js';
+export { evaluate, describeDenialReason } from './evaluate/evaluate.js';
+export type {
+  DenialReason,
+  EvaluationPolicies,
+  EvaluationResult,
+  MatchedStatement,
+  PolicyInput,
+  PolicyKind,
+  PolicyReference,
+} from './evaluate/evaluate.js';
+export { parsePrincipal } from './evaluate/request.js';
+export type { ContextScalar, ContextValue, EvaluationRequest, RequestPrincipal } from './evaluate/request.js';
+export { evaluatePolicyText, parseEvaluationPolicies } from './evaluate/text.js';
+export type {
+  EvaluationPolicyTexts,
+  ParsedPolicies,
+  PolicyText,
+  PolicyTextError,
+  TextEvaluationResult,
+} from './evaluate/text.js';

@@ -1,0 +1,164 @@
+// One condition (operator, key, values) against the request context, as the
+// IAM reference on condition operators, multivalued keys and IfExists reads.
+import { operatorInfo } from '../conditions.js';
+import type { BaseOperator, Condition, ConditionValue } from '../model.js';
+import { matchesArn, matchesText, substitute } from './match.js';
+import type { NormalizedRequest } from './request.js';
+import { inRange, readBase64, readCidr, readDate, readIp, readNumber } from './values.js';
+
+type Comparison = 'eq' | 'lt' | 'le' | 'gt' | 'ge';
+
+const comparisonOf: Partial<Record<BaseOperator, Comparison>> = {
+  NumericEquals: 'eq',
+  NumericNotEquals: 'eq',
+  NumericLessThan: 'lt',
+  NumericLessThanEquals: 'le',
+  NumericGreaterThan: 'gt',
+  NumericGreaterThanEquals: 'ge',
+  DateEquals: 'eq',
+  DateNotEquals: 'eq',
+  DateLessThan: 'lt',
+  DateLessThanEquals: 'le',
+  DateGreaterThan: 'gt',
+  DateGreaterThanEquals: 'ge',
+};
+
+function compare(comparison: Comparison, requestValue: number, policyValue: number): boolean {
+  switch (comparison) {
+    case 'eq':
+      return requestValue === policyValue;
+    case 'lt':
+      return requestValue < policyValue;
+    case 'le':
+      return requestValue <= policyValue;
+    case 'gt':
+      return requestValue > policyValue;
+    case 'ge':
+      return requestValue >= policyValue;
+    default: {
+      const unreachable: never = comparison;
+      return unreachable;
+    }
+  }
+}
+
+/**
+ * Does one request value match one policy value, in the positive sense of the
+ * operator (StringNotEquals asks StringEquals here; the caller negates)?
+ * A value that does not read as the operator's type matches nothing.
+ */
+function valueMatches(
+  condition: Condition,
+  policyValue: ConditionValue,
+  requestValue: string,
+  request: NormalizedRequest,
+): boolean {
+  const base = condition.operator.base;
+  const info = operatorInfo(condition.operator);
+  const policyText = String(policyValue.value);
+  switch (info.family) {
+    case 'string': {
+      const pattern = substitute(policyValue.pattern, request);
+      const ignoreCase = base === 'StringEqualsIgnoreCase' || base === 'StringNotEqualsIgnoreCase';
+      return pattern !== undefined && matchesText(pattern, requestValue, ignoreCase);
+    }
+    case 'arn': {
+      const pattern = substitute(policyValue.pattern, request);
+      return pattern !== undefined && matchesArn(pattern, requestValue);
+    }
+    case 'bool': {
+      // Boolean values compare as the words true and false, in any case.
+      const pattern = substitute(policyValue.pattern, request);
+      return pattern !== undefined && pattern.chars.join('').toLowerCase() === requestValue.toLowerCase();
+    }
+    case 'numeric': {
+      const bound = readNumber(policyText);
+      const value = readNumber(requestValue);
+      const comparison = comparisonOf[base] ?? 'eq';
+      return bound !== undefined && value !== undefined && compare(comparison, value, bound);
+    }
+    case 'date': {
+      const bound = readDate(policyText);
+      const value = readDate(requestValue);
+      const comparison = comparisonOf[base] ?? 'eq';
+      return bound !== undefined && value !== undefined && compare(comparison, value, bound);
+    }
+    case 'ip': {
+      const range = readCidr(policyText);
+      const address = readIp(requestValue);
+      return range !== undefined && address !== undefined && inRange(range, address);
+    }
+    case 'binary': {
+      const expected = readBase64(policyText);
+      const actual = readBase64(requestValue);
+      return expected !== undefined && actual !== undefined
+        ? expected === actual
+        : policyText === requestValue;
+    }
+    case 'null':
+      return false;
+    default: {
+      const unreachable: never = info.family;
+      return unreachable;
+    }
+  }
+}
+
+/**
+ * The condition's verdict on one request value: "if a single condition
+ * operator includes multiple values for a context key, those values are
+ * evaluated using a logical OR"; for a negated operator, "NOR".
+ */
+function verdictOnValue(condition: Condition, requestValue: string, request: NormalizedRequest): boolean {
+  const anyMatch = condition.values.some((value) => valueMatches(condition, value, requestValue, request));
+  return operatorInfo(condition.operator).negated ? !anyMatch : anyMatch;
+}
+
+/** The request's values of the condition's key; empty when the key is absent (an empty array is absent too). */
+function requestValues(condition: Condition, request: NormalizedRequest): readonly string[] {
+  const entry = request.context.get(condition.key.toLowerCase());
+  if (entry === undefined) return [];
+  return entry.kind === 'single' ? [entry.value] : entry.values;
+}
+
+/**
+ * `Null: true` holds when the key is absent, `Null: false` when it is
+ * present; several values are ORed like any others.
+ */
+function nullHolds(condition: Condition, present: boolean): boolean {
+  return condition.values.some((value) => String(value.value).toLowerCase() === (present ? 'false' : 'true'));
+}
+
+export function conditionHolds(condition: Condition, request: NormalizedRequest): boolean {
+  const values = requestValues(condition, request);
+  const present = values.length > 0;
+  const { setOperator, ifExists } = condition.operator;
+  if (condition.operator.base === 'Null') return nullHolds(condition, present);
+  // "If the key is not present in the request context, ...IfExists evaluates the condition as true."
+  if (!present && ifExists) return true;
+  switch (setOperator) {
+    // "ForAllValues ... also returns true if there are no context keys in the request."
+    case 'ForAllValues':
+      return values.every((value) => verdictOnValue(condition, value, request));
+    // "ForAnyValue ... returns false if there are no context keys in the request."
+    case 'ForAnyValue':
+      return values.some((value) => verdictOnValue(condition, value, request));
+    case undefined: {
+      // "If the key ... is not present in the request context, the values do not match and the
+      // condition is false. If the policy condition requires that the key is not matched, such as
+      // StringNotLike, ... the condition is true."
+      if (!present) return operatorInfo(condition.operator).negated;
+      // A single-valued operator on a multivalued key: AWS says to use a set operator; what
+      // it does otherwise is unpublished. The key matches when any of its values matches (the
+      // reading of the policy encoding too), and a negated operator when none does.
+      const anyMatch = values.some((value) =>
+        condition.values.some((policyValue) => valueMatches(condition, policyValue, value, request)),
+      );
+      return operatorInfo(condition.operator).negated ? !anyMatch : anyMatch;
+    }
+    default: {
+      const unreachable: never = setOperator;
+      return unreachable;
+    }
+  }
+}

@@ -1,0 +1,398 @@
+// The concrete reference evaluator: one request against every policy that
+// applies to it, decided as AWS's policy evaluation logic describes it. This
+// is the ground truth the decision procedure and the checks are tested
+// against, so it favours plain, obviously right code over speed.
+import type { Effect, Location, Policy, Statement } from '../model.js';
+import { conditionHolds } from './conditions.js';
+import { actionMatches, principalMatch, resourceMatches, type PrincipalMatch } from './match.js';
+import {
+  callerAccount,
+  normalizeRequest,
+  type EvaluationRequest,
+  type NormalizedRequest,
+} from './request.js';
+
+/** A policy, optionally with the name results and the CLI show for it. */
+export type PolicyInput = Policy | { readonly name: string; readonly policy: Policy };
+
+/**
+ * Every policy that may apply to the request. Absent kinds do not take part:
+ * no permissions boundary means none limits the caller, no SCP levels means
+ * the account is not governed by Organizations SCPs.
+ */
+export interface EvaluationPolicies {
+  /** The caller's identity-based policies (inline, managed, and its groups'). */
+  readonly identityPolicies?: readonly PolicyInput[];
+  /** The resource's resource-based policy (bucket policy, key policy, trust policy...). */
+  readonly resourcePolicy?: PolicyInput;
+  /** The caller's permissions boundary; an IAM entity has at most one. */
+  readonly permissionsBoundary?: PolicyInput;
+  /** The session policies passed when the session was created; together they form one limit. */
+  readonly sessionPolicies?: readonly PolicyInput[];
+  /**
+   * SCPs by level, from the organization root through each OU to the
+   * caller's account: at every level some SCP must allow.
+   */
+  readonly serviceControlPolicies?: readonly (readonly PolicyInput[])[];
+  /** RCPs by level, as SCPs, applying to the resource's account. */
+  readonly resourceControlPolicies?: readonly (readonly PolicyInput[])[];
+}
+
+export type PolicyKind =
+  'identity' | 'resource' | 'permissionsBoundary' | 'session' | 'serviceControl' | 'resourceControl';
+
+/** Which policy a statement belongs to. */
+export interface PolicyReference {
+  readonly kind: PolicyKind;
+  /** Position in its list (in its level for SCPs and RCPs); 0 for the single resource policy and boundary. */
+  readonly index: number;
+  /** The level, 0 = organization root, for SCPs and RCPs. */
+  readonly level?: number;
+  readonly name?: string;
+}
+
+export interface MatchedStatement {
+  readonly policy: PolicyReference;
+  readonly statementIndex: number;
+  readonly sid?: string;
+  readonly effect: Effect;
+  readonly location: Location;
+}
+
+/** Why nothing allowed the request. */
+export type DenialReason =
+  | { readonly kind: 'resourceControlPolicy'; readonly level: number }
+  | { readonly kind: 'serviceControlPolicy'; readonly level: number }
+  | { readonly kind: 'permissionsBoundary' }
+  | { readonly kind: 'sessionPolicy' }
+  /** Cross-account: the caller's own account does not allow the request. */
+  | { readonly kind: 'identityPolicy' }
+  /** Cross-account, or a caller with no identity policies (service, anonymous): the resource does not allow it. */
+  | { readonly kind: 'resourcePolicy' }
+  /** Within one account: neither kind of policy grants it. */
+  | { readonly kind: 'identityOrResourcePolicy' };
+
+export type EvaluationResult =
+  | {
+      readonly decision: 'Allow';
+      /** The Allow statements that allowed it, in every kind that had to allow. */
+      readonly allowedBy: readonly MatchedStatement[];
+    }
+  | {
+      readonly decision: 'ExplicitDeny';
+      /** Every Deny statement that matched. */
+      readonly deniedBy: readonly MatchedStatement[];
+    }
+  | {
+      readonly decision: 'ImplicitDeny';
+      /** Every requirement that failed, in evaluation order. */
+      readonly reasons: readonly DenialReason[];
+    };
+
+interface NamedPolicy {
+  readonly reference: PolicyReference;
+  readonly policy: Policy;
+}
+
+function named(input: PolicyInput, kind: PolicyKind, index: number, level?: number): NamedPolicy {
+  const policy = 'policy' in input ? input.policy : input;
+  const name = 'policy' in input ? input.name : undefined;
+  return {
+    reference: {
+      kind,
+      index,
+      ...(level === undefined ? {} : { level }),
+      ...(name === undefined ? {} : { name }),
+    },
+    policy,
+  };
+}
+
+/** A statement that applies to the request, with how its Principal named the caller. */
+interface Applicable {
+  readonly statement: MatchedStatement;
+  readonly principal: PrincipalMatch;
+}
+
+function statementApplies(statement: Statement, request: NormalizedRequest): PrincipalMatch | undefined {
+  if (!actionMatches(statement.action, request.action)) return undefined;
+  if (!resourceMatches(statement.resource, request)) return undefined;
+  const principal = principalMatch(statement.principal, request.caller);
+  if (principal === undefined) return undefined;
+  return statement.conditions.every((condition) => conditionHolds(condition, request))
+    ? principal
+    : undefined;
+}
+
+function applicableStatements(policy: NamedPolicy, request: NormalizedRequest): Applicable[] {
+  const found: Applicable[] = [];
+  for (const statement of policy.policy.statements) {
+    const principal = statementApplies(statement, request);
+    if (principal === undefined) continue;
+    found.push({
+      principal,
+      statement: {
+        policy: policy.reference,
+        statementIndex: statement.index,
+        ...(statement.sid === undefined ? {} : { sid: statement.sid }),
+        effect: statement.effect,
+        location: statement.location,
+      },
+    });
+  }
+  return found;
+}
+
+/** The applicable statements of a group of policies, split by effect. */
+interface Verdict {
+  readonly allows: readonly Applicable[];
+  readonly denies: readonly Applicable[];
+}
+
+function verdictOf(policies: readonly NamedPolicy[], request: NormalizedRequest): Verdict {
+  const all = policies.flatMap((policy) => applicableStatements(policy, request));
+  return {
+    allows: all.filter((found) => found.statement.effect === 'Allow'),
+    denies: all.filter((found) => found.statement.effect === 'Deny'),
+  };
+}
+
+const noVerdict: Verdict = { allows: [], denies: [] };
+
+/** The caller's kinds of policy, read once. Undefined lists mean the kind takes no part. */
+interface Verdicts {
+  readonly identity: Verdict;
+  readonly resource: Verdict | undefined;
+  readonly boundary: Verdict | undefined;
+  readonly session: Verdict | undefined;
+  readonly scpLevels: readonly Verdict[];
+  readonly rcpLevels: readonly Verdict[];
+}
+
+/**
+ * Identity-based policies, boundaries, session policies and SCPs belong to
+ * IAM principals; a service, a web identity, a canonical user or an
+ * anonymous caller has none of them, so for those only the resource side
+ * (resource policy, RCPs) takes part.
+ */
+function verdictsOf(policies: EvaluationPolicies, request: NormalizedRequest): Verdicts {
+  const iamCaller = request.caller.kind === 'aws';
+  const list = (inputs: readonly PolicyInput[] | undefined, kind: PolicyKind): NamedPolicy[] =>
+    (inputs ?? []).map((input, index) => named(input, kind, index));
+  const levels = (inputs: readonly (readonly PolicyInput[])[] | undefined, kind: PolicyKind): Verdict[] =>
+    (inputs ?? []).map((level, levelIndex) =>
+      verdictOf(
+        level.map((input, index) => named(input, kind, index, levelIndex)),
+        request,
+      ),
+    );
+  const single = (input: PolicyInput | undefined, kind: PolicyKind): Verdict | undefined =>
+    input === undefined ? undefined : verdictOf([named(input, kind, 0)], request);
+  return {
+    identity: iamCaller ? verdictOf(list(policies.identityPolicies, 'identity'), request) : noVerdict,
+    resource: single(policies.resourcePolicy, 'resource'),
+    boundary: iamCaller ? single(policies.permissionsBoundary, 'permissionsBoundary') : undefined,
+    session:
+      iamCaller && policies.sessionPolicies !== undefined
+        ? verdictOf(list(policies.sessionPolicies, 'session'), request)
+        : undefined,
+    scpLevels: iamCaller ? levels(policies.serviceControlPolicies, 'serviceControl') : [],
+    rcpLevels: levels(policies.resourceControlPolicies, 'resourceControl'),
+  };
+}
+
+/**
+ * "The NotPrincipal element with a Deny effect will always deny any IAM
+ * principal that has a permissions boundary policy attached, regardless of
+ * the values specified in the NotPrincipal element" (NotPrincipal, key
+ * points): such a statement in the resource policy denies whenever its
+ * action, resource and conditions match.
+ */
+function boundaryNotPrincipalDenies(
+  policies: EvaluationPolicies,
+  request: NormalizedRequest,
+): MatchedStatement[] {
+  if (policies.resourcePolicy === undefined || policies.permissionsBoundary === undefined) return [];
+  if (request.caller.kind !== 'aws') return [];
+  const resource = named(policies.resourcePolicy, 'resource', 0);
+  return resource.policy.statements
+    .filter(
+      (statement) =>
+        statement.effect === 'Deny' &&
+        statement.principal?.kind === 'NotPrincipal' &&
+        actionMatches(statement.action, request.action) &&
+        resourceMatches(statement.resource, request) &&
+        statement.conditions.every((condition) => conditionHolds(condition, request)),
+    )
+    .map((statement) => ({
+      policy: resource.reference,
+      statementIndex: statement.index,
+      ...(statement.sid === undefined ? {} : { sid: statement.sid }),
+      effect: statement.effect,
+      location: statement.location,
+    }));
+}
+
+function explicitDenies(verdicts: Verdicts, extra: readonly MatchedStatement[]): MatchedStatement[] {
+  const denies = [
+    ...verdicts.rcpLevels.flatMap((level) => level.denies),
+    ...verdicts.scpLevels.flatMap((level) => level.denies),
+    ...(verdicts.resource?.denies ?? []),
+    ...verdicts.identity.denies,
+    ...(verdicts.boundary?.denies ?? []),
+    ...(verdicts.session?.denies ?? []),
+  ].map((found) => found.statement);
+  const seen = new Set(denies.map(statementKey));
+  return [...denies, ...extra.filter((statement) => !seen.has(statementKey(statement)))];
+}
+
+function statementKey(statement: MatchedStatement): string {
+  const { kind, index, level } = statement.policy;
+  return `${kind}/${level ?? ''}/${index}/${statement.statementIndex}`;
+}
+
+/** What the grant needs beyond the identity or resource policy, and whether it holds. */
+interface Grant {
+  readonly allowedBy: readonly MatchedStatement[];
+  readonly reasons: readonly DenialReason[];
+}
+
+const statementsOf = (applicable: readonly Applicable[]): MatchedStatement[] =>
+  applicable.map((found) => found.statement);
+
+/** The boundary and session policy, as limits: each present one must allow. */
+function limits(verdicts: Verdicts): Grant {
+  const allowedBy: MatchedStatement[] = [];
+  const reasons: DenialReason[] = [];
+  if (verdicts.boundary !== undefined) {
+    if (verdicts.boundary.allows.length === 0) reasons.push({ kind: 'permissionsBoundary' });
+    allowedBy.push(...statementsOf(verdicts.boundary.allows));
+  }
+  if (verdicts.session !== undefined) {
+    if (verdicts.session.allows.length === 0) reasons.push({ kind: 'sessionPolicy' });
+    allowedBy.push(...statementsOf(verdicts.session.allows));
+  }
+  return { allowedBy, reasons };
+}
+
+/**
+ * The grant for an IAM caller.
+ *
+ * Same account ("if either the identity-based policy or the resource-based
+ * policy within the same account allows the request and the other doesn't,
+ * the request is still allowed"):
+ * - identity-based policies allow, within the boundary and the session policy;
+ * - or the resource policy names the caller itself (user ARN, session ARN,
+ *   federated user ARN, `*`): "an implicit deny in a permissions boundary
+ *   does not limit the permissions granted to an IAM user by a
+ *   resource-based policy", and permissions granted to a session ARN "are
+ *   added after the session is created; the session policy doesn't limit
+ *   them";
+ * - or it names the role of the session: "an implicit deny in a permissions
+ *   boundary does limit the permissions granted to the ARN of the
+ *   underlying IAM role", and the session policy limits them too;
+ * - naming only the account delegates to the identity-based policies and
+ *   grants nothing by itself.
+ *
+ * Cross-account: "the identity-based policy in the requesting account and
+ * the resource-based policy in the trusting account must both allow"; the
+ * boundary and the session policy limit the caller's side.
+ *
+ * The account root user has full access in its own account: its side
+ * needs no identity-based policy.
+ */
+function iamGrant(verdicts: Verdicts, request: NormalizedRequest): Grant {
+  const isRoot = request.caller.kind === 'aws' && request.caller.type === 'Account';
+  const sameAccount = callerAccount(request.caller) === request.resourceAccount;
+  const limit = limits(verdicts);
+  const identityAllows = verdicts.identity.allows;
+  const resourceAllows = verdicts.resource?.allows ?? [];
+  const callerSide: Grant = isRoot
+    ? { allowedBy: [], reasons: [] }
+    : {
+        allowedBy: [...statementsOf(identityAllows), ...limit.allowedBy],
+        reasons: identityAllows.length === 0 ? [{ kind: 'identityPolicy' }, ...limit.reasons] : limit.reasons,
+      };
+  if (!sameAccount) {
+    const reasons = [...callerSide.reasons];
+    if (resourceAllows.length === 0) reasons.push({ kind: 'resourcePolicy' });
+    return { allowedBy: [...callerSide.allowedBy, ...statementsOf(resourceAllows)], reasons };
+  }
+  if (callerSide.reasons.length === 0) return callerSide;
+  const direct = resourceAllows.filter((found) => found.principal === 'caller');
+  if (direct.length > 0) return { allowedBy: statementsOf(direct), reasons: [] };
+  const viaRole = resourceAllows.filter((found) => found.principal === 'sessionRole');
+  if (viaRole.length > 0 && limit.reasons.length === 0) {
+    return { allowedBy: [...statementsOf(viaRole), ...limit.allowedBy], reasons: [] };
+  }
+  const grantReasons: DenialReason[] =
+    identityAllows.length === 0 && viaRole.length === 0 ? [{ kind: 'identityOrResourcePolicy' }] : [];
+  return { allowedBy: [], reasons: [...grantReasons, ...limit.reasons] };
+}
+
+/** Callers with no identity-based policies are allowed by the resource policy alone. */
+function resourceOnlyGrant(verdicts: Verdicts): Grant {
+  const allows = verdicts.resource?.allows ?? [];
+  return allows.length > 0
+    ? { allowedBy: statementsOf(allows), reasons: [] }
+    : { allowedBy: [], reasons: [{ kind: 'resourcePolicy' }] };
+}
+
+/** Every level of the organization's control policies must allow. */
+function controlLevels(
+  levels: readonly Verdict[],
+  kind: 'resourceControlPolicy' | 'serviceControlPolicy',
+): Grant {
+  const reasons: DenialReason[] = [];
+  const allowedBy: MatchedStatement[] = [];
+  levels.forEach((level, index) => {
+    if (level.allows.length === 0) reasons.push({ kind, level: index });
+    allowedBy.push(...statementsOf(level.allows));
+  });
+  return { allowedBy, reasons };
+}
+
+/**
+ * Decides one request: an explicit Deny in any policy wins; otherwise RCPs
+ * and SCPs must allow at every level and the identity/resource grant must
+ * hold (see iamGrant). Every policy is evaluated in full, not
+ * short-circuited, so the result lists every statement that decided it.
+ */
+export function evaluate(request: EvaluationRequest, policies: EvaluationPolicies): EvaluationResult {
+  const normalized = normalizeRequest(request);
+  const verdicts = verdictsOf(policies, normalized);
+  const deniedBy = explicitDenies(verdicts, boundaryNotPrincipalDenies(policies, normalized));
+  if (deniedBy.length > 0) return { decision: 'ExplicitDeny', deniedBy };
+  const parts = [
+    controlLevels(verdicts.rcpLevels, 'resourceControlPolicy'),
+    controlLevels(verdicts.scpLevels, 'serviceControlPolicy'),
+    normalized.caller.kind === 'aws' ? iamGrant(verdicts, normalized) : resourceOnlyGrant(verdicts),
+  ];
+  const reasons = parts.flatMap((part) => part.reasons);
+  if (reasons.length > 0) return { decision: 'ImplicitDeny', reasons };
+  return { decision: 'Allow', allowedBy: parts.flatMap((part) => part.allowedBy) };
+}
+
+/** A reason as a sentence fragment for people: lower-case, no final period. */
+export function describeDenialReason(reason: DenialReason): string {
+  switch (reason.kind) {
+    case 'resourceControlPolicy':
+      return `no resource control policy at level ${reason.level} allows the request`;
+    case 'serviceControlPolicy':
+      return `no service control policy at level ${reason.level} allows the request`;
+    case 'permissionsBoundary':
+      return 'the permissions boundary does not allow the request';
+    case 'sessionPolicy':
+      return 'no session policy allows the request';
+    case 'identityPolicy':
+      return 'no identity-based policy allows the request';
+    case 'resourcePolicy':
+      return 'the resource-based policy does not allow the request';
+    case 'identityOrResourcePolicy':
+      return 'no identity-based or resource-based policy allows the request';
+    default: {
+      const unreachable: never = reason;
+      return unreachable;
+    }
+  }
+}

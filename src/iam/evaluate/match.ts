@@ -1,0 +1,239 @@
+// Matching one statement's Action, Resource and Principal against a request,
+// and substituting policy variables, exactly as the IAM policy reference
+// describes each element.
+import type { ActionElement, Pattern, PrincipalElement, PrincipalEntry, ResourceElement } from '../model.js';
+import { matchesWildcard } from '../wildcard.js';
+import { splitArn, type Caller, type NormalizedRequest } from './request.js';
+
+/**
+ * A pattern with its policy variables replaced by the request's values, as
+ * glob text where `*` and `?` are wildcards unless escaped. Undefined when a
+ * variable has no value and no default: "if the key is not present in the
+ * request context, the policy element does not match" (IAM policy elements:
+ * variables and tags). A multivalued key cannot be a policy variable, so it
+ * counts as absent.
+ */
+export interface Substituted {
+  /** The text to compare, each character literal except where `wildcard` marks it. */
+  readonly chars: readonly string[];
+  readonly wildcard: readonly boolean[];
+}
+
+export function substitute(pattern: Pattern, request: NormalizedRequest): Substituted | undefined {
+  const chars: string[] = [];
+  const wildcard: boolean[] = [];
+  // By UTF-16 unit, as the request text is indexed, so `?` means the same on both sides.
+  const pushText = (text: string): void => {
+    for (let index = 0; index < text.length; index++) {
+      chars.push(text[index] ?? '');
+      wildcard.push(false);
+    }
+  };
+  for (const part of pattern.parts) {
+    switch (part.kind) {
+      case 'literal':
+        pushText(part.text);
+        break;
+      case 'wildcard':
+        chars.push(part.wildcard);
+        wildcard.push(true);
+        break;
+      case 'variable': {
+        const entry = request.context.get(part.key.toLowerCase());
+        const value = entry?.kind === 'single' ? entry.value : part.defaultValue;
+        if (value === undefined) return undefined;
+        // A substituted value is text: a `*` in a tag value is a star, not a wildcard.
+        pushText(value);
+        break;
+      }
+      default: {
+        const unreachable: never = part;
+        return unreachable;
+      }
+    }
+  }
+  return { chars, wildcard };
+}
+
+/**
+ * Glob match of substituted pattern characters against text: `*` any run,
+ * `?` one character, everything else literal. Backtracks only to the last
+ * star, so it is linear in practice and never exponential.
+ */
+function globMatch(
+  pattern: Substituted,
+  from: number,
+  to: number,
+  text: string,
+  ignoreCase: boolean,
+): boolean {
+  const same = (a: string, b: string): boolean =>
+    a === b || (ignoreCase && a.toLowerCase() === b.toLowerCase());
+  let pi = from;
+  let ti = 0;
+  let starPi = -1;
+  let starTi = 0;
+  while (ti < text.length) {
+    const pc = pi < to ? pattern.chars[pi] : undefined;
+    const isWildcard = pi < to && pattern.wildcard[pi] === true;
+    if (isWildcard && pc === '*') {
+      starPi = pi++;
+      starTi = ti;
+    } else if (
+      pc !== undefined &&
+      ((isWildcard && pc === '?') || (!isWildcard && same(pc, text[ti] ?? '')))
+    ) {
+      pi++;
+      ti++;
+    } else if (starPi >= 0) {
+      pi = starPi + 1;
+      ti = ++starTi;
+    } else {
+      return false;
+    }
+  }
+  while (pi < to && pattern.wildcard[pi] === true && pattern.chars[pi] === '*') pi++;
+  return pi === to;
+}
+
+export function matchesText(pattern: Substituted, text: string, ignoreCase = false): boolean {
+  return globMatch(pattern, 0, pattern.chars.length, text, ignoreCase);
+}
+
+/**
+ * ARN matching for Resource and the Arn condition operators: "each of the six
+ * colon-delimited components of the ARN is checked separately", so a
+ * wildcard in the partition, service, region or account stays inside it,
+ * while the resource part (everything after the fifth colon) is one
+ * component in which `*` also spans colons and slashes. A pattern with fewer
+ * than five literal colons (`*`, `arn:aws:s3:::*` has five) is one component
+ * matched against the whole ARN.
+ */
+export function matchesArn(pattern: Substituted, text: string): boolean {
+  const colons: number[] = [];
+  for (let index = 0; index < pattern.chars.length && colons.length < 5; index++) {
+    if (pattern.chars[index] === ':' && pattern.wildcard[index] !== true) colons.push(index);
+  }
+  if (colons.length < 5) return matchesText(pattern, text);
+  const fields = text.split(':');
+  if (fields.length < 6) return false;
+  const textParts = [...fields.slice(0, 5), fields.slice(5).join(':')];
+  const bounds = [-1, ...colons, pattern.chars.length];
+  return textParts.every((part, index) =>
+    globMatch(pattern, (bounds[index] ?? 0) + 1, bounds[index + 1] ?? 0, part, false),
+  );
+}
+
+/** Action names and service prefixes are case-insensitive; Action values take no policy variables. */
+export function actionMatches(element: ActionElement, action: string): boolean {
+  const listed = element.entries.some((entry) => matchesWildcard(entry.pattern.raw, action, true));
+  return element.kind === 'Action' ? listed : !listed;
+}
+
+/** No Resource element (trust policies, some resource policies) means the statement covers the resource. */
+export function resourceMatches(element: ResourceElement | undefined, request: NormalizedRequest): boolean {
+  if (element === undefined) return true;
+  const listed = element.entries.some((entry) => {
+    const pattern = substitute(entry.pattern, request);
+    return pattern !== undefined && matchesArn(pattern, request.resource);
+  });
+  return element.kind === 'Resource' ? listed : !listed;
+}
+
+/**
+ * How a principal entry matched, which decides what a resource-based policy
+ * grant is worth within one account: a grant to the caller itself (user,
+ * session, `*`) stands alone; a grant to the role of a session is limited by
+ * the role's permissions boundary and the session policy; a grant to the
+ * account only delegates to the account's identity-based policies.
+ */
+export type PrincipalMatch = 'caller' | 'sessionRole' | 'account';
+
+const accountEntry = /^(\d{12})$|^arn:[^:]+:iam::(\d{12}):root$/;
+
+function awsEntryMatch(value: string, caller: Caller): PrincipalMatch | undefined {
+  if (value === '*') return 'caller';
+  if (caller.kind !== 'aws') return undefined;
+  const account = accountEntry.exec(value);
+  if (account !== null) {
+    const named = account[1] ?? account[2];
+    if (named !== caller.account) return undefined;
+    return caller.type === 'Account' ? 'caller' : 'account';
+  }
+  if (value === caller.arn) return 'caller';
+  if (caller.type === 'AssumedRole' && caller.roleArn !== undefined && sameRole(value, caller.roleArn)) {
+    return 'sessionRole';
+  }
+  return undefined;
+}
+
+/**
+ * A role is named by its ARN with its path; a session ARN carries only the
+ * role name. Role names are unique in an account whatever the path, so the
+ * name and account identify the role.
+ */
+function sameRole(entry: string, roleArn: string): boolean {
+  if (entry === roleArn) return true;
+  const named = splitArn(entry);
+  const actual = splitArn(roleArn);
+  if (named === undefined || actual === undefined) return false;
+  if (named.service !== 'iam' || !named.resource.startsWith('role/')) return false;
+  const nameOf = (resource: string): string => resource.slice(resource.lastIndexOf('/') + 1);
+  return (
+    named.partition === actual.partition &&
+    named.account === actual.account &&
+    nameOf(named.resource) === nameOf(actual.resource)
+  );
+}
+
+function entryMatch(entry: PrincipalEntry, caller: Caller): PrincipalMatch | undefined {
+  switch (entry.type) {
+    case 'AWS':
+      return awsEntryMatch(entry.value, caller);
+    case 'Service':
+      return caller.kind === 'service' && (entry.value === '*' || entry.value === caller.service)
+        ? 'caller'
+        : undefined;
+    case 'Federated':
+      return caller.kind === 'federated' && (entry.value === '*' || entry.value === caller.provider)
+        ? 'caller'
+        : undefined;
+    case 'CanonicalUser':
+      return caller.kind === 'canonicalUser' && (entry.value === '*' || entry.value === caller.id)
+        ? 'caller'
+        : undefined;
+    default: {
+      const unreachable: never = entry.type;
+      return unreachable;
+    }
+  }
+}
+
+const strength: Readonly<Record<PrincipalMatch, number>> = { caller: 3, sessionRole: 2, account: 1 };
+
+/** The strongest way any entry names the caller; undefined when none does. */
+function principalValueMatch(element: PrincipalElement, caller: Caller): PrincipalMatch | undefined {
+  if (element.value.kind === 'everyone') return 'caller';
+  let best: PrincipalMatch | undefined;
+  for (const entry of element.value.entries) {
+    const match = entryMatch(entry, caller);
+    if (match !== undefined && (best === undefined || strength[match] > strength[best])) best = match;
+  }
+  return best;
+}
+
+/**
+ * Principal matches when an entry names the caller; NotPrincipal when none
+ * does (the same entry semantics: an account entry covers every principal of
+ * the account, a role ARN covers its sessions). No Principal element
+ * (identity-based policies, SCPs) matches everyone.
+ */
+export function principalMatch(
+  element: PrincipalElement | undefined,
+  caller: Caller,
+): PrincipalMatch | undefined {
+  if (element === undefined) return 'caller';
+  const match = principalValueMatch(element, caller);
+  if (element.kind === 'Principal') return match;
+  return match === undefined ? 'caller' : undefined;
+}

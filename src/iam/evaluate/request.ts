@@ -1,0 +1,233 @@
+// The request a policy is evaluated against, and the normalized form the
+// evaluator reads: who asks (with every identity AWS checks for them), the
+// action, the resource, its owner account, and the request context with
+// case-insensitive keys.
+
+/** One value of a condition key as the request carries it; the operator decides how it is read. */
+export type ContextScalar = string | number | boolean;
+
+/** An array is a multivalued key (aws:TagKeys); anything else a single-valued one. */
+export type ContextValue = ContextScalar | readonly ContextScalar[];
+
+/** Who makes the request, in a form that needs no guessing. */
+export type RequestPrincipal =
+  /**
+   * An IAM identity or session, by ARN: the account root
+   * (`arn:aws:iam::111122223333:root`), an IAM user or role, an assumed-role
+   * session (`arn:aws:sts::111122223333:assumed-role/ROLE/SESSION`) or a
+   * federated user (`arn:aws:sts::111122223333:federated-user/NAME`).
+   * `roleArn` gives a session's role ARN with its path, which the session
+   * ARN does not carry.
+   */
+  | { readonly kind: 'aws'; readonly arn: string; readonly roleArn?: string }
+  /** An AWS service acting itself, such as `cloudtrail.amazonaws.com`. */
+  | { readonly kind: 'service'; readonly service: string }
+  /** A web identity or SAML session before it becomes a role session (trust policies). */
+  | { readonly kind: 'federated'; readonly provider: string }
+  /** An S3 canonical user id. */
+  | { readonly kind: 'canonicalUser'; readonly id: string }
+  /** An unsigned request. */
+  | { readonly kind: 'anonymous' };
+
+export interface EvaluationRequest {
+  /**
+   * A structured principal, or a string: `*` or `anonymous` (unsigned), a
+   * 12-digit account id (its root user), an ARN, a service principal
+   * (`s3.amazonaws.com`), a 64-hex-digit canonical user id.
+   */
+  readonly principal: string | RequestPrincipal;
+  /** `service:ActionName`; compared case-insensitively. */
+  readonly action: string;
+  /** The resource ARN, or `*` for actions without resource-level permissions. */
+  readonly resource: string;
+  /** Condition keys (case-insensitive) and their values. */
+  readonly context?: Readonly<Record<string, ContextValue>>;
+  /**
+   * The account that owns the resource. Default: the account field of the
+   * resource ARN when it is a 12-digit account id, else the principal's
+   * account (S3 bucket ARNs name no account; the usual case is one account).
+   */
+  readonly resourceAccount?: string;
+}
+
+/** The kinds of IAM principal AWS distinguishes in aws:PrincipalType and in policy evaluation. */
+export type AwsPrincipalType = 'Account' | 'User' | 'Role' | 'AssumedRole' | 'FederatedUser';
+
+/** The principal with everything evaluation needs read off it once. */
+export type Caller =
+  | {
+      readonly kind: 'aws';
+      readonly type: AwsPrincipalType;
+      /** The ARN that signs the request (the session ARN for a session). */
+      readonly arn: string;
+      readonly partition: string;
+      readonly account: string;
+      /** The role a session belongs to, as an IAM role ARN. */
+      readonly roleArn?: string;
+      /** The IAM user name, for aws:username. */
+      readonly userName?: string;
+    }
+  | { readonly kind: 'service'; readonly service: string }
+  | { readonly kind: 'federated'; readonly provider: string }
+  | { readonly kind: 'canonicalUser'; readonly id: string }
+  | { readonly kind: 'anonymous' };
+
+/** Context values are strings once read: AWS compares request values as text converted per operator. */
+export type ContextEntry =
+  | { readonly kind: 'single'; readonly value: string }
+  | { readonly kind: 'multi'; readonly values: readonly string[] };
+
+export interface NormalizedRequest {
+  readonly caller: Caller;
+  readonly action: string;
+  readonly resource: string;
+  /** Undefined when neither the request nor the resource ARN nor the principal names one. */
+  readonly resourceAccount: string | undefined;
+  /** Keys lower-cased. */
+  readonly context: ReadonlyMap<string, ContextEntry>;
+}
+
+const accountIdPattern = /^\d{12}$/;
+const canonicalUserPattern = /^[0-9a-f]{64}$/;
+
+/** Reads a principal written as a string; never fails: what is not recognized is an IAM ARN as given. */
+export function parsePrincipal(text: string): RequestPrincipal {
+  if (text === '*' || text === 'anonymous') return { kind: 'anonymous' };
+  if (accountIdPattern.test(text)) return { kind: 'aws', arn: `arn:aws:iam::${text}:root` };
+  if (text.startsWith('arn:')) return { kind: 'aws', arn: text };
+  if (canonicalUserPattern.test(text)) return { kind: 'canonicalUser', id: text };
+  if (text.includes('.') && !text.includes(':') && !text.includes('/'))
+    return { kind: 'service', service: text };
+  return { kind: 'aws', arn: text };
+}
+
+/** The parts of an ARN; undefined when the text has fewer than six colon-separated fields. */
+export interface ArnParts {
+  readonly partition: string;
+  readonly service: string;
+  readonly region: string;
+  readonly account: string;
+  readonly resource: string;
+}
+
+export function splitArn(text: string): ArnParts | undefined {
+  const fields = text.split(':');
+  if (fields.length < 6 || fields[0] !== 'arn') return undefined;
+  const [, partition = '', service = '', region = '', account = ''] = fields;
+  return { partition, service, region, account, resource: fields.slice(5).join(':') };
+}
+
+function awsCaller(arn: string, roleArnGiven: string | undefined): Caller {
+  const parts = splitArn(arn);
+  const account = parts?.account ?? '';
+  const partition = parts?.partition ?? 'aws';
+  const resource = parts?.resource ?? '';
+  const base = { kind: 'aws' as const, arn, partition, account };
+  if (parts?.service === 'sts' && resource.startsWith('assumed-role/')) {
+    const [, roleName = ''] = resource.split('/');
+    const roleArn = roleArnGiven ?? `arn:${partition}:iam::${account}:role/${roleName}`;
+    return { ...base, type: 'AssumedRole', roleArn };
+  }
+  if (parts?.service === 'sts' && resource.startsWith('federated-user/'))
+    return { ...base, type: 'FederatedUser' };
+  if (parts?.service === 'iam' && resource === 'root') return { ...base, type: 'Account' };
+  if (parts?.service === 'iam' && resource.startsWith('role/'))
+    return { ...base, type: 'Role', roleArn: arn };
+  if (parts?.service === 'iam' && resource.startsWith('user/')) {
+    const userName = resource.slice(resource.lastIndexOf('/') + 1);
+    return { ...base, type: 'User', userName };
+  }
+  return { ...base, type: 'User' };
+}
+
+export function callerOf(principal: string | RequestPrincipal): Caller {
+  const structured = typeof principal === 'string' ? parsePrincipal(principal) : principal;
+  switch (structured.kind) {
+    case 'aws':
+      return awsCaller(structured.arn, structured.roleArn);
+    case 'service':
+    case 'federated':
+    case 'canonicalUser':
+    case 'anonymous':
+      return structured;
+    default: {
+      const unreachable: never = structured;
+      return unreachable;
+    }
+  }
+}
+
+function scalarText(value: ContextScalar): string {
+  return typeof value === 'string' ? value : String(value);
+}
+
+function entryOf(value: ContextValue): ContextEntry {
+  return Array.isArray(value)
+    ? { kind: 'multi', values: (value as readonly ContextScalar[]).map(scalarText) }
+    : { kind: 'single', value: scalarText(value as ContextScalar) };
+}
+
+/**
+ * Keys AWS puts in every request context from who is asking. They are added
+ * only when the request does not give them, so a caller can still state them
+ * (or contradict them, to test a policy against a situation).
+ * aws:userid, aws:PrincipalOrgID, aws:PrincipalTag/* and aws:CurrentTime are
+ * never derived: their values are not in the principal's ARN and a reference
+ * evaluator must not read the clock.
+ */
+function derivedContext(caller: Caller, resourceAccount: string | undefined): [string, string][] {
+  const derived: [string, string][] = [];
+  if (resourceAccount !== undefined) derived.push(['aws:resourceaccount', resourceAccount]);
+  switch (caller.kind) {
+    case 'aws': {
+      // For a role session aws:PrincipalArn is the role's ARN, not the session's (global condition keys).
+      const principalArn = caller.type === 'AssumedRole' ? (caller.roleArn ?? caller.arn) : caller.arn;
+      derived.push(['aws:principalarn', principalArn]);
+      if (caller.account !== '') derived.push(['aws:principalaccount', caller.account]);
+      derived.push(['aws:principaltype', caller.type === 'Role' ? 'AssumedRole' : caller.type]);
+      derived.push(['aws:principalisawsservice', 'false']);
+      if (caller.userName !== undefined) derived.push(['aws:username', caller.userName]);
+      return derived;
+    }
+    case 'service':
+      derived.push(['aws:principalisawsservice', 'true'], ['aws:principalservicename', caller.service]);
+      return derived;
+    case 'anonymous':
+      derived.push(['aws:principaltype', 'Anonymous']);
+      return derived;
+    case 'federated':
+    case 'canonicalUser':
+      return derived;
+    default: {
+      const unreachable: never = caller;
+      return unreachable;
+    }
+  }
+}
+
+function accountOf(caller: Caller): string | undefined {
+  return caller.kind === 'aws' && caller.account !== '' ? caller.account : undefined;
+}
+
+export function defaultResourceAccount(resource: string, caller: Caller): string | undefined {
+  const account = splitArn(resource)?.account;
+  if (account !== undefined && accountIdPattern.test(account)) return account;
+  return accountOf(caller);
+}
+
+export function normalizeRequest(request: EvaluationRequest): NormalizedRequest {
+  const caller = callerOf(request.principal);
+  const resourceAccount = request.resourceAccount ?? defaultResourceAccount(request.resource, caller);
+  const context = new Map<string, ContextEntry>();
+  for (const [key, value] of Object.entries(request.context ?? {}))
+    context.set(key.toLowerCase(), entryOf(value));
+  for (const [key, value] of derivedContext(caller, resourceAccount)) {
+    if (!context.has(key)) context.set(key, { kind: 'single', value });
+  }
+  return { caller, action: request.action, resource: request.resource, resourceAccount, context };
+}
+
+/** The caller's account, for the same-account rules. */
+export function callerAccount(caller: Caller): string | undefined {
+  return accountOf(caller);
+}
