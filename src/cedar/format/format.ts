@@ -1,0 +1,103 @@
+// The Cedar formatter: policy text in, the same policies laid out as Cedar's
+// formatter lays them out (cedar-policy-formatter 4.x), comments kept.
+//
+// INVARIANT: the output parses to the same policies as the input (checked
+// before it is returned), holds every comment of the input, and formatting it
+// again changes nothing.
+import { parsePolicyText, type ValidatorPolicy } from '../validator/index.js';
+import type { SourceSpan } from '../syntax/index.js';
+import { ConcreteSyntaxError, parseConcrete } from './cst.js';
+import { render } from './doc.js';
+import { PolicyLayout } from './layout.js';
+import { lex } from './tokens.js';
+
+export interface FormatOptions {
+  /** Columns per line; 80 by default. */
+  readonly lineWidth?: number;
+  /** Spaces per indentation level; 2 by default. */
+  readonly indentWidth?: number;
+}
+
+export interface FormatError {
+  readonly message: string;
+  readonly span?: SourceSpan;
+}
+
+export type FormatResult =
+  | { readonly ok: true; readonly text: string }
+  | { readonly ok: false; readonly errors: readonly FormatError[] };
+
+const COMMENT_OR_STRING = /\/\/[^\n\r]*|"(?:\\[\s\S]|[^"\\])*"/g;
+
+/** Drops the blank lines of `text` outside strings and comments, as Cedar's formatter does. */
+function dropBlankLines(piece: string): string {
+  const kept = piece.split(/(?<=\n)/).filter((line) => line.trim() !== '' || !line.includes('\n'));
+  return (piece.startsWith('\n') ? '\n' : '') + kept.join('');
+}
+
+function removeEmptyLines(rendered: string): string {
+  let result = '';
+  let index = 0;
+  for (const match of rendered.matchAll(COMMENT_OR_STRING)) {
+    result += dropBlankLines(rendered.slice(index, match.index)) + match[0];
+    index = match.index + match[0].length;
+  }
+  result += dropBlankLines(rendered.slice(index));
+  return result.trim();
+}
+
+function withoutSpans(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutSpans);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => key !== 'span')
+      .map(([key, inner]) => [key, withoutSpans(inner)]),
+  );
+}
+
+function sameMeaning(before: readonly ValidatorPolicy[], after: readonly ValidatorPolicy[]): boolean {
+  const print = (policies: readonly ValidatorPolicy[]): string =>
+    JSON.stringify(withoutSpans(policies), (_key, value: unknown) =>
+      typeof value === 'bigint' ? `${value}n` : value,
+    );
+  return print(before) === print(after);
+}
+
+function failure(message: string, span?: SourceSpan): FormatResult {
+  return { ok: false, errors: [span === undefined ? { message } : { message, span }] };
+}
+
+/** Formats a policy set. Errors are the parse errors of the input, or a comment that has no place. */
+export function formatPolicies(policyText: string, options: FormatOptions = {}): FormatResult {
+  const lineWidth = options.lineWidth ?? 80;
+  const indentWidth = options.indentWidth ?? 2;
+  const parsed = parsePolicyText(policyText);
+  if (!parsed.ok) return { ok: false, errors: parsed.errors };
+  const lexed = lex(policyText);
+  if (lexed === undefined) return failure('cannot get token stream');
+  let policies;
+  try {
+    policies = parseConcrete(lexed.tokens);
+  } catch (error) {
+    if (!(error instanceof ConcreteSyntaxError)) throw error;
+    return failure('unexpected token', { start: error.offset, end: error.offset });
+  }
+  const layout = new PolicyLayout(lexed.comments, indentWidth);
+  const body = policies
+    .map((policy) => removeEmptyLines(render(layout.policy(policy), lineWidth)))
+    .join('\n\n');
+  const formatted = `${body}\n${lexed.endOfFile.map((comment) => `${comment}\n`).join('')}`;
+  const [lost] = lexed.comments.untaken();
+  if (lost !== undefined) {
+    return failure(
+      `cannot place the comment \`${lost.comment}\` near \`${lost.token.text}\``,
+      lost.token.span,
+    );
+  }
+  const reparsed = parsePolicyText(formatted);
+  if (!reparsed.ok || !sameMeaning(parsed.policies, reparsed.policies)) {
+    throw new Error(`the formatter changed the meaning of the policies:\n${formatted}`);
+  }
+  return { ok: true, text: formatted };
+}
