@@ -11,6 +11,7 @@ import { registerIamCheckAccessNotGranted } from './iam-check-access-not-granted
 import { registerIamCheckNoNewAccess } from './iam-check-no-new-access.js';
 import { registerIamCheckNoPublicAccess } from './iam-check-no-public-access.js';
 import { registerIamRefine } from './iam-refine.js';
+import { registerIamSimulate } from './iam-simulate.js';
 import { registerIamValidatePolicy } from './iam-validate-policy.js';
 import { ExitCode, UsageError } from './io.js';
 
@@ -26,6 +27,7 @@ function buildProgram(): Command {
   registerIamCheckAccessNotGranted(iam);
   registerIamCheckNoPublicAccess(iam);
   registerIamRefine(iam);
+  registerIamSimulate(iam);
   registerCedarTranslateSchema(cedar);
   registerCedarValidate(cedar);
   registerCedarAuthorize(cedar);

@@ -1,0 +1,251 @@
+// keyaki iam simulate: every action × resource evaluated, AWS-shaped JSON or
+// text, exit 0 only when everything is allowed, 2 for unusable input.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { registerIamSimulate } from '../../src/cli/iam-simulate.js';
+import { UsageError } from '../../src/cli/io.js';
+import { runGroup } from './run-group.js';
+
+const examples = fileURLToPath(new URL('../../examples/iam/simulate/', import.meta.url));
+const file = (name: string): string => `file://${examples}${name}`;
+const alice = 'arn:aws:iam::111122223333:user/alice';
+const homeObject = 'arn:aws:s3:::amzn-s3-demo-bucket/home/alice/notes.txt';
+
+interface EvaluationResultJson {
+  readonly EvalActionName: string;
+  readonly EvalResourceName: string;
+  readonly EvalDecision: string;
+  readonly MatchedStatements: readonly {
+    readonly SourcePolicyId: string;
+    readonly Sid?: string;
+    readonly StartPosition: { readonly Line: number; readonly Column: number };
+  }[];
+  readonly DenialReasons?: readonly string[];
+}
+
+function simulate(...args: string[]) {
+  return runGroup('iam', [registerIamSimulate], ['simulate', ...args]);
+}
+
+function results(stdout: string): EvaluationResultJson[] {
+  return (JSON.parse(stdout) as { EvaluationResults: EvaluationResultJson[] }).EvaluationResults;
+}
+
+const bucketScenario = [
+  '--policy-input-list',
+  file('identity.json'),
+  '--resource-policy',
+  file('bucket-policy.json'),
+  '--scp',
+  file('scp-root.json'),
+  '--scp',
+  file('scp-workloads.json'),
+  '--caller-arn',
+  alice,
+  '--resource-owner',
+  '111122223333',
+  '--context',
+  file('context.json'),
+];
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('keyaki iam simulate', () => {
+  it('evaluates every action on every resource and exits 1 when one is denied', async () => {
+    const outcome = await simulate(
+      ...bucketScenario,
+      '--action-names',
+      's3:GetObject',
+      's3:PutObject',
+      's3:DeleteObject',
+      '--resource-arns',
+      homeObject,
+    );
+    const evaluated = results(outcome.stdout);
+    expect(evaluated.map((result) => [result.EvalActionName, result.EvalDecision])).toEqual([
+      ['s3:GetObject', 'allowed'],
+      ['s3:PutObject', 'allowed'],
+      ['s3:DeleteObject', 'implicitDeny'],
+    ]);
+    expect(
+      evaluated[1]?.MatchedStatements.map((statement) => [statement.SourcePolicyId, statement.Sid]),
+    ).toEqual([
+      ['ServiceControlPolicy.1.1', 'FullAWSAccess'],
+      ['ServiceControlPolicy.2.1', 'AllowS3'],
+      ['PolicyInputList.1', 'WriteOwnPrefixFromOffice'],
+    ]);
+    expect(evaluated[2]?.DenialReasons).toEqual([
+      'no identity-based or resource-based policy allows the request',
+    ]);
+    expect(outcome.exitCode).toBe(1);
+  });
+
+  it('points at the statement with 1-based line and column', async () => {
+    const outcome = await simulate(
+      ...bucketScenario,
+      '--action-names',
+      's3:GetObject',
+      '--resource-arns',
+      homeObject,
+    );
+    const statement = results(outcome.stdout)[0]?.MatchedStatements.find((s) => s.Sid === 'ReadReports');
+    // identity.json: the first statement's `{` is on line 4, column 5.
+    expect(statement?.StartPosition).toEqual({ Line: 4, Column: 5 });
+    expect(outcome.exitCode).toBe(0);
+  });
+
+  it('reports an explicit deny with the denying statement', async () => {
+    const outcome = await simulate(
+      ...bucketScenario,
+      '--context-entries',
+      'ContextKeyName=aws:SecureTransport,ContextKeyValues=false,ContextKeyType=boolean',
+      '--action-names',
+      's3:GetObject',
+      '--resource-arns',
+      homeObject,
+    );
+    const [result] = results(outcome.stdout);
+    expect(result?.EvalDecision).toBe('explicitDeny');
+    expect(result?.MatchedStatements.map((s) => s.Sid)).toEqual(['DenyInsecureTransport']);
+    expect(outcome.exitCode).toBe(1);
+  });
+
+  it('applies the permissions boundary to identity-based grants', async () => {
+    const outcome = await simulate(
+      ...bucketScenario,
+      '--permissions-boundary-policy-input-list',
+      file('boundary.json'),
+      '--action-names',
+      's3:GetObject',
+      's3:PutObject',
+      '--resource-arns',
+      homeObject,
+    );
+    expect(results(outcome.stdout).map((result) => result.EvalDecision)).toEqual(['allowed', 'implicitDeny']);
+  });
+
+  it('evaluates a cross-account caller against the bucket policy and its own identity policy', async () => {
+    const partner = 'arn:aws:iam::444455556666:role/reader';
+    const outcome = await simulate(
+      '--resource-policy',
+      file('bucket-policy.json'),
+      '--policy-input-list',
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}',
+      '--caller-arn',
+      partner,
+      '--resource-owner',
+      '111122223333',
+      '--action-names',
+      's3:GetObject',
+      '--resource-arns',
+      'arn:aws:s3:::amzn-s3-demo-bucket/shared/a.csv',
+      homeObject,
+    );
+    expect(results(outcome.stdout).map((result) => result.EvalDecision)).toEqual(['allowed', 'implicitDeny']);
+  });
+
+  it('reads typed context entries in AWS CLI shorthand and JSON, lists as multivalued keys', async () => {
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'ec2:CreateTags',
+          Resource: '*',
+          Condition: {
+            'ForAllValues:StringEquals': { 'aws:TagKeys': ['env', 'team'] },
+            NumericLessThan: { 'custom:count': '5' },
+          },
+        },
+      ],
+    });
+    const decision = async (...entries: string[]): Promise<string | undefined> => {
+      const outcome = await simulate(
+        '--policy-input-list',
+        policy,
+        '--action-names',
+        'ec2:CreateTags',
+        '--context-entries',
+        ...entries,
+      );
+      return results(outcome.stdout)[0]?.EvalDecision;
+    };
+    const count = 'ContextKeyName=custom:count,ContextKeyValues=3,ContextKeyType=numeric';
+    expect(
+      await decision('ContextKeyName=aws:TagKeys,ContextKeyValues=env,team,ContextKeyType=stringList', count),
+    ).toBe('allowed');
+    expect(
+      await decision(
+        'ContextKeyName=aws:TagKeys,ContextKeyValues=env,owner,ContextKeyType=stringList',
+        count,
+      ),
+    ).toBe('implicitDeny');
+    expect(
+      await decision(
+        JSON.stringify([
+          { ContextKeyName: 'aws:TagKeys', ContextKeyValues: ['team'], ContextKeyType: 'stringList' },
+          { ContextKeyName: 'custom:count', ContextKeyValues: ['7'], ContextKeyType: 'numeric' },
+        ]),
+      ),
+    ).toBe('implicitDeny');
+  });
+
+  it('prints one line per evaluation with the deciding statements in text output', async () => {
+    const outcome = await simulate(
+      ...bucketScenario,
+      '--action-names',
+      's3:PutObject',
+      's3:DeleteObject',
+      '--resource-arns',
+      homeObject,
+      '--output',
+      'text',
+    );
+    const lines = outcome.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(`allowed: s3:PutObject on ${homeObject}`);
+    expect(lines).toContain(
+      `  allow by PolicyInputList.1 statement 1 (WriteOwnPrefixFromOffice) at ${examples}identity.json:10:5`,
+    );
+    expect(lines).toContain(`implicitDeny: s3:DeleteObject on ${homeObject}`);
+    expect(lines.at(-1)).toBe('1 of 2 allowed');
+  });
+
+  it('exits 2 with file, line and column when a policy does not parse', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'keyaki-simulate-'));
+    const broken = join(directory, 'broken.json');
+    writeFileSync(
+      broken,
+      '{\n  "Version": "2012-10-17",\n  "Statement": [{ "Effect": "Permit", "Action": "*" }]\n}\n',
+    );
+    const outcome = await simulate(
+      '--policy-input-list',
+      `file://${broken}`,
+      '--action-names',
+      's3:GetObject',
+    );
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.stderr).toContain(`${broken}:3:29: error: INVALID_EFFECT: effect \`Permit\``);
+    expect(outcome.stdout).toBe('');
+  });
+
+  it('refuses a resource policy without a caller, and a context entry of an unknown type', async () => {
+    await expect(
+      simulate('--resource-policy', file('bucket-policy.json'), '--action-names', 's3:GetObject'),
+    ).rejects.toThrow(UsageError);
+    await expect(
+      simulate(
+        '--policy-input-list',
+        file('identity.json'),
+        '--action-names',
+        's3:GetObject',
+        '--context-entries',
+        'ContextKeyName=aws:SourceIp,ContextKeyValues=1.2.3.4,ContextKeyType=ipv4',
+      ),
+    ).rejects.toThrow(/unknown type `ipv4`/);
+  });
+});
