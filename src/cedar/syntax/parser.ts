@@ -1,0 +1,547 @@
+// Text → concrete syntax tree, following Cedar's grammar (cedar-policy-core's
+// `grammar.lalrpop`) production by production, so that the same token streams
+// are accepted and a rejected one fails on the same token: "unexpected token
+// `)`", "unexpected end of input", "invalid token". After an error the parser
+// skips to the next `;` and goes on, as Cedar's error recovery does, so one
+// run reports the first error of every policy.
+import type { SourceSpan } from './ast.js';
+import type {
+  CstAccess,
+  CstAnnotation,
+  CstCondition,
+  CstExpr,
+  CstName,
+  CstPolicy,
+  CstRecordInit,
+  CstVariableDef,
+  RelOp,
+} from './cst.js';
+import type { ParseError } from './errors.js';
+import type { Token } from './lexer.js';
+
+/** A grammar error: the parse of the current policy stops here. */
+class GrammarError extends Error {
+  constructor(readonly error: ParseError) {
+    super(error.message);
+  }
+}
+
+/** Identifiers that start an expression of their own, so they cannot start a one-segment name. */
+const SPECIAL_IDENTS = new Set(['true', 'false', 'if']);
+
+const REL_OPS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=', '=']);
+
+// Cedar's grammar allows at most this many nested expressions before its
+// stack gives out; a recursive-descent reader needs its own bound.
+const MAX_DEPTH = 2000;
+
+const U64_MAX = 18446744073709551615n;
+
+function unexpected(token: Token): ParseError {
+  switch (token.kind) {
+    case 'eof':
+      return { message: 'unexpected end of input', span: { start: token.start, end: token.end } };
+    case 'invalid':
+      return {
+        message: 'invalid token',
+        span: { start: token.start, end: token.end },
+        ...invalidTokenHelp(token.text),
+      };
+    default:
+      return { message: `unexpected token \`${token.text}\``, span: { start: token.start, end: token.end } };
+  }
+}
+
+function invalidTokenHelp(first: string): { help?: string } {
+  if (first === '"') return { help: 'try checking that all strings are closed properly' };
+  if (first === "'") return { help: 'strings must use double quotes, not single quotes' };
+  return {};
+}
+
+export interface CstResult {
+  readonly policies: readonly CstPolicy[];
+  readonly errors: readonly ParseError[];
+}
+
+export class Parser {
+  private position = 0;
+  private depth = 0;
+
+  constructor(private readonly tokens: readonly Token[]) {}
+
+  /** `Policies := {Policy}`; every grammar error is reported, one per policy at most. */
+  policies(): CstResult {
+    const policies: CstPolicy[] = [];
+    const errors: ParseError[] = [];
+    while (this.peek().kind !== 'eof') {
+      try {
+        policies.push(this.policy());
+      } catch (error) {
+        if (!(error instanceof GrammarError)) throw error;
+        errors.push(error.error);
+        // An invalid token ends the input for Cedar's lexer, and so for recovery.
+        if (!this.recover()) break;
+      }
+    }
+    return { policies, errors };
+  }
+
+  /** A single expression and nothing after it. */
+  expressionOnly(): { readonly expr?: CstExpr; readonly errors: readonly ParseError[] } {
+    try {
+      const expr = this.expr();
+      if (this.peek().kind !== 'eof') throw new GrammarError(unexpected(this.peek()));
+      return { expr, errors: [] };
+    } catch (error) {
+      if (error instanceof GrammarError) return { errors: [error.error] };
+      throw error;
+    }
+  }
+
+  /** Skips past the next `;`; false when the input ends first or cannot be read further. */
+  private recover(): boolean {
+    for (;;) {
+      const token = this.peek();
+      if (token.kind === 'eof' || token.kind === 'invalid') return false;
+      this.position += 1;
+      if (token.kind === 'punct' && token.text === ';') return true;
+    }
+  }
+
+  private policy(): CstPolicy {
+    const start = this.peek().start;
+    const annotations: CstAnnotation[] = [];
+    while (this.isPunct('@')) annotations.push(this.annotation());
+    const effect = this.anyIdent();
+    const openParen = this.expectPunct('(');
+    const variables = this.commaList(')', () => this.variableDef());
+    this.expectPunct(')');
+    const conditions: CstCondition[] = [];
+    while (this.peek().kind === 'ident') conditions.push(this.condition());
+    this.expectPunct(';');
+    return { annotations, effect, variables, openParen, conditions, span: this.spanFrom(start) };
+  }
+
+  private annotation(): CstAnnotation {
+    const start = this.next().start;
+    const key = this.anyIdent();
+    if (!this.isPunct('(')) return { key, span: this.spanFrom(start) };
+    this.next();
+    const value = this.expectKind('string');
+    this.expectPunct(')');
+    return { key, value, span: this.spanFrom(start) };
+  }
+
+  private variableDef(): CstVariableDef {
+    const variable = this.anyIdent();
+    let typeConstraint: CstName | undefined;
+    if (this.isPunct(':')) {
+      this.next();
+      typeConstraint = this.name();
+    }
+    let entityType: CstExpr | undefined;
+    if (this.isIdent('is')) {
+      this.next();
+      entityType = this.add();
+    }
+    const opToken = this.peek();
+    const op = this.relOp();
+    const def = {
+      variable,
+      ...(typeConstraint === undefined ? {} : { typeConstraint }),
+      ...(entityType === undefined ? {} : { entityType }),
+    };
+    if (op === undefined) return { ...def, span: this.spanFrom(variable.start) };
+    this.next();
+    const target = this.expr();
+    return {
+      ...def,
+      relation: { op, opSpan: { start: opToken.start, end: opToken.end }, target },
+      span: this.spanFrom(variable.start),
+    };
+  }
+
+  private condition(): CstCondition {
+    const keyword = this.anyIdent();
+    this.expectPunct('{');
+    if (this.isPunct('}')) {
+      this.next();
+      return { keyword, span: this.spanFrom(keyword.start) };
+    }
+    const body = this.expr();
+    this.expectPunct('}');
+    return { keyword, body, span: this.spanFrom(keyword.start) };
+  }
+
+  expr(): CstExpr {
+    this.depth += 1;
+    if (this.depth > MAX_DEPTH) throw new GrammarError(unexpected(this.peek()));
+    try {
+      if (this.isIdent('if') && !this.isPunctAt(1, '::')) {
+        const start = this.next().start;
+        const cond = this.expr();
+        this.expectIdent('then');
+        const then = this.expr();
+        this.expectIdent('else');
+        const otherwise = this.expr();
+        return { kind: 'if', cond, then, else: otherwise, span: this.spanFrom(start) };
+      }
+      return this.or();
+    } finally {
+      this.depth -= 1;
+    }
+  }
+
+  private or(): CstExpr {
+    const start = this.peek().start;
+    const first = this.and();
+    if (!this.isPunct('||')) return first;
+    const operands = [first];
+    while (this.isPunct('||')) {
+      this.next();
+      operands.push(this.and());
+    }
+    return { kind: 'or', operands, span: this.spanFrom(start) };
+  }
+
+  private and(): CstExpr {
+    const start = this.peek().start;
+    const first = this.relation();
+    if (!this.isPunct('&&')) return first;
+    const operands = [first];
+    while (this.isPunct('&&')) {
+      this.next();
+      operands.push(this.relation());
+    }
+    return { kind: 'and', operands, span: this.spanFrom(start) };
+  }
+
+  private relation(): CstExpr {
+    const start = this.peek().start;
+    const first = this.add();
+    if (this.isIdent('has')) {
+      this.next();
+      // `has if.a`: `if` cannot start an `Add`, so the grammar lets it in here by name.
+      const field = this.isIdent('if') ? this.ifField() : this.add();
+      return { kind: 'has', target: first, field, span: this.spanFrom(start) };
+    }
+    if (this.isIdent('like')) {
+      this.next();
+      return { kind: 'like', target: first, pattern: this.add(), span: this.spanFrom(start) };
+    }
+    if (this.isIdent('is')) {
+      this.next();
+      const type = this.add();
+      if (!this.isIdent('in')) return { kind: 'is', target: first, type, span: this.spanFrom(start) };
+      this.next();
+      return { kind: 'is', target: first, type, in: this.add(), span: this.spanFrom(start) };
+    }
+    const rest: { op: RelOp; right: CstExpr }[] = [];
+    for (let op = this.relOp(); op !== undefined; op = this.relOp()) {
+      this.next();
+      rest.push({ op, right: this.add() });
+    }
+    return rest.length === 0 ? first : { kind: 'relation', first, rest, span: this.spanFrom(start) };
+  }
+
+  private ifField(): CstExpr {
+    const token = this.next();
+    const item: CstExpr = {
+      kind: 'name',
+      name: { segments: [token], span: { start: token.start, end: token.end } },
+      span: { start: token.start, end: token.end },
+    };
+    return this.accesses(item, token.start);
+  }
+
+  private relOp(): RelOp | undefined {
+    const token = this.peek();
+    if (token.kind === 'punct' && REL_OPS.has(token.text)) return token.text as RelOp;
+    if (token.kind === 'ident' && token.text === 'in') return 'in';
+    return undefined;
+  }
+
+  private add(): CstExpr {
+    const start = this.peek().start;
+    const first = this.mult();
+    if (!this.isPunct('+') && !this.isPunct('-')) return first;
+    const rest: { op: '+' | '-'; right: CstExpr }[] = [];
+    while (this.isPunct('+') || this.isPunct('-')) {
+      const op = this.next().text as '+' | '-';
+      rest.push({ op, right: this.mult() });
+    }
+    return { kind: 'arith', first, rest, span: this.spanFrom(start) };
+  }
+
+  private mult(): CstExpr {
+    const start = this.peek().start;
+    const first = this.unary();
+    if (!this.isMultOp()) return first;
+    const rest: { op: '*' | '/' | '%'; right: CstExpr }[] = [];
+    while (this.isMultOp()) {
+      const op = this.next().text as '*' | '/' | '%';
+      rest.push({ op, right: this.unary() });
+    }
+    return { kind: 'arith', first, rest, span: this.spanFrom(start) };
+  }
+
+  private isMultOp(): boolean {
+    return this.isPunct('*') || this.isPunct('/') || this.isPunct('%');
+  }
+
+  private unary(): CstExpr {
+    const start = this.peek().start;
+    const op = this.isPunct('!') ? '!' : this.isPunct('-') ? '-' : undefined;
+    if (op === undefined) return this.member();
+    let count = 0;
+    while (this.isPunct(op)) {
+      this.next();
+      count += 1;
+    }
+    const item = this.member();
+    return { kind: 'unary', op, count, item, span: this.spanFrom(start) };
+  }
+
+  private member(): CstExpr {
+    const start = this.peek().start;
+    return this.accesses(this.primary(), start);
+  }
+
+  private accesses(item: CstExpr, start: number): CstExpr {
+    const access: CstAccess[] = [];
+    for (;;) {
+      const accessStart = this.peek().start;
+      if (this.isPunct('.')) {
+        this.next();
+        const name = this.anyIdent();
+        access.push({ kind: 'field', name, span: this.spanFrom(accessStart) });
+      } else if (this.isPunct('(')) {
+        this.next();
+        const args = this.commaList(')', () => this.expr());
+        this.expectPunct(')');
+        access.push({ kind: 'call', args, span: this.spanFrom(accessStart) });
+      } else if (this.isPunct('[')) {
+        this.next();
+        const arg = this.expr();
+        this.expectPunct(']');
+        access.push({ kind: 'index', arg, span: this.spanFrom(accessStart) });
+      } else {
+        break;
+      }
+    }
+    return access.length === 0 ? item : { kind: 'member', item, access, span: this.spanFrom(start) };
+  }
+
+  private primary(): CstExpr {
+    const token = this.peek();
+    const start = token.start;
+    switch (token.kind) {
+      case 'number':
+        this.next();
+        // Cedar reads a number as an unsigned 64-bit integer in its grammar.
+        if (BigInt(token.text) > U64_MAX)
+          throw new GrammarError({
+            message: 'integer parse error: number too large to fit in target type',
+            span: { start, end: token.end },
+          });
+        return { kind: 'number', token, span: { start, end: token.end } };
+      case 'string':
+        this.next();
+        return { kind: 'string', token, span: { start, end: token.end } };
+      case 'slot':
+        this.next();
+        return { kind: 'slot', token, span: { start, end: token.end } };
+      case 'ident':
+        if ((token.text === 'true' || token.text === 'false') && !this.isPunctAt(1, '::')) {
+          this.next();
+          return { kind: 'bool', value: token.text === 'true', span: { start, end: token.end } };
+        }
+        return this.nameOrRef();
+      case 'punct':
+        return this.bracketed(token);
+      case 'invalid':
+      case 'eof':
+        throw new GrammarError(unexpected(token));
+      default: {
+        const unreachable: never = token.kind;
+        return unreachable;
+      }
+    }
+  }
+
+  private bracketed(token: Token): CstExpr {
+    const start = token.start;
+    if (token.text === '(') {
+      this.next();
+      const inner = this.expr();
+      this.expectPunct(')');
+      return { kind: 'paren', inner, span: this.spanFrom(start) };
+    }
+    if (token.text === '[') {
+      this.next();
+      const elements = this.commaList(']', () => this.expr());
+      this.expectPunct(']');
+      return { kind: 'list', elements, span: this.spanFrom(start) };
+    }
+    if (token.text === '{') {
+      this.next();
+      const inits = this.commaList('}', () => this.recordInit());
+      this.expectPunct('}');
+      return { kind: 'record', inits, span: this.spanFrom(start) };
+    }
+    throw new GrammarError(unexpected(token));
+  }
+
+  private recordInit(): CstRecordInit {
+    const start = this.peek().start;
+    // `{if: 1}`: as with `has`, the grammar takes `if` as a key by name.
+    if (this.isIdent('if') && this.isPunctAt(1, ':')) {
+      const token = this.next();
+      this.next();
+      const key: CstExpr = {
+        kind: 'name',
+        name: { segments: [token], span: { start: token.start, end: token.end } },
+        span: { start: token.start, end: token.end },
+      };
+      return { key, value: this.expr(), span: this.spanFrom(start) };
+    }
+    const key = this.expr();
+    this.expectPunct(':');
+    const value = this.expr();
+    return { key, value, span: this.spanFrom(start) };
+  }
+
+  /**
+   * `Name := CommonIdent | (AnyIdent '::')+ AnyIdent` and
+   * `Ref := Name '::' (STR | '{' RefInits '}')`.
+   */
+  private nameOrRef(): CstExpr {
+    const first = this.next();
+    const start = first.start;
+    const segments: Token[] = [first];
+    while (this.isPunct('::')) {
+      const after = this.peekAt(1);
+      // A one-segment name cannot be `true`, `false` or `if`, so neither can such a reference.
+      const isName = segments.length > 1 || !SPECIAL_IDENTS.has(first.text);
+      if (after.kind === 'string' && isName) {
+        this.next();
+        const id = this.next();
+        return { kind: 'ref', name: this.nameOf(segments), id, span: this.spanFrom(start) };
+      }
+      if (after.kind === 'punct' && after.text === '{' && isName) {
+        this.next();
+        this.next();
+        this.commaList('}', () => this.refInit());
+        this.expectPunct('}');
+        return { kind: 'refInits', name: this.nameOf(segments), span: this.spanFrom(start) };
+      }
+      this.next();
+      segments.push(this.anyIdent());
+    }
+    // A lone `if` here was taken as the start of a path, so the token after it is the unexpected one.
+    if (segments.length === 1 && SPECIAL_IDENTS.has(first.text))
+      throw new GrammarError(unexpected(this.peek()));
+    const name = this.nameOf(segments);
+    return { kind: 'name', name, span: name.span };
+  }
+
+  private refInit(): void {
+    this.anyIdent();
+    this.expectPunct(':');
+    const literal = this.peek();
+    const isLiteral =
+      literal.kind === 'number' ||
+      literal.kind === 'string' ||
+      (literal.kind === 'ident' && (literal.text === 'true' || literal.text === 'false'));
+    if (!isLiteral) throw new GrammarError(unexpected(literal));
+    this.next();
+  }
+
+  private nameOf(segments: readonly Token[]): CstName {
+    const first = segments[0];
+    const last = segments.at(-1);
+    // INVARIANT: a name has at least one segment.
+    if (first === undefined || last === undefined) throw new Error('empty name');
+    return { segments, span: { start: first.start, end: last.end } };
+  }
+
+  private name(): CstName {
+    const first = this.anyIdent();
+    const segments = [first];
+    while (this.isPunct('::')) {
+      this.next();
+      segments.push(this.anyIdent());
+    }
+    if (segments.length === 1 && SPECIAL_IDENTS.has(first.text))
+      throw new GrammarError(unexpected(this.peek()));
+    return this.nameOf(segments);
+  }
+
+  /** `Comma<E> := {E ','} [E]`: empty lists and a trailing comma are allowed. */
+  private commaList<T>(close: string, item: () => T): T[] {
+    const items: T[] = [];
+    while (!this.isPunct(close)) {
+      items.push(item());
+      if (!this.isPunct(',')) break;
+      this.next();
+    }
+    return items;
+  }
+
+  private anyIdent(): Token {
+    const token = this.peek();
+    if (token.kind !== 'ident') throw new GrammarError(unexpected(token));
+    return this.next();
+  }
+
+  private expectIdent(word: string): void {
+    if (!this.isIdent(word)) throw new GrammarError(unexpected(this.peek()));
+    this.next();
+  }
+
+  private expectKind(kind: 'string'): Token {
+    const token = this.peek();
+    if (token.kind !== kind) throw new GrammarError(unexpected(token));
+    return this.next();
+  }
+
+  private expectPunct(text: string): Token {
+    if (!this.isPunct(text)) throw new GrammarError(unexpected(this.peek()));
+    return this.next();
+  }
+
+  private isPunct(text: string): boolean {
+    const token = this.peek();
+    return token.kind === 'punct' && token.text === text;
+  }
+
+  private isPunctAt(offset: number, text: string): boolean {
+    const token = this.peekAt(offset);
+    return token.kind === 'punct' && token.text === text;
+  }
+
+  private isIdent(text: string): boolean {
+    const token = this.peek();
+    return token.kind === 'ident' && token.text === text;
+  }
+
+  private peek(): Token {
+    // INVARIANT: the token list ends with `eof`, and the position never passes it.
+    return this.tokens[this.position] as Token;
+  }
+
+  private peekAt(offset: number): Token {
+    return this.tokens[Math.min(this.position + offset, this.tokens.length - 1)] as Token;
+  }
+
+  private next(): Token {
+    const token = this.peek();
+    if (token.kind === 'invalid') throw new GrammarError(unexpected(token));
+    if (token.kind !== 'eof') this.position += 1;
+    return token;
+  }
+
+  private spanFrom(start: number): SourceSpan {
+    return { start, end: this.tokens[this.position - 1]?.end ?? start };
+  }
+}
