@@ -120,7 +120,7 @@ export class CompiledPolicySet {
       const uid = env[role];
       const own = map.get(uid.key);
       if (own !== undefined) found.push(...own);
-      const entity = env.entities.get(uid.key);
+      const entity = env.entities.get(uid);
       if (entity === undefined) continue;
       for (const ancestor of entity.ancestors) {
         const matches = map.get(ancestor);

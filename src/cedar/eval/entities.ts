@@ -1,10 +1,11 @@
 // The entity store: entities read from Cedar's entity JSON format (with or
 // without a schema), and the transitive closure of the hierarchy that `in`
 // consults.
-import { parse as parseLossless, isInteger } from 'lossless-json';
+import { isLosslessNumber } from 'lossless-json';
 import type { EntityUid, Schema } from '../schema/index.js';
 import { validateEntities, type SchemaEntity, type TypedValue } from '../validator/index.js';
 import { callExtension } from './extensions.js';
+import { isIntegerLiteral, parseJsonText } from './json-text.js';
 import { EntityRef, EvaluationError, I64_MAX, I64_MIN, RecordValue, makeSet, type Value } from './values.js';
 
 export interface Entity {
@@ -15,23 +16,18 @@ export interface Entity {
   readonly tags: ReadonlyMap<string, Value>;
 }
 
-export type EntityStore = ReadonlyMap<string, Entity>;
+/** The entities of a request, read once and consulted by uid. */
+export interface EntityStore {
+  /** The entity a uid names, if the store has it. */
+  get(uid: EntityUid): Entity | undefined;
+  readonly size: number;
+  /** Every entity, in the order it was read. */
+  values(): IterableIterator<Entity>;
+}
 
 export type EntitiesResult =
   | { readonly ok: true; readonly entities: EntityStore }
   | { readonly ok: false; readonly errors: readonly string[] };
-
-interface RawEntity {
-  readonly uid: EntityRef;
-  readonly attrs: ReadonlyMap<string, Value>;
-  readonly parents: readonly EntityRef[];
-  readonly tags: ReadonlyMap<string, Value>;
-}
-
-/** Parses JSON text keeping every integer exact (as a bigint). */
-export function parseJsonText(text: string): unknown {
-  return parseLossless(text, null, (digits) => (isInteger(digits) ? BigInt(digits) : Number(digits)));
-}
 
 function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -59,6 +55,11 @@ export function valueFromJson(json: unknown, where: string): Value {
   if (typeof json === 'number') {
     if (!Number.isSafeInteger(json)) throw new JsonValueError(`${where}: \`${json}\` is not an integer`);
     return BigInt(json);
+  }
+  if (isLosslessNumber(json)) {
+    if (!isIntegerLiteral(json.value))
+      throw new JsonValueError(`${where}: \`${json.value}\` is not an integer`);
+    return valueFromJson(BigInt(json.value), where);
   }
   if (Array.isArray(json))
     return makeSet(json.map((element, index) => valueFromJson(element, `${where}[${index}]`)));
@@ -116,76 +117,6 @@ export function valueFromTyped(typed: TypedValue): Value {
   }
 }
 
-function readValueMap(json: unknown, where: string): Map<string, Value> {
-  const map = new Map<string, Value>();
-  if (json === undefined || json === null) return map;
-  if (!isObject(json)) throw new JsonValueError(`${where} must be an object`);
-  for (const [key, value] of Object.entries(json)) map.set(key, valueFromJson(value, `${where}.${key}`));
-  return map;
-}
-
-function rawEntityFromJson(json: unknown, index: number): RawEntity {
-  if (!isObject(json)) throw new JsonValueError(`entity ${index} must be an object`);
-  const uid = entityRefOf(json['uid']);
-  if (uid === undefined) throw new JsonValueError(`entity ${index} has no valid \`uid\``);
-  const where = `entity \`${uid.key}\``;
-  const parentsJson = json['parents'] ?? [];
-  if (!Array.isArray(parentsJson)) throw new JsonValueError(`${where}: \`parents\` must be an array`);
-  const parents = parentsJson.map((parent) => {
-    const ref = entityRefOf(parent);
-    if (ref === undefined) throw new JsonValueError(`${where}: invalid parent`);
-    return ref;
-  });
-  return {
-    uid,
-    attrs: readValueMap(json['attrs'], `${where}: attrs`),
-    parents,
-    tags: readValueMap(json['tags'], `${where}: tags`),
-  };
-}
-
-function rawEntityFromSchema(entity: SchemaEntity): RawEntity {
-  const convert = (map: ReadonlyMap<string, TypedValue>): Map<string, Value> =>
-    new Map([...map].map(([key, typed]) => [key, valueFromTyped(typed)]));
-  return {
-    uid: new EntityRef(entity.uid.type, entity.uid.id),
-    attrs: convert(entity.attrs),
-    parents: entity.parents.map((parent: EntityUid) => new EntityRef(parent.type, parent.id)),
-    tags: convert(entity.tags),
-  };
-}
-
-/**
- * The first entity found on a cycle of the parent relation, if there is one.
- * Iterative, so that deep hierarchies cannot exhaust the stack.
- */
-function entityOnCycle(byKey: ReadonlyMap<string, RawEntity>): string | undefined {
-  const done = new Set<string>();
-  const onPath = new Set<string>();
-  for (const root of byKey.keys()) {
-    if (done.has(root)) continue;
-    const stack: { key: string; next: number }[] = [{ key: root, next: 0 }];
-    onPath.add(root);
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1] as { key: string; next: number };
-      const parents = byKey.get(top.key)?.parents ?? [];
-      const parent = parents[top.next];
-      if (parent === undefined) {
-        stack.pop();
-        onPath.delete(top.key);
-        done.add(top.key);
-        continue;
-      }
-      top.next += 1;
-      if (onPath.has(parent.key)) return parent.key;
-      if (done.has(parent.key)) continue;
-      onPath.add(parent.key);
-      stack.push({ key: parent.key, next: 0 });
-    }
-  }
-  return undefined;
-}
-
 /**
  * An entity of the store. Its ancestors are computed on first use and kept:
  * a request usually consults a handful of entities, so closing the whole
@@ -193,61 +124,185 @@ function entityOnCycle(byKey: ReadonlyMap<string, RawEntity>): string | undefine
  */
 class StoredEntity implements Entity {
   private closure: Set<string> | undefined;
+  /** Where the cycle check has got to: 0 not reached, 1 on the current path, 2 no cycle through it. */
+  visit = 0;
 
   constructor(
-    private readonly raw: RawEntity,
-    private readonly store: ReadonlyMap<string, StoredEntity>,
+    readonly uid: EntityRef,
+    readonly attrs: ReadonlyMap<string, Value>,
+    readonly parents: readonly EntityRef[],
+    readonly tags: ReadonlyMap<string, Value>,
+    private readonly store: EntityTable,
   ) {}
-
-  get uid(): EntityRef {
-    return this.raw.uid;
-  }
-
-  get attrs(): ReadonlyMap<string, Value> {
-    return this.raw.attrs;
-  }
-
-  get tags(): ReadonlyMap<string, Value> {
-    return this.raw.tags;
-  }
 
   get ancestors(): ReadonlySet<string> {
     if (this.closure !== undefined) return this.closure;
     const closure = new Set<string>();
-    const pending = this.raw.parents.map((parent) => parent.key);
-    for (let key = pending.pop(); key !== undefined; key = pending.pop()) {
-      if (closure.has(key)) continue;
-      closure.add(key);
-      const stored = this.store.get(key);
+    const pending = [...this.parents];
+    for (let parent = pending.pop(); parent !== undefined; parent = pending.pop()) {
+      if (closure.has(parent.key)) continue;
+      closure.add(parent.key);
+      const stored = this.store.get(parent);
       if (stored === undefined) continue;
       // A parent whose closure is already known contributes it whole.
       if (stored.closure !== undefined) for (const ancestor of stored.closure) closure.add(ancestor);
-      else for (const parent of stored.raw.parents) pending.push(parent.key);
+      else pending.push(...stored.parents);
     }
     this.closure = closure;
     return closure;
   }
 }
 
-/** Builds the store; the hierarchy must be acyclic, as in Cedar (parents need not be listed themselves). */
-export function buildEntityStore(raws: readonly RawEntity[]): EntitiesResult {
-  const byKey = new Map<string, RawEntity>();
-  for (const raw of raws) {
-    if (byKey.has(raw.uid.key)) return { ok: false, errors: [`duplicate entity entry \`${raw.uid.key}\``] };
-    byKey.set(raw.uid.key, raw);
+/**
+ * Entities by type, then by id. Looking a uid up this way hashes strings the
+ * input already holds (and V8 caches their hashes), where one map keyed by
+ * the uid's canonical text would build and hash a new string per entity.
+ */
+class EntityTable implements EntityStore {
+  private readonly byType = new Map<string, Map<string, StoredEntity>>();
+  /** Every entity, in the order it was added. */
+  readonly all: StoredEntity[] = [];
+
+  get size(): number {
+    return this.all.length;
   }
-  const cycle = entityOnCycle(byKey);
-  if (cycle !== undefined) {
-    return {
-      ok: false,
-      errors: [
-        `transitive closure computation/enforcement error: input graph has a cycle containing vertex \`${cycle}\``,
-      ],
-    };
+
+  get(uid: EntityUid): StoredEntity | undefined {
+    return this.byType.get(uid.type)?.get(uid.id);
   }
-  const entities = new Map<string, StoredEntity>();
-  for (const raw of byKey.values()) entities.set(raw.uid.key, new StoredEntity(raw, entities));
-  return { ok: true, entities };
+
+  /** Adds an entity unless one with its uid is there already; says whether it did. */
+  add(entity: StoredEntity): boolean {
+    const { type, id } = entity.uid;
+    let ids = this.byType.get(type);
+    if (ids === undefined) {
+      ids = new Map();
+      this.byType.set(type, ids);
+    } else if (ids.has(id)) return false;
+    ids.set(id, entity);
+    this.all.push(entity);
+    return true;
+  }
+
+  values(): IterableIterator<Entity> {
+    return this.all.values();
+  }
+}
+
+/**
+ * The first entity found on a cycle of the parent relation, if there is one.
+ * Iterative, so that deep hierarchies cannot exhaust the stack.
+ */
+function entityOnCycle(store: EntityTable): EntityRef | undefined {
+  const path: StoredEntity[] = [];
+  const next: number[] = [];
+  for (const root of store.all) {
+    if (root.visit !== 0) continue;
+    root.visit = 1;
+    path.push(root);
+    next.push(0);
+    while (path.length > 0) {
+      const top = path.length - 1;
+      const entity = path[top] as StoredEntity;
+      const index = next[top] as number;
+      const parentRef = entity.parents[index];
+      if (parentRef === undefined) {
+        entity.visit = 2;
+        path.pop();
+        next.pop();
+        continue;
+      }
+      next[top] = index + 1;
+      const parent = store.get(parentRef);
+      if (parent === undefined || parent.visit === 2) continue;
+      if (parent.visit === 1) return parentRef;
+      parent.visit = 1;
+      path.push(parent);
+      next.push(0);
+    }
+  }
+  return undefined;
+}
+
+/** Collects entities into a store: uids must be unique and the hierarchy acyclic, as in Cedar (parents need not be listed themselves). */
+class StoreBuilder {
+  private readonly table = new EntityTable();
+  private duplicate: EntityRef | undefined;
+
+  add(
+    uid: EntityRef,
+    attrs: ReadonlyMap<string, Value>,
+    parents: readonly EntityRef[],
+    tags: ReadonlyMap<string, Value>,
+  ): void {
+    if (!this.table.add(new StoredEntity(uid, attrs, parents, tags, this.table))) this.duplicate ??= uid;
+  }
+
+  finish(): EntitiesResult {
+    if (this.duplicate !== undefined)
+      return { ok: false, errors: [`duplicate entity entry \`${this.duplicate.key}\``] };
+    const cycle = entityOnCycle(this.table);
+    if (cycle !== undefined) {
+      return {
+        ok: false,
+        errors: [
+          `transitive closure computation/enforcement error: input graph has a cycle containing vertex \`${cycle.key}\``,
+        ],
+      };
+    }
+    return { ok: true, entities: this.table };
+  }
+}
+
+const NO_VALUES: ReadonlyMap<string, Value> = new Map();
+const NO_PARENTS: readonly EntityRef[] = [];
+
+function readValueMap(json: unknown, where: string): ReadonlyMap<string, Value> {
+  if (json === undefined || json === null) return NO_VALUES;
+  if (!isObject(json)) throw new JsonValueError(`${where} must be an object`);
+  const keys = Object.keys(json);
+  if (keys.length === 0) return NO_VALUES;
+  const map = new Map<string, Value>();
+  for (const key of keys) map.set(key, valueFromJson(json[key], `${where}.${key}`));
+  return map;
+}
+
+function readParents(json: unknown, where: string): readonly EntityRef[] {
+  if (json === undefined || json === null) return NO_PARENTS;
+  if (!Array.isArray(json)) throw new JsonValueError(`${where}: \`parents\` must be an array`);
+  if (json.length === 0) return NO_PARENTS;
+  const parents: EntityRef[] = [];
+  for (const parent of json) {
+    const ref = entityRefOf(parent);
+    if (ref === undefined) throw new JsonValueError(`${where}: invalid parent`);
+    parents.push(ref);
+  }
+  return parents;
+}
+
+function addEntityFromJson(builder: StoreBuilder, json: unknown, index: number): void {
+  if (!isObject(json)) throw new JsonValueError(`entity ${index} must be an object`);
+  const uid = entityRefOf(json['uid']);
+  if (uid === undefined) throw new JsonValueError(`entity ${index} has no valid \`uid\``);
+  const where = `entity \`${uid.key}\``;
+  const parents = readParents(json['parents'], where);
+  builder.add(
+    uid,
+    readValueMap(json['attrs'], `${where}: attrs`),
+    parents,
+    readValueMap(json['tags'], `${where}: tags`),
+  );
+}
+
+function addEntityFromSchema(builder: StoreBuilder, entity: SchemaEntity): void {
+  const convert = (map: ReadonlyMap<string, TypedValue>): ReadonlyMap<string, Value> =>
+    map.size === 0 ? NO_VALUES : new Map([...map].map(([key, typed]) => [key, valueFromTyped(typed)]));
+  builder.add(
+    new EntityRef(entity.uid.type, entity.uid.id),
+    convert(entity.attrs),
+    entity.parents.map((parent: EntityUid) => new EntityRef(parent.type, parent.id)),
+    convert(entity.tags),
+  );
 }
 
 /**
@@ -258,12 +313,16 @@ export function buildEntityStore(raws: readonly RawEntity[]): EntitiesResult {
 export function parseEntities(input: unknown, schema?: Schema): EntitiesResult {
   try {
     const json = typeof input === 'string' ? parseJsonText(input) : input;
+    const builder = new StoreBuilder();
     if (schema !== undefined) {
       const read = validateEntities(schema, json);
-      return read.ok ? buildEntityStore(read.value.map(rawEntityFromSchema)) : read;
+      if (!read.ok) return read;
+      for (const entity of read.value) addEntityFromSchema(builder, entity);
+      return builder.finish();
     }
     if (!Array.isArray(json)) return { ok: false, errors: ['entities must be an array'] };
-    return buildEntityStore(json.map(rawEntityFromJson));
+    json.forEach((entity, index) => addEntityFromJson(builder, entity, index));
+    return builder.finish();
   } catch (error) {
     if (error instanceof JsonValueError || error instanceof EvaluationError || error instanceof SyntaxError) {
       return { ok: false, errors: [error.message] };
@@ -280,4 +339,4 @@ export function contextFromJson(json: unknown): RecordValue {
   return value;
 }
 
-export { JsonValueError };
+export { JsonValueError, parseJsonText };

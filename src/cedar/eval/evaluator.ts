@@ -81,13 +81,13 @@ function expectSet(value: Value): SetValue {
 }
 
 function lookupEntity(env: Environment, uid: EntityRef): Entity {
-  const entity = env.entities.get(uid.key);
+  const entity = env.entities.get(uid);
   if (entity === undefined) throw new EvaluationError(`entity \`${uid.key}\` does not exist`);
   return entity;
 }
 
 function isIn(env: Environment, left: EntityRef, right: EntityRef): boolean {
-  return left.key === right.key || (env.entities.get(left.key)?.ancestors.has(right.key) ?? false);
+  return left.equals(right) || (env.entities.get(left)?.ancestors.has(right.key) ?? false);
 }
 
 function inOperator(env: Environment, leftValue: Value, rightValue: Value): boolean {
@@ -152,7 +152,7 @@ function getAttr(env: Environment, value: Value, attr: string): Value {
 
 function hasAttr(env: Environment, value: Value, attr: string): boolean {
   if (value instanceof RecordValue) return value.fields.has(attr);
-  if (value instanceof EntityRef) return env.entities.get(value.key)?.attrs.has(attr) ?? false;
+  if (value instanceof EntityRef) return env.entities.get(value)?.attrs.has(attr) ?? false;
   throw typeError(`one of [record, ${ANY_ENTITY}]`, value);
 }
 
@@ -213,7 +213,7 @@ function binary(
       return (env, left, right) => {
         const uid = expectEntity(left);
         const key = expectString(right);
-        return env.entities.get(uid.key)?.tags.has(key) ?? false;
+        return env.entities.get(uid)?.tags.has(key) ?? false;
       };
     default: {
       const unreachable: never = op;

@@ -9,14 +9,30 @@ export const I64_MAX = 9223372036854775807n;
 /** An evaluation error: the policy that raised it is skipped and reported. */
 export class EvaluationError extends Error {}
 
-/** A reference to an entity; `key` is its canonical text, used for hashing and equality. */
+// The characters `JSON.stringify` escapes in a string (lone surrogates too, so every surrogate is sent its way).
+const ESCAPED_IN_JSON = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A reference to an entity; `key` is its canonical text (`Type::"id"`), used for hashing and in messages. */
 export class EntityRef implements EntityUid {
-  readonly key: string;
+  // Computed on first use: most references read from entity JSON are never hashed.
+  #key: string | undefined = undefined;
+
   constructor(
     readonly type: string,
     readonly id: string,
-  ) {
-    this.key = `${type}::${JSON.stringify(id)}`;
+  ) {}
+
+  get key(): string {
+    // Most ids need no escape, and quoting them directly is several times cheaper.
+    this.#key ??= ESCAPED_IN_JSON.test(this.id)
+      ? `${this.type}::${JSON.stringify(this.id)}`
+      : `${this.type}::"${this.id}"`;
+    return this.#key;
+  }
+
+  /** Whether two references name the same entity. */
+  equals(other: EntityRef): boolean {
+    return this.id === other.id && this.type === other.type;
   }
 }
 
@@ -104,7 +120,7 @@ export function valueKey(value: Value): string {
 export function valuesEqual(left: Value, right: Value): boolean {
   if (left === right) return true;
   if (typeof left !== 'object' || typeof right !== 'object') return false;
-  if (left instanceof EntityRef) return right instanceof EntityRef && left.key === right.key;
+  if (left instanceof EntityRef) return right instanceof EntityRef && left.equals(right);
   return valueKey(left) === valueKey(right);
 }
 
