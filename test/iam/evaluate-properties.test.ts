@@ -1,0 +1,269 @@
+// Properties of the evaluator that hold for every policy and request, checked
+// on random ones: matching against an independent regular-expression reading,
+// and the algebra of the decision (Deny wins, Allow is monotone, order and
+// grouping do not matter, negation and IfExists behave as documented).
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  evaluate,
+  parsePolicy,
+  type EvaluationPolicies,
+  type EvaluationRequest,
+  type Policy,
+} from '../../src/iam/index.js';
+
+const seed = 20261122;
+
+function parsed(document: unknown): Policy {
+  const result = parsePolicy(JSON.stringify(document));
+  if (!result.ok) throw new Error(result.errors.map((error) => error.message).join('; '));
+  return result.policy;
+}
+
+/** The documented ARN rule as a regular expression: wildcards stay in their field, except in the resource. */
+function arnRegex(pattern: string): RegExp {
+  const escape = (text: string, wildcard: string): string =>
+    [...text]
+      .map((char) =>
+        char === '*' ? `${wildcard}*` : char === '?' ? wildcard : char.replace(/[.+^${}()|[\]\\/]/g, '\\$&'),
+      )
+      .join('');
+  const fields = pattern.split(':');
+  if (fields.length < 6) return new RegExp(`^${escape(pattern, '[^]')}$`);
+  const head = fields.slice(0, 5).map((field) => escape(field, '[^:]'));
+  return new RegExp(`^${[...head, escape(fields.slice(5).join(':'), '[^]')].join(':')}$`);
+}
+
+const arnChar = fc.constantFrom('a', 'b', ':', '/', '1');
+const patternChar = fc.constantFrom('a', 'b', ':', '/', '1', '*', '?');
+const services = ['s3', 'sqs', 'ec2'];
+const actions = ['GetObject', 'PutObject', 'SendMessage', 'RunInstances'];
+const actionArb = fc
+  .tuple(fc.constantFrom(...services), fc.constantFrom(...actions))
+  .map(([s, a]) => `${s}:${a}`);
+const actionPatternArb = fc.oneof(
+  actionArb,
+  fc.constantFrom('*', 's3:*', 's3:Get*', '*Object', 'sqs:?endMessage', 'ec2:*Instances'),
+);
+const resourceArb = fc.constantFrom(
+  'arn:aws:s3:::bucket/a.txt',
+  'arn:aws:s3:::bucket/b/c.txt',
+  'arn:aws:sqs:us-east-1:111122223333:queue',
+  'arn:aws:ec2:us-east-1:111122223333:instance/i-1',
+  '*',
+);
+const resourcePatternArb = fc.oneof(
+  resourceArb,
+  fc.constantFrom(
+    '*',
+    'arn:aws:s3:::bucket/*',
+    'arn:aws:s3:::*/?.txt',
+    'arn:aws:*:*:111122223333:*',
+    'arn:aws:sqs:*',
+  ),
+);
+const conditionArb = fc.oneof(
+  fc.constant(undefined),
+  fc.constantFrom(
+    { StringEquals: { 'aws:PrincipalTag/team': 'blue' } },
+    { StringNotEquals: { 'aws:PrincipalTag/team': 'blue' } },
+    { StringLikeIfExists: { 'aws:PrincipalTag/team': 'b*' } },
+    { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['env'] } },
+    { 'ForAllValues:StringLike': { 'aws:TagKeys': ['e*', 't*'] } },
+    { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
+    { Null: { 'aws:SourceIp': 'true' } },
+    { NumericLessThan: { 's3:max-keys': 10 } },
+  ),
+);
+const statementArb = fc.record({
+  effect: fc.constantFrom('Allow', 'Deny'),
+  actions: fc.array(actionPatternArb, { minLength: 1, maxLength: 3 }),
+  notAction: fc.boolean(),
+  resources: fc.array(resourcePatternArb, { minLength: 1, maxLength: 2 }),
+  condition: conditionArb,
+});
+type StatementShape = typeof statementArb extends fc.Arbitrary<infer T> ? T : never;
+
+function document(statements: readonly StatementShape[]): unknown {
+  return {
+    Version: '2012-10-17',
+    Statement: statements.map((statement) => ({
+      Effect: statement.effect,
+      [statement.notAction ? 'NotAction' : 'Action']: statement.actions,
+      Resource: statement.resources,
+      ...(statement.condition === undefined ? {} : { Condition: statement.condition }),
+    })),
+  };
+}
+
+const contextArb = fc.record(
+  {
+    'aws:PrincipalTag/team': fc.constantFrom('blue', 'black', 'red'),
+    'aws:TagKeys': fc.subarray(['env', 'team', 'owner']),
+    'aws:SourceIp': fc.constantFrom('10.1.2.3', '192.168.0.1'),
+    's3:max-keys': fc.constantFrom('5', '10', '50'),
+  },
+  { requiredKeys: [] },
+);
+const requestArb: fc.Arbitrary<EvaluationRequest> = fc.record({
+  principal: fc.constant('arn:aws:iam::111122223333:user/alice'),
+  action: actionArb,
+  resource: resourceArb,
+  context: contextArb,
+});
+
+describe('evaluator properties', () => {
+  it('Resource matching agrees with the regular-expression reading of the ARN rule', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: patternChar, maxLength: 6 }), { minLength: 6, maxLength: 8 }),
+        fc.array(fc.string({ unit: arnChar, maxLength: 5 }), { minLength: 1, maxLength: 8 }),
+        (patternFields, resourceFields) => {
+          const pattern = patternFields.join(':');
+          const resource = resourceFields.join(':');
+          const policies = {
+            identityPolicies: [
+              parsed({
+                Version: '2012-10-17',
+                Statement: [{ Effect: 'Allow', Action: '*', Resource: pattern }],
+              }),
+            ],
+          };
+          const decision = evaluate(
+            {
+              principal: 'arn:aws:iam::111122223333:user/a',
+              action: 's3:GetObject',
+              resource,
+              resourceAccount: '111122223333',
+            },
+            policies,
+          ).decision;
+          expect(decision === 'Allow').toBe(arnRegex(pattern).test(resource));
+        },
+      ),
+      { seed, numRuns: 1500 },
+    );
+  });
+
+  it('a Deny of everything added to any policy makes every request an explicit deny', () => {
+    fc.assert(
+      fc.property(
+        fc.array(statementArb, { minLength: 1, maxLength: 4 }),
+        requestArb,
+        (statements, request) => {
+          const withDeny = [
+            ...statements,
+            { effect: 'Deny', actions: ['*'], notAction: false, resources: ['*'], condition: undefined },
+          ];
+          expect(evaluate(request, { identityPolicies: [parsed(document(withDeny))] }).decision).toBe(
+            'ExplicitDeny',
+          );
+        },
+      ),
+      { seed, numRuns: 500 },
+    );
+  });
+
+  it('adding an Allow statement never turns an allowed or explicitly denied request into another decision', () => {
+    fc.assert(
+      fc.property(
+        fc.array(statementArb, { minLength: 1, maxLength: 4 }),
+        statementArb,
+        requestArb,
+        (statements, extra, request) => {
+          const before = evaluate(request, { identityPolicies: [parsed(document(statements))] }).decision;
+          const after = evaluate(request, {
+            identityPolicies: [parsed(document([...statements, { ...extra, effect: 'Allow' }]))],
+          }).decision;
+          if (before !== 'ImplicitDeny') expect(after).toBe(before);
+        },
+      ),
+      { seed, numRuns: 500 },
+    );
+  });
+
+  it('the decision does not depend on statement order or on how statements are split into policies', () => {
+    fc.assert(
+      fc.property(
+        fc.array(statementArb, { minLength: 1, maxLength: 5 }),
+        requestArb,
+        fc.nat(),
+        (statements, request, cut) => {
+          const together = evaluate(request, { identityPolicies: [parsed(document(statements))] }).decision;
+          const reversed = evaluate(request, {
+            identityPolicies: [parsed(document([...statements].reverse()))],
+          }).decision;
+          const at = cut % (statements.length + 1);
+          const split: EvaluationPolicies = {
+            identityPolicies: [statements.slice(0, at), statements.slice(at)]
+              .filter((part) => part.length > 0)
+              .map((part) => parsed(document(part))),
+          };
+          expect(reversed).toBe(together);
+          expect(evaluate(request, split).decision).toBe(together);
+        },
+      ),
+      { seed, numRuns: 500 },
+    );
+  });
+
+  it('a negated operator is the negation of its positive form on a present single value, and IfExists changes nothing then', () => {
+    const pairs: readonly [string, string, string, string][] = [
+      ['StringEquals', 'StringNotEquals', 'aws:PrincipalTag/team', 'blue'],
+      ['StringLike', 'StringNotLike', 'aws:PrincipalTag/team', 'b*'],
+      ['StringEqualsIgnoreCase', 'StringNotEqualsIgnoreCase', 'aws:PrincipalTag/team', 'BLUE'],
+      ['NumericEquals', 'NumericNotEquals', 's3:max-keys', '10'],
+      ['DateEquals', 'DateNotEquals', 'aws:CurrentTime', '2026-01-01T00:00:00Z'],
+      ['IpAddress', 'NotIpAddress', 'aws:SourceIp', '10.0.0.0/8'],
+      ['ArnLike', 'ArnNotLike', 'aws:SourceArn', 'arn:aws:s3:::b*'],
+    ];
+    const valueArb = fc.constantFrom(
+      'blue',
+      'Blue',
+      'black',
+      '10',
+      '10.0',
+      '7',
+      '2026-01-01T00:00:00Z',
+      '2026-01-01',
+      '10.2.3.4',
+      '11.0.0.1',
+      'arn:aws:s3:::bucket',
+      'arn:aws:s3:::other',
+    );
+    const holds = (operator: string, key: string, policyValue: string, value: string): boolean =>
+      evaluate(
+        {
+          principal: 'arn:aws:iam::111122223333:user/a',
+          action: 's3:GetObject',
+          resource: '*',
+          context: { [key]: value },
+        },
+        {
+          identityPolicies: [
+            parsed({
+              Version: '2012-10-17',
+              Statement: [
+                {
+                  Effect: 'Allow',
+                  Action: '*',
+                  Resource: '*',
+                  Condition: { [operator]: { [key]: policyValue } },
+                },
+              ],
+            }),
+          ],
+        },
+      ).decision === 'Allow';
+    fc.assert(
+      fc.property(fc.constantFrom(...pairs), valueArb, ([positive, negated, key, policyValue], value) => {
+        const base = holds(positive, key, policyValue, value);
+        expect(holds(negated, key, policyValue, value)).toBe(!base);
+        expect(holds(`${positive}IfExists`, key, policyValue, value)).toBe(base);
+        expect(holds(`ForAllValues:${positive}`, key, policyValue, value)).toBe(base);
+        expect(holds(`ForAnyValue:${positive}`, key, policyValue, value)).toBe(base);
+      }),
+      { seed, numRuns: 400 },
+    );
+  });
+});
