@@ -7,6 +7,8 @@ export type Doc =
   | { readonly kind: 'nil' }
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'hardline' }
+  /** A line break whose next line is indented as the text that starts it. */
+  | { readonly kind: 'lineEnd' }
   /** `broken` when the enclosing group is broken, `flat` when it is flat. */
   | { readonly kind: 'alt'; readonly broken: Doc; readonly flat: Doc }
   | { readonly kind: 'group'; readonly doc: Doc }
@@ -15,6 +17,7 @@ export type Doc =
 
 export const nil: Doc = { kind: 'nil' };
 export const hardline: Doc = { kind: 'hardline' };
+export const lineEnd: Doc = { kind: 'lineEnd' };
 export const space: Doc = { kind: 'text', text: ' ' };
 /** A space, or a line break when the group breaks. */
 export const line: Doc = { kind: 'alt', broken: hardline, flat: space };
@@ -89,6 +92,7 @@ function fits(next: Doc, pending: readonly Command[], column: number, lineWidth:
         if (position > lineWidth) return false;
         break;
       case 'hardline':
+      case 'lineEnd':
         return mode === 'break';
       case 'alt':
         stack.push(mode === 'break' ? doc.broken : doc.flat);
@@ -108,11 +112,13 @@ function fits(next: Doc, pending: readonly Command[], column: number, lineWidth:
   }
 }
 
-/** Lays `doc` out in `lineWidth` columns; line breaks are followed by their indentation. */
+/** Lays `doc` out in `lineWidth` columns. */
 export function render(doc: Doc, lineWidth: number): string {
   const out: string[] = [];
   const pending: Command[] = [{ indent: 0, mode: 'break', doc }];
   let column = 0;
+  // The indentation of a line that a `lineEnd` started, until its first text.
+  let pendingIndent: number | undefined;
   for (let command = pending.pop(); command !== undefined; command = pending.pop()) {
     const { indent, mode } = command;
     const current = command.doc;
@@ -120,12 +126,25 @@ export function render(doc: Doc, lineWidth: number): string {
       case 'nil':
         break;
       case 'text':
+        if (pendingIndent !== undefined) {
+          column = Math.min(pendingIndent, indent);
+          out.push(' '.repeat(column));
+          pendingIndent = undefined;
+        }
         out.push(current.text);
         column += width(current.text);
         break;
       case 'hardline':
+        if (pendingIndent !== undefined) out.push(' '.repeat(pendingIndent));
+        pendingIndent = undefined;
         out.push('\n', ' '.repeat(indent));
         column = indent;
+        break;
+      case 'lineEnd':
+        if (pendingIndent !== undefined) out.push(' '.repeat(pendingIndent));
+        out.push('\n');
+        column = indent;
+        pendingIndent = indent;
         break;
       case 'alt':
         pending.push({ indent, mode, doc: mode === 'break' ? current.broken : current.flat });

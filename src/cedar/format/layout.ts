@@ -9,6 +9,7 @@ import {
   hardline,
   intersperse,
   line,
+  lineEnd,
   nest,
   nil,
   softBreak,
@@ -24,9 +25,13 @@ function leadingDoc(leading: readonly string[]): Doc {
   return concat(hardline, intersperse(leading.map(text), hardline), hardline);
 }
 
-/** A comment at the end of the line ends the line; otherwise `otherwise` follows. */
+/**
+ * A comment at the end of the line ends the line, and the next line is
+ * indented as what comes next (Cedar puts `)` back under its `(`); otherwise
+ * `otherwise` follows.
+ */
 function trailingDoc(trailing: string, otherwise: Doc): Doc {
-  return trailing === '' ? otherwise : concat(space, text(trailing), hardline);
+  return trailing === '' ? otherwise : concat(space, text(trailing), lineEnd);
 }
 
 function withComments(doc: Doc, comments: TokenComments, after: Doc = nil): Doc {
@@ -329,7 +334,7 @@ export class PolicyLayout {
         const args = this.commaList(access.args, (arg) => this.expr(arg));
         const close = withComments(text(')'), this.comments.atEnd(access.span));
         if (access.args.length === 0) return concat(open, close);
-        return concat(nest(this.indent, concat(open, softBreak, args)), softBreak, close);
+        return concat(open, nest(this.indent, concat(softBreak, args)), softBreak, close);
       }
       case 'index': {
         const open = withComments(text('['), this.comments.atStart(access.span));
@@ -387,7 +392,7 @@ export class PolicyLayout {
         const open = withComments(text('{'), this.comments.atStart(primary.span));
         const close = withComments(text('}'), this.comments.atEnd(primary.span));
         if (primary.fields.length === 0) return concat(open, close);
-        return concat(open, group(concat(nest(this.indent, concat(line, fields)), line, close)));
+        return concat(open, group(concat(nest(this.indent, concat(line, fields)), line)), close);
       }
       default: {
         const unreachable: never = primary;
