@@ -19,4 +19,25 @@ export type {
   SourceSpan,
   Var,
 } from './ast.js';
+export type { ParseError } from './errors.js';
 export { extensionCallStyle, type CallStyle } from './functions.js';
+export {
+  parsePolicies,
+  parseExpression,
+  type ParseOptions,
+  type ParseResult,
+  type ExpressionResult,
+} from './parse.js';
+export {
+  policyToEst,
+  exprToEst,
+  policyFromEst,
+  exprFromEst,
+  estToJsonText,
+  compareCodePoints,
+  type EstJson,
+  type EstObject,
+  type EstResult,
+  type EstExprResult,
+} from './est.js';
+export { linkTemplate, templateSlots, type LinkResult, type SlotValues } from './link.js';
