@@ -75,14 +75,20 @@ const conditionArb = fc.oneof(
     { NumericLessThan: { 's3:max-keys': 10 } },
   ),
 );
-const statementArb = fc.record({
+interface StatementShape {
+  readonly effect: 'Allow' | 'Deny';
+  readonly actions: readonly string[];
+  readonly notAction: boolean;
+  readonly resources: readonly string[];
+  readonly condition: Record<string, unknown> | undefined;
+}
+const statementArb: fc.Arbitrary<StatementShape> = fc.record({
   effect: fc.constantFrom('Allow', 'Deny'),
   actions: fc.array(actionPatternArb, { minLength: 1, maxLength: 3 }),
   notAction: fc.boolean(),
   resources: fc.array(resourcePatternArb, { minLength: 1, maxLength: 2 }),
   condition: conditionArb,
 });
-type StatementShape = typeof statementArb extends fc.Arbitrary<infer T> ? T : never;
 
 function document(statements: readonly StatementShape[]): unknown {
   return {
@@ -151,10 +157,14 @@ describe('evaluator properties', () => {
         fc.array(statementArb, { minLength: 1, maxLength: 4 }),
         requestArb,
         (statements, request) => {
-          const withDeny = [
-            ...statements,
-            { effect: 'Deny', actions: ['*'], notAction: false, resources: ['*'], condition: undefined },
-          ];
+          const denyAll: StatementShape = {
+            effect: 'Deny',
+            actions: ['*'],
+            notAction: false,
+            resources: ['*'],
+            condition: undefined,
+          };
+          const withDeny = [...statements, denyAll];
           expect(evaluate(request, { identityPolicies: [parsed(document(withDeny))] }).decision).toBe(
             'ExplicitDeny',
           );
