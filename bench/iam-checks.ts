@@ -31,7 +31,7 @@ for (const [label, list, tally] of [
     const start = performance.now();
     // The verdict with its reasons and confirmed counterexample; the optional
     // entry-by-entry summary of a FAIL is left out of the timing.
-    const outcome = checkNoNewAccess(
+    const outcome = await checkNoNewAccess(
       {
         existingPolicyDocument: pair.existing,
         newPolicyDocument: pair.updated,

@@ -48,7 +48,7 @@ export function registerIamCheckAccessNotGranted(group: Command): void {
       'json',
     )
     .action(
-      (options: {
+      async (options: {
         policyDocument: string;
         access: string;
         policyType: CheckPolicyType;
@@ -56,7 +56,7 @@ export function registerIamCheckAccessNotGranted(group: Command): void {
       }) => {
         const document = readDocumentArgument(options.policyDocument, '--policy-document');
         const access = parseAccess(readDocumentArgument(options.access, '--access').text);
-        const outcome = checkAccessNotGranted({
+        const outcome = await checkAccessNotGranted({
           policyDocument: document.text,
           access,
           policyType: options.policyType,

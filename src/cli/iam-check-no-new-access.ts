@@ -21,7 +21,7 @@ export function registerIamCheckNoNewAccess(group: Command): void {
       'json',
     )
     .action(
-      (options: {
+      async (options: {
         existingPolicyDocument: string;
         newPolicyDocument: string;
         policyType: CheckPolicyType;
@@ -29,7 +29,7 @@ export function registerIamCheckNoNewAccess(group: Command): void {
       }) => {
         const existing = readDocumentArgument(options.existingPolicyDocument, '--existing-policy-document');
         const updated = readDocumentArgument(options.newPolicyDocument, '--new-policy-document');
-        const outcome = checkNoNewAccess({
+        const outcome = await checkNoNewAccess({
           existingPolicyDocument: existing.text,
           newPolicyDocument: updated.text,
           policyType: options.policyType,

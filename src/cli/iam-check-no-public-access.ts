@@ -16,9 +16,9 @@ export function registerIamCheckNoPublicAccess(group: Command): void {
       parseCheckOutput,
       'json',
     )
-    .action((options: { policyDocument: string; resourceType: string; output: CheckOutput }) => {
+    .action(async (options: { policyDocument: string; resourceType: string; output: CheckOutput }) => {
       const document = readDocumentArgument(options.policyDocument, '--policy-document');
-      const outcome = checkNoPublicAccess({
+      const outcome = await checkNoPublicAccess({
         policyDocument: document.text,
         resourceType: options.resourceType,
       });

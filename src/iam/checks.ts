@@ -1,44 +1,51 @@
 // The custom policy checks, with the request and response shapes of Access
 // Analyzer's CheckNoNewAccess, CheckAccessNotGranted and CheckNoPublicAccess.
-// Each check is one satisfiability question over every request: a model is a
-// counterexample (replayed on the concrete request before it is returned),
-// no model is a proof (PASS), a limit reached is UNKNOWN — never PASS.
-import { literalGlob, type Glob, type GlobToken } from './encode/glob.js';
-import {
-  accountPrincipalsGlob,
-  actionVariable,
-  encodePolicy,
-  keyVariable,
-  principalTypeVariable,
-  principalVariable,
-  requestAxioms,
-  resourceVariable,
-  type EncodedPolicy,
-  type VariableValues,
-} from './encode/encode.js';
+// Each check is one satisfiability question over every request, encoded by
+// encode/ and decided by src/logic: no model is a proof (PASS), a model is a
+// counterexample — replayed through the concrete evaluator before it is
+// returned —, and a limit reached by both engines is UNKNOWN, never PASS.
 import {
   and,
-  atom,
-  holds,
+  decide,
+  evaluateFormula,
+  FALSE,
   not,
   or,
-  solve,
-  type Assignment,
+  variablesOf,
   type Formula,
-  type Solution,
-} from './encode/formula.js';
-import { parseCidr, formatIp, type ValueTest } from './encode/values.js';
-import type { Location, Policy } from './model.js';
-import { parsePolicy } from './parse/policy.js';
+  type Model,
+  type ScalarSort,
+  type Value,
+  type Verdict,
+} from '../logic/index.js';
+import { loadActionCatalog, type ActionCatalog } from './catalog.js';
+import {
+  actionMatchesPattern,
+  encodePolicies,
+  resourceMatchesPattern,
+  type EncodedPolicy,
+  type Encoding,
+} from './encode/encode.js';
+import {
+  action,
+  principal,
+  principalType,
+  requestOf,
+  resource,
+  type ConcreteRequest,
+} from './encode/request.js';
+import { evaluate } from './evaluate/evaluate.js';
+import type { EvaluationRequest, RequestPrincipal } from './evaluate/request.js';
+import type { Location, Pattern, Policy } from './model.js';
 import { parsePattern } from './parse/patterns.js';
+import { parsePolicy } from './parse/policy.js';
 import {
   isPublicAccessResourceType,
+  outsiderConditions,
   publicAccessResourceTypes,
-  publicIdentityProviders,
   resourceTypeServices,
-  restrictingKeys,
+  restrictingKeyInfos,
   type PublicAccessResourceType,
-  type RestrictingKey,
 } from './public-access.js';
 
 export type CheckPolicyType = 'IDENTITY_POLICY' | 'RESOURCE_POLICY';
@@ -52,14 +59,8 @@ export interface ReasonSummary {
   readonly statementId?: string;
 }
 
-/** A concrete request that shows a FAIL, already replayed on the policies. */
-export interface Counterexample {
-  readonly principal?: { readonly type: string; readonly id: string };
-  readonly action: string;
-  readonly resource?: string;
-  /** Condition keys the request carries; multi-valued keys hold arrays. */
-  readonly context: Readonly<Record<string, string | readonly string[]>>;
-}
+/** A concrete request that shows a FAIL, already replayed through the concrete evaluator. */
+export type Counterexample = ConcreteRequest;
 
 /** One piece of new access: an action pattern and a resource pattern of a statement of the new policy. */
 export interface NewAccess {
@@ -119,6 +120,31 @@ export interface CheckNoPublicAccessRequest {
   readonly resourceType: string;
 }
 
+export interface CheckOptions {
+  /** Budget of the fast engine per query, in milliseconds; default 5,000. */
+  readonly timeoutMs?: number;
+  /** Ask Z3 when the fast engine gives up; default true. */
+  readonly fallback?: boolean;
+}
+
+export interface CheckNoNewAccessOptions extends CheckOptions {
+  /** Compute `newAccess`, the entry-by-entry summary of a FAIL (one search per piece of new access). Default true. */
+  readonly summarize?: boolean;
+}
+
+/** A counterexample the concrete evaluator does not confirm: a bug in the encoding or the engine. */
+export class CounterexampleMismatchError extends Error {
+  constructor(
+    readonly request: EvaluationRequest,
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(
+      `internal error: counterexample not confirmed by the concrete evaluator: expected ${expected}, evaluator says ${actual}: ${JSON.stringify(request)}`,
+    );
+  }
+}
+
 type Parsed =
   | { readonly ok: true; readonly policy: Policy }
   | { readonly ok: false; readonly errors: readonly CheckInputError[] };
@@ -136,69 +162,183 @@ function parseDocument(field: string, text: string): Parsed {
   };
 }
 
-/** A question over every request: the formula, and the policies a counterexample must be replayed on. */
-interface Question {
-  readonly build: (values: VariableValues | undefined) => {
-    readonly formula: Formula;
-    readonly setVariables: ReadonlySet<string>;
-  };
-  readonly referencedKeys: ReadonlySet<string>;
-}
-
-const freshVariableValue = 'keyaki-value';
-
 /**
- * Solves with policy variables opaque; when a model cannot be realised, tries
- * fixing every referenced key to a fresh value or to absent. A model found
- * that way is real; failing all tries stays UNKNOWN.
+ * A question over every request: `target` allows the request and `rest`
+ * holds. Reasons name the target's Allow statements that take part in some
+ * model; `confirm` replays a request through the concrete evaluator.
  */
-function decide(question: Question): { readonly solution: Solution; readonly formula: Formula } {
-  const first = question.build(undefined);
-  const solution = solve(first.formula, { setVariables: first.setVariables });
-  if (solution.kind !== 'unknown' || question.referencedKeys.size === 0)
-    return { solution, formula: first.formula };
-  for (const value of [freshVariableValue, undefined]) {
-    const values = new Map([...question.referencedKeys].map((key) => [key, value]));
-    const fixed = question.build(values);
-    const pinned = and([fixed.formula, ...[...values.keys()].map((key) => pinKey(key, value))]);
-    const retry = solve(pinned, { setVariables: fixed.setVariables });
-    if (retry.kind === 'sat') return { solution: retry, formula: pinned };
-  }
-  return { solution, formula: first.formula };
+interface Question {
+  readonly encoding: Encoding;
+  readonly target: EncodedPolicy;
+  readonly rest: Formula;
+  readonly confirm: (request: ConcreteRequest) => string | undefined;
 }
 
-function pinKey(key: string, value: string | undefined): Formula {
-  const present = atom({ kind: 'present', variable: keyVariable(key) });
-  if (value === undefined) return not(present);
-  return atom({
-    kind: 'value',
-    variable: keyVariable(key),
-    quantifier: 'one',
-    tests: [{ kind: 'glob', glob: literalGlob(value) }],
+const formulaOf = (question: Question, granted: Formula = question.target.granted): Formula =>
+  and(granted, not(question.target.denied), question.rest, question.encoding.axioms);
+
+async function decideFormula(formula: Formula, options: CheckOptions): Promise<Verdict> {
+  return decide(formula, {
+    fast: { timeoutMs: options.timeoutMs ?? 5_000 },
+    z3: { timeoutMs: 20_000 },
+    fallback: options.fallback ?? true,
   });
 }
 
-function counterexampleOf(model: Assignment): Counterexample {
-  const context: Record<string, string | readonly string[]> = {};
-  for (const [variable, values] of model) {
-    if (!variable.startsWith('key:')) continue;
-    context[variable.slice('key:'.length)] = values.length === 1 ? (values[0] ?? '') : values;
+function principalOf(request: ConcreteRequest): RequestPrincipal {
+  const who = request.principal;
+  if (who === undefined) return { kind: 'anonymous' };
+  const id = who.id;
+  switch (who.type) {
+    case 'Anonymous':
+      return { kind: 'anonymous' };
+    case 'AWS':
+      return { kind: 'aws', arn: id };
+    case 'Service':
+      return { kind: 'service', service: id };
+    case 'Federated':
+      return { kind: 'federated', provider: id };
+    case 'CanonicalUser':
+      return { kind: 'canonicalUser', id };
+    default:
+      return who.type satisfies never;
   }
-  const type = model.get(principalTypeVariable)?.[0];
-  const id = model.get(principalVariable)?.[0];
+}
+
+export function evaluationRequestOf(request: ConcreteRequest): EvaluationRequest {
   return {
-    ...(type === undefined ? {} : { principal: { type, id: id ?? '' } }),
-    action: model.get(actionVariable)?.[0] ?? '',
-    ...(model.has(resourceVariable) ? { resource: model.get(resourceVariable)?.[0] ?? '' } : {}),
-    context,
+    principal: principalOf(request),
+    action: request.action,
+    resource: request.resource,
+    context: request.context,
   };
 }
 
-/** INVARIANT: a counterexample is only returned when the replay agrees; anything else is a bug. */
-function confirmed(formula: Formula, model: Assignment): Counterexample {
-  if (!holds(formula, model))
-    throw new Error('internal error: a counterexample was not confirmed by replaying it');
-  return counterexampleOf(model);
+/**
+ * Whether `policy` on its own allows the request, as the concrete evaluator
+ * judges it: evaluated as the one level of resource control policies (which
+ * apply to every caller), it allows exactly when some Allow statement applies
+ * and no Deny does.
+ */
+export function allowsConcretely(policy: Policy, request: ConcreteRequest): boolean {
+  const result = evaluate(evaluationRequestOf(request), { resourceControlPolicies: [[policy]] });
+  switch (result.decision) {
+    case 'Allow':
+      return true;
+    case 'ExplicitDeny':
+      return false;
+    case 'ImplicitDeny':
+      return !result.reasons.some((reason) => reason.kind === 'resourceControlPolicy');
+    default:
+      return result satisfies never;
+  }
+}
+
+let catalog: ActionCatalog | undefined;
+
+/** Real action names, to show a counterexample with an action AWS has rather than the shortest string. */
+async function actionCatalog(): Promise<ActionCatalog> {
+  catalog ??= await loadActionCatalog();
+  return catalog;
+}
+
+function filledPatterns(policies: readonly Policy[]): {
+  actions: string[];
+  resources: string[];
+  services: string[];
+} {
+  const actions: string[] = [];
+  const resources: string[] = [];
+  for (const policy of policies) {
+    for (const statement of policy.statements) {
+      for (const entry of statement.action.entries) actions.push(entry.pattern.raw);
+      for (const entry of statement.resource?.entries ?? []) {
+        if (entry.pattern.parts.some((part) => part.kind === 'variable')) continue;
+        resources.push(entry.pattern.raw.replace(/\*/g, 'example').replace(/\?/g, 'x'));
+      }
+    }
+  }
+  const services = [
+    ...new Set(
+      actions.map((raw) => raw.split(':')[0]?.toLowerCase() ?? '').filter((s) => /^[a-z0-9-]+$/.test(s)),
+    ),
+  ];
+  return { actions, resources, services };
+}
+
+/**
+ * Makes a model read like a real request: an action from the catalog, a
+ * resource and an account from the policies, where the formula still holds.
+ * Only a cosmetic choice among models: every change is checked on the formula.
+ */
+function polish(model: Model, formula: Formula, policies: readonly Policy[], known: ActionCatalog): Model {
+  let current = new Map<string, Value>(model);
+  const tryValue = (name: string, value: string): boolean => {
+    const candidate = new Map(current);
+    candidate.set(name, value);
+    if (!evaluateFormula(formula, candidate)) return false;
+    current = candidate;
+    return true;
+  };
+  const { resources, services } = filledPatterns(policies);
+  const witnessAction = String(current.get(action.name) ?? '');
+  const witnessService = witnessAction.split(':')[0]?.toLowerCase() ?? '';
+  const inCatalog = known.services
+    .get(witnessService)
+    ?.byLowerName.has(witnessAction.split(':')[1]?.toLowerCase() ?? '');
+  if (inCatalog !== true) {
+    let tries = 0;
+    search: for (const service of [witnessService, ...services.filter((s) => s !== witnessService)].slice(
+      0,
+      6,
+    )) {
+      for (const name of known.services.get(service)?.actions ?? []) {
+        if (++tries > 2_000) break search;
+        if (tryValue(action.name, `${service}:${name}`)) break search;
+      }
+    }
+  }
+  const witnessResource = String(current.get(resource.name) ?? '');
+  if (!witnessResource.startsWith('arn:') || witnessResource.length < 8) {
+    for (const candidate of resources)
+      if (candidate !== witnessResource && tryValue(resource.name, candidate)) break;
+  }
+  const who = current.get(principal.name);
+  if (
+    current.get(principalType.name) === 'AWS' &&
+    typeof who === 'string' &&
+    who.includes('::000000000000:')
+  ) {
+    tryValue(principal.name, who.replace('::000000000000:', '::111122223333:'));
+  }
+  return current;
+}
+
+/** `formula` under `model`, variables the model does not mention (folded away from the question) at a default. */
+function holdsIn(formula: Formula, model: Model): boolean {
+  const complete = new Map<string, Value>(model);
+  for (const [name, sort] of variablesOf(formula)) {
+    if (complete.has(name)) continue;
+    complete.set(name, sort.startsWith('set<') ? [] : defaults[sort as ScalarSort]);
+  }
+  return evaluateFormula(formula, complete);
+}
+
+const defaults: Readonly<Record<ScalarSort, Value>> = {
+  string: '',
+  number: 0,
+  bool: false,
+  ip: { family: 'v4', address: 0n },
+};
+
+/** INVARIANT: a counterexample is returned only when the concrete evaluator agrees with it. */
+function confirmed(question: Question, model: Model): Counterexample {
+  const request = requestOf(model, question.encoding.keys);
+  const disagreement = question.confirm(request);
+  if (disagreement !== undefined) {
+    throw new CounterexampleMismatchError(evaluationRequestOf(request), 'a counterexample', disagreement);
+  }
+  return request;
 }
 
 function unknown(reason: string): CheckResponse {
@@ -210,183 +350,183 @@ function unknown(reason: string): CheckResponse {
   };
 }
 
-function reasonFor(policy: EncodedPolicy, index: number, description: string): ReasonSummary {
-  const statement = policy.statements[index]?.statement;
+/**
+ * The Allow statements of the target that take part in some model: those the
+ * model satisfies, then one query for a model through the others, until none
+ * is left — one query per group of statements, not one per statement.
+ */
+async function blamedStatements(question: Question, model: Model, options: CheckOptions): Promise<number[]> {
+  const allows = question.target.statements.flatMap((entry, position) =>
+    entry.statement.effect === 'Allow' ? [position] : [],
+  );
+  const blamed = new Set<number>();
+  let current: Model | undefined = model;
+  while (current !== undefined) {
+    const witness: Model = current;
+    for (const position of allows) {
+      const entry = question.target.statements[position];
+      if (entry !== undefined && holdsIn(entry.matches, witness)) blamed.add(position);
+    }
+    const others = allows.filter((position) => !blamed.has(position));
+    if (others.length === 0) break;
+    const granted = or(...others.map((position) => question.target.statements[position]?.matches ?? FALSE));
+    const verdict = await decideFormula(formulaOf(question, granted), options);
+    current = verdict.status === 'sat' ? verdict.model : undefined;
+  }
+  return [...blamed].sort((a, b) => a - b);
+}
+
+function reasonFor(
+  policy: EncodedPolicy,
+  position: number,
+  describe: (index: number) => string,
+): ReasonSummary {
+  const statement = policy.statements[position]?.statement;
+  const index = statement?.index ?? position;
   return {
-    description,
-    statementIndex: statement?.index ?? index,
+    description: describe(index),
+    statementIndex: index,
     ...(statement?.sid === undefined ? {} : { statementId: statement.sid }),
   };
 }
 
-/** The statements of `policy` whose Allow takes part in some model of `formula`. */
-function blamedStatements(
-  policy: EncodedPolicy,
-  formula: Formula,
-  setVariables: ReadonlySet<string>,
-): number[] {
-  const blamed: number[] = [];
-  policy.statements.forEach(({ statement, matches }, index) => {
-    if (statement.effect !== 'Allow') return;
-    if (solve(and([formula, matches]), { setVariables }).kind === 'sat') blamed.push(index);
-  });
-  return blamed;
+type Answer =
+  | { readonly result: 'PASS' }
+  | { readonly result: 'UNKNOWN'; readonly reason: string }
+  | {
+      readonly result: 'FAIL';
+      readonly counterexample: Counterexample;
+      readonly blamed: readonly number[];
+      readonly formula: Formula;
+    };
+
+async function answer(
+  question: Question,
+  policies: readonly Policy[],
+  options: CheckOptions,
+): Promise<Answer> {
+  const formula = formulaOf(question);
+  const verdict = await decideFormula(formula, options);
+  switch (verdict.status) {
+    case 'unsat':
+      return { result: 'PASS' };
+    case 'unknown':
+      return { result: 'UNKNOWN', reason: verdict.reason };
+    case 'sat': {
+      const model = polish(verdict.model, formula, policies, await actionCatalog());
+      if (
+        !question.encoding.exact &&
+        question.confirm(requestOf(model, question.encoding.keys)) !== undefined
+      ) {
+        return {
+          result: 'UNKNOWN',
+          reason: 'a test the logic cannot state made the candidate request unreal',
+        };
+      }
+      const counterexample = confirmed(question, model);
+      return {
+        result: 'FAIL',
+        counterexample,
+        blamed: await blamedStatements(question, model, options),
+        formula,
+      };
+    }
+    default:
+      return verdict satisfies never;
+  }
 }
 
-function union(...sets: readonly ReadonlySet<string>[]): Set<string> {
-  return new Set(sets.flatMap((set) => [...set]));
-}
-
-function fail(
-  policy: EncodedPolicy,
-  formula: Formula,
-  setVariables: ReadonlySet<string>,
-  model: Assignment,
-  message: string,
-  describe: (index: number) => string,
-): CheckResponse & { result: 'FAIL' } {
-  const counterexample = confirmed(formula, model);
-  const blamed = blamedStatements(policy, formula, setVariables);
-  return {
-    result: 'FAIL',
-    message,
-    reasons: blamed.map((index) => reasonFor(policy, index, describe(index))),
-    counterexample,
-  };
-}
-
-/** Patterns given in a check's request (`access`), parsed the way policy Action/Resource entries are. */
-function accessPattern(raw: string) {
+/** An Action or Resource entry given in a check's request, parsed as a policy entry is. */
+function accessPattern(raw: string): Pattern {
   const parsed = parsePattern(raw, { wildcards: true, variables: false });
-  return parsed.ok ? parsed.pattern : { raw, parts: [{ kind: 'literal' as const, text: raw }] };
+  return parsed.ok ? parsed.pattern : { raw, parts: [{ kind: 'literal', text: raw }] };
 }
 
-function encodeAccessAsPolicy(access: Access): Policy {
-  const location: Location = {
-    path: [],
-    span: { start: { line: 1, column: 0, offset: 0 }, end: { line: 1, column: 0, offset: 0 } },
-  };
-  const entries = (values: readonly string[]) =>
-    values.map((value) => ({ pattern: accessPattern(value), location }));
-  return {
-    version: '2012-10-17',
-    location,
-    statements: [
-      {
-        index: 0,
-        effect: 'Allow',
-        action:
-          access.actions === undefined || access.actions.length === 0
-            ? { kind: 'Action', entries: entries(['*']), location }
-            : { kind: 'Action', entries: entries(access.actions), location },
-        ...(access.resources === undefined || access.resources.length === 0
-          ? {}
-          : { resource: { kind: 'Resource' as const, entries: entries(access.resources), location } }),
-        conditions: [],
-        location,
-      },
-    ],
-  };
+function statementEntries(entries: readonly { readonly pattern: Pattern }[]): string {
+  return entries.map((entry) => entry.pattern.raw).join(', ');
 }
 
 /**
- * What the new access is, entry by entry: find a model, name the Action and
- * Resource entries of the statement it falls in, exclude that pair, repeat.
- * One search per piece of new access, not one per pair of entries.
+ * What the new access is, entry by entry: find a model in a blamed
+ * statement, name the Action and Resource entries it falls in, exclude that
+ * pair, repeat — one search per piece of new access.
  */
-function newAccessSummary(
-  fresh: EncodedPolicy,
-  question: Formula,
-  setVariables: ReadonlySet<string>,
+async function newAccessSummary(
+  question: Question,
   blamed: readonly number[],
-): NewAccess[] {
+  options: CheckOptions,
+): Promise<NewAccess[]> {
   const summary: NewAccess[] = [];
   const perStatement = 16;
-  for (const index of blamed) {
-    const statement = fresh.statements[index];
-    if (statement === undefined) continue;
-    const { action, resource } = statement.statement;
+  for (const position of blamed) {
+    const entry = question.target.statements[position];
+    if (entry === undefined) continue;
+    const { action: actions, resource: resources, index } = entry.statement;
     const actionEntries =
-      action.kind === 'Action'
-        ? action.entries.map((entry) => ({
-            raw: entry.pattern.raw,
-            matches: patternAtom(entry.pattern.raw, true),
-          }))
+      actions.kind === 'Action'
+        ? actions.entries.map((e) => ({ raw: e.pattern.raw, matches: actionMatchesPattern(e.pattern.raw) }))
         : [];
     const resourceEntries =
-      resource?.kind === 'Resource'
-        ? resource.entries.map((entry) => ({
-            raw: entry.pattern.raw,
-            matches: patternAtom(entry.pattern.raw, false),
-          }))
+      resources?.kind === 'Resource'
+        ? resources.entries
+            .filter((e) => !e.pattern.parts.some((part) => part.kind === 'variable'))
+            .map((e) => ({ raw: e.pattern.raw, matches: resourceMatchesPattern(e.pattern) }))
         : [];
     const excluded: Formula[] = [];
     for (let found = 0; found < perStatement; found++) {
-      const narrowed = and([question, statement.matches, ...excluded.map(not)]);
-      const solution = solve(narrowed, { setVariables });
-      if (solution.kind !== 'sat') break;
-      const example = confirmed(narrowed, solution.model);
-      const actionEntry = actionEntries.find((entry) => holds(entry.matches, solution.model));
-      const resourceEntry = resourceEntries.find((entry) => holds(entry.matches, solution.model));
+      const verdict = await decideFormula(
+        formulaOf(question, and(entry.matches, ...excluded.map(not))),
+        options,
+      );
+      if (verdict.status !== 'sat') break;
+      const example = confirmed(question, verdict.model);
+      const actionEntry = actionEntries.find((e) => holdsIn(e.matches, verdict.model));
+      const resourceEntry = resourceEntries.find((e) => holdsIn(e.matches, verdict.model));
       summary.push({
-        statementIndex: statement.statement.index,
-        actions:
-          actionEntry?.raw ?? `${action.kind} ${action.entries.map((entry) => entry.pattern.raw).join(', ')}`,
+        statementIndex: index,
+        actions: actionEntry?.raw ?? `${actions.kind} ${statementEntries(actions.entries)}`,
         resources:
           resourceEntry?.raw ??
-          (resource === undefined
-            ? '*'
-            : `${resource.kind} ${resource.entries.map((entry) => entry.pattern.raw).join(', ')}`),
+          (resources === undefined ? '*' : `${resources.kind} ${statementEntries(resources.entries)}`),
         example,
       });
       // NotAction/NotResource statements have no entry to exclude: one example says it.
       if (actionEntry === undefined && resourceEntry === undefined) break;
-      excluded.push(and([actionEntry?.matches ?? and([]), resourceEntry?.matches ?? and([])]));
+      excluded.push(and(actionEntry?.matches ?? and(), resourceEntry?.matches ?? and()));
     }
   }
   return summary;
 }
 
-/** The variable matches one entry as written (re-encoded through a one-statement policy so ARN rules apply). */
-function patternAtom(raw: string, isAction: boolean): Formula {
-  const policy = encodePolicy(
-    encodeAccessAsPolicy(isAction ? { actions: [raw] } : { actions: ['*'], resources: [raw] }),
-  );
-  return policy.statements[0]?.matches ?? and([]);
-}
-
-export interface CheckNoNewAccessOptions {
-  /** Compute `newAccess`, the entry-by-entry summary of a FAIL (one search per piece of new access). Default true. */
-  readonly summarize?: boolean;
-}
-
-export function checkNoNewAccess(
+export async function checkNoNewAccess(
   request: CheckNoNewAccessRequest,
   options: CheckNoNewAccessOptions = {},
-): CheckOutcome {
+): Promise<CheckOutcome> {
   const existing = parseDocument('existingPolicyDocument', request.existingPolicyDocument);
   const updated = parseDocument('newPolicyDocument', request.newPolicyDocument);
-  if (!existing.ok || !updated.ok)
+  if (!existing.ok || !updated.ok) {
     return {
       ok: false,
       errors: [...(existing.ok ? [] : existing.errors), ...(updated.ok ? [] : updated.errors)],
     };
-  const encodedOld = encodePolicy(existing.policy);
-  const encodedNew = encodePolicy(updated.policy);
+  }
+  const encoding = encodePolicies([existing.policy, updated.policy]);
+  const [before, after] = encoding.policies as [EncodedPolicy, EncodedPolicy];
   const question: Question = {
-    build: (values) => {
-      const before = encodePolicy(existing.policy, { variableValues: values });
-      const after = encodePolicy(updated.policy, { variableValues: values });
-      return {
-        formula: and([after.allows, not(before.allows), requestAxioms()]),
-        setVariables: union(before.setVariables, after.setVariables),
-      };
+    encoding,
+    target: after,
+    rest: not(before.allows),
+    confirm: (concrete) => {
+      const allowedAfter = allowsConcretely(updated.policy, concrete);
+      const allowedBefore = allowsConcretely(existing.policy, concrete);
+      return allowedAfter && !allowedBefore
+        ? undefined
+        : `new policy ${allowedAfter ? 'allows' : 'denies'}, existing policy ${allowedBefore ? 'allows' : 'denies'}`;
     },
-    referencedKeys: union(encodedOld.referencedKeys, encodedNew.referencedKeys),
   };
-  const { solution, formula } = decide(question);
-  switch (solution.kind) {
-    case 'unsat':
+  const result = await answer(question, [updated.policy, existing.policy], options);
+  switch (result.result) {
+    case 'PASS':
       return {
         ok: true,
         response: {
@@ -395,80 +535,101 @@ export function checkNoNewAccess(
           reasons: [],
         },
       };
-    case 'unknown':
-      return { ok: true, response: unknown(solution.reason) };
-    case 'sat': {
-      const setVariables = union(encodedOld.setVariables, encodedNew.setVariables);
-      const response = fail(
-        encodedNew,
-        formula,
-        setVariables,
-        solution.model,
-        'the new policy grants new access',
-        (index) =>
-          `New access in the statement with index: ${encodedNew.statements[index]?.statement.index ?? index}`,
-      );
-      const blamed = response.reasons.map((reason) =>
-        encodedNew.statements.findIndex(({ statement }) => statement.index === reason.statementIndex),
-      );
+    case 'UNKNOWN':
+      return { ok: true, response: unknown(result.reason) };
+    case 'FAIL': {
+      const response = {
+        result: 'FAIL' as const,
+        message: 'the new policy grants new access',
+        reasons: result.blamed.map((position) =>
+          reasonFor(after, position, (index) => `New access in the statement with index: ${index}`),
+        ),
+        counterexample: result.counterexample,
+      };
       if (options.summarize === false) return { ok: true, response };
       return {
         ok: true,
-        response: { ...response, newAccess: newAccessSummary(encodedNew, formula, setVariables, blamed) },
+        response: { ...response, newAccess: await newAccessSummary(question, result.blamed, options) },
       };
     }
     default:
-      return solution satisfies never;
+      return result satisfies never;
   }
 }
 
-export function checkAccessNotGranted(request: CheckAccessNotGrantedRequest): CheckOutcome {
+function accessFormula(access: Access): Formula {
+  const actions = access.actions ?? [];
+  const resources = access.resources ?? [];
+  return and(
+    actions.length === 0 ? and() : or(...actions.map(actionMatchesPattern)),
+    resources.length === 0
+      ? and()
+      : or(...resources.map((raw) => resourceMatchesPattern(accessPattern(raw)))),
+  );
+}
+
+function accessHolds(access: readonly Access[], request: ConcreteRequest): boolean {
+  const model = new Map<string, Value>([
+    [action.name, request.action],
+    [resource.name, request.resource],
+  ]);
+  return access.some((entry) => evaluateFormula(accessFormula(entry), model));
+}
+
+export async function checkAccessNotGranted(
+  request: CheckAccessNotGrantedRequest,
+  options: CheckOptions = {},
+): Promise<CheckOutcome> {
   const parsed = parseDocument('policyDocument', request.policyDocument);
   if (!parsed.ok) return parsed;
-  if (request.access.length === 0)
+  if (request.access.length === 0) {
     return {
       ok: false,
       errors: [{ field: 'access', message: 'access: give at least one entry of actions or resources' }],
     };
-  const encoded = encodePolicy(parsed.policy);
-  const accessed = or(request.access.map((access) => encodePolicy(encodeAccessAsPolicy(access)).allows));
+  }
+  const encoding = encodePolicies([parsed.policy]);
   const question: Question = {
-    build: (values) => {
-      const policy = encodePolicy(parsed.policy, { variableValues: values });
-      return { formula: and([policy.allows, accessed, requestAxioms()]), setVariables: policy.setVariables };
+    encoding,
+    target: encoding.policies[0] as EncodedPolicy,
+    rest: or(...request.access.map(accessFormula)),
+    confirm: (concrete) => {
+      if (!accessHolds(request.access, concrete)) return 'the request is not one of the specified accesses';
+      return allowsConcretely(parsed.policy, concrete) ? undefined : 'the policy denies';
     },
-    referencedKeys: encoded.referencedKeys,
   };
-  const { solution, formula } = decide(question);
-  switch (solution.kind) {
-    case 'unsat':
+  const result = await answer(question, [parsed.policy], options);
+  switch (result.result) {
+    case 'PASS':
       return {
         ok: true,
         response: { result: 'PASS', message: 'the policy does not grant the specified access', reasons: [] },
       };
-    case 'unknown':
-      return { ok: true, response: unknown(solution.reason) };
-    case 'sat':
+    case 'UNKNOWN':
+      return { ok: true, response: unknown(result.reason) };
+    case 'FAIL':
       return {
         ok: true,
-        response: fail(
-          encoded,
-          formula,
-          encoded.setVariables,
-          solution.model,
-          'the policy grants the specified access',
-          (index) =>
-            `One of the specified actions or resources is granted in the statement with index: ${encoded.statements[index]?.statement.index ?? index}`,
-        ),
+        response: {
+          result: 'FAIL',
+          message: 'the policy grants the specified access',
+          reasons: result.blamed.map((position) =>
+            reasonFor(
+              question.target,
+              position,
+              (index) =>
+                `One of the specified actions or resources is granted in the statement with index: ${index}`,
+            ),
+          ),
+          counterexample: result.counterexample,
+        },
       };
     default:
-      return solution satisfies never;
+      return result satisfies never;
   }
 }
 
-const freshIdentifier = 'keyaki-outsider';
-
-/** An account id that no policy text mentions: the outsider's account. */
+/** An account id that the policy text does not mention: the outsider's account. */
 function outsiderAccount(text: string): string {
   for (let candidate = 999_999_999_999; ; candidate -= 111_111_111) {
     const account = String(candidate).padStart(12, '0');
@@ -476,89 +637,11 @@ function outsiderAccount(text: string): string {
   }
 }
 
-function globTest(glob: Glob): ValueTest {
-  return { kind: 'glob', glob };
-}
-
-/** An IPv4 address outside every block of the policy narrower than /0. */
-function outsiderIp(text: string): string {
-  const blocks = [...text.matchAll(/\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(\/\d{1,2})?/g)].flatMap((match) => {
-    const range = parseCidr(match[0]);
-    return range === undefined || (range.kind === 'ip' && range.low === 0n && range.high === 2n ** 32n - 1n)
-      ? []
-      : [range];
-  });
-  for (let first = 1n; first < 224n; first++) {
-    const value = (first << 24n) | 1n;
-    if (!blocks.some((block) => block.kind === 'ip' && value >= block.low && value <= block.high))
-      return formatIp({ family: 4, value });
-  }
-  return '203.0.113.1';
-}
-
-function outsiderKey(key: RestrictingKey, account: string, text: string): Formula {
-  const variable = keyVariable(key.key);
-  const segment: GlobToken = { kind: 'star', cls: 'seg' };
-  const textTokens = (chars: string): GlobToken[] => [...chars].map((char) => ({ kind: 'char', char }));
-  const arnInAccount: Glob = {
-    tokens: [
-      ...textTokens('arn:'),
-      segment,
-      ...textTokens(':'),
-      segment,
-      ...textTokens(':'),
-      segment,
-      ...textTokens(`:${account}:`),
-      { kind: 'star', cls: 'any' },
-    ],
-    ignoreCase: false,
-  };
-  const value: Glob = (() => {
-    switch (key.outsider) {
-      case 'account':
-        return literalGlob(account);
-      case 'arn-in-account':
-        return arnInAccount;
-      case 'identifier':
-        return literalGlob(freshIdentifier);
-      case 'ip':
-        return literalGlob(outsiderIp(text));
-      case 'false':
-        return literalGlob('false');
-      default:
-        return key.outsider satisfies never;
-    }
-  })();
-  const present = atom({ kind: 'present', variable });
-  return or([
-    not(present),
-    atom({ kind: 'value', variable, quantifier: key.multiValued ? 'all' : 'one', tests: [globTest(value)] }),
-  ]);
-}
-
-/** Who counts as the public: anonymous, any principal of an unnamed account, or anyone signing in with a public identity provider. */
-function outsiderPrincipal(account: string): Formula {
-  const kind = (name: string): Formula =>
-    atom({
-      kind: 'value',
-      variable: principalTypeVariable,
-      quantifier: 'one',
-      tests: [globTest(literalGlob(name))],
-    });
-  const principal = (glob: Glob): Formula =>
-    atom({ kind: 'value', variable: principalVariable, quantifier: 'one', tests: [globTest(glob)] });
-  return or([
-    kind('Anonymous'),
-    and([
-      kind('AWS'),
-      principal(accountPrincipalsGlob([...account].map((char) => ({ kind: 'char', char })))),
-    ]),
-    and([kind('Federated'), or(publicIdentityProviders.map((provider) => principal(literalGlob(provider))))]),
-  ]);
-}
-
-export function checkNoPublicAccess(request: CheckNoPublicAccessRequest): CheckOutcome {
-  if (!isPublicAccessResourceType(request.resourceType))
+export async function checkNoPublicAccess(
+  request: CheckNoPublicAccessRequest,
+  options: CheckOptions = {},
+): Promise<CheckOutcome> {
+  if (!isPublicAccessResourceType(request.resourceType)) {
     return {
       ok: false,
       errors: [
@@ -568,37 +651,23 @@ export function checkNoPublicAccess(request: CheckNoPublicAccessRequest): CheckO
         },
       ],
     };
+  }
   const parsed = parseDocument('policyDocument', request.policyDocument);
   if (!parsed.ok) return parsed;
   const resourceType: PublicAccessResourceType = request.resourceType;
-  const encoded = encodePolicy(parsed.policy);
+  const encoding = encodePolicies([parsed.policy], { extraKeys: restrictingKeyInfos });
   const account = outsiderAccount(request.policyDocument);
-  const services = resourceTypeServices[resourceType];
-  const serviceActions = encodePolicy(
-    encodeAccessAsPolicy({ actions: services.map((service) => `${service}:*`) }),
-  ).allows;
+  const outsider = outsiderConditions(encoding.keys, account, parsed.policy);
+  const services = resourceTypeServices[resourceType].map((service) => actionMatchesPattern(`${service}:*`));
   const question: Question = {
-    build: (values) => {
-      const policy = encodePolicy(parsed.policy, { variableValues: values });
-      return {
-        formula: and([
-          policy.allows,
-          serviceActions,
-          outsiderPrincipal(account),
-          ...restrictingKeys.map((key) => outsiderKey(key, account, request.policyDocument)),
-          requestAxioms(),
-        ]),
-        setVariables: union(
-          policy.setVariables,
-          new Set(restrictingKeys.filter((key) => key.multiValued).map((key) => keyVariable(key.key))),
-        ),
-      };
-    },
-    referencedKeys: encoded.referencedKeys,
+    encoding,
+    target: encoding.policies[0] as EncodedPolicy,
+    rest: and(or(...services), outsider),
+    confirm: (concrete) => (allowsConcretely(parsed.policy, concrete) ? undefined : 'the policy denies'),
   };
-  const { solution, formula } = decide(question);
-  switch (solution.kind) {
-    case 'unsat':
+  const result = await answer(question, [parsed.policy], options);
+  switch (result.result) {
+    case 'PASS':
       return {
         ok: true,
         response: {
@@ -607,22 +676,25 @@ export function checkNoPublicAccess(request: CheckNoPublicAccessRequest): CheckO
           reasons: [],
         },
       };
-    case 'unknown':
-      return { ok: true, response: unknown(solution.reason) };
-    case 'sat':
+    case 'UNKNOWN':
+      return { ok: true, response: unknown(result.reason) };
+    case 'FAIL':
       return {
         ok: true,
-        response: fail(
-          encoded,
-          formula,
-          question.build(undefined).setVariables,
-          solution.model,
-          `the resource policy grants public access for the resource type ${resourceType}`,
-          (index) =>
-            `Public access granted in the following statement with index: ${encoded.statements[index]?.statement.index ?? index}`,
-        ),
+        response: {
+          result: 'FAIL',
+          message: `the resource policy grants public access for the resource type ${resourceType}`,
+          reasons: result.blamed.map((position) =>
+            reasonFor(
+              question.target,
+              position,
+              (index) => `Public access granted in the following statement with index: ${index}`,
+            ),
+          ),
+          counterexample: result.counterexample,
+        },
       };
     default:
-      return solution satisfies never;
+      return result satisfies never;
   }
 }

@@ -4,6 +4,34 @@
 // S3 Block Public Access treat as restricting holds a value the policy does
 // not fix. A condition that pins such a key (aws:SourceVpce = vpce-1) leaves
 // no such request, so the policy is not public.
+import {
+  all,
+  and,
+  concat,
+  equals,
+  inCidr,
+  literal,
+  matches,
+  not,
+  notChars,
+  or,
+  star,
+  ANY_CHAR,
+  type Formula,
+  type Subject,
+  type Variable,
+} from '../logic/index.js';
+import {
+  keyPresence,
+  keyVariable,
+  principal,
+  principalIs,
+  principalsOfAccount,
+  type KeyInfo,
+  type KeyTable,
+} from './encode/request.js';
+import { formatIp, parseCidr, parseIp } from './encode/values.js';
+import type { Policy } from './model.js';
 
 export const publicAccessResourceTypes = [
   'AWS::DynamoDB::Table',
@@ -125,3 +153,114 @@ export const publicIdentityProviders: readonly string[] = [
   'graph.facebook.com',
   'www.amazon.com',
 ];
+
+/** The restricting keys as the encoding declares them: SourceIp holds addresses, the rest text. */
+export const restrictingKeyInfos: readonly KeyInfo[] = restrictingKeys.map((entry) => ({
+  key: entry.key.toLowerCase(),
+  type: entry.outsider === 'ip' ? 'ip' : 'string',
+  multiValued: entry.multiValued === true,
+}));
+
+const freshIdentifier = 'keyaki-outsider';
+
+/** The IPv4 CIDR blocks narrower than /0 written anywhere in the policy. */
+function narrowBlocks(policy: Policy): { low: bigint; high: bigint }[] {
+  const blocks: { low: bigint; high: bigint }[] = [];
+  for (const statement of policy.statements) {
+    for (const condition of statement.conditions) {
+      for (const value of condition.values) {
+        const cidr = parseCidr(String(value.value));
+        if (cidr === undefined || cidr.address.family !== 'v4' || cidr.prefixLength === 0) continue;
+        const host = (1n << BigInt(32 - cidr.prefixLength)) - 1n;
+        const low = cidr.address.address & ~host & 0xffffffffn;
+        blocks.push({ low, high: low | host });
+      }
+    }
+  }
+  return blocks;
+}
+
+/** An IPv4 address outside every block of the policy narrower than /0. */
+function outsiderIp(policy: Policy): string {
+  const blocks = narrowBlocks(policy);
+  for (let first = 1n; first < 224n; first++) {
+    const address = (first << 24n) | 1n;
+    if (!blocks.some((block) => address >= block.low && address <= block.high))
+      return formatIp({ family: 'v4', address });
+  }
+  return '203.0.113.1';
+}
+
+const notColon = notChars([[58, 58]]);
+
+function outsiderValue(
+  entry: RestrictingKey,
+  info: KeyInfo,
+  subject: Subject<'string'> | Subject<'ip'>,
+  account: string,
+  ip: string,
+): Formula {
+  if (info.type === 'ip') {
+    const address = parseIp(ip);
+    return address === undefined
+      ? not(equals(subject as Subject<'string'>, ip))
+      : inCidr(subject as Subject<'ip'>, address, 32);
+  }
+  const text = subject as Subject<'string'>;
+  switch (entry.outsider) {
+    case 'account':
+      return equals(text, account);
+    case 'arn-in-account':
+      return matches(
+        text,
+        concat([
+          literal('arn:'),
+          star(notColon),
+          literal(':'),
+          star(notColon),
+          literal(':'),
+          star(notColon),
+          literal(`:${account}:`),
+          star(ANY_CHAR),
+        ]),
+      );
+    case 'identifier':
+      return equals(text, freshIdentifier);
+    case 'ip':
+      return equals(text, ip);
+    case 'false':
+      return equals(text, 'false');
+    default:
+      return entry.outsider satisfies never;
+  }
+}
+
+/**
+ * The public: an anonymous caller, any principal of `account` (one the policy
+ * does not name), or anyone signing in with a public identity provider — and
+ * every restricting key absent or holding a value an outsider brings.
+ */
+export function outsiderConditions(keys: KeyTable, account: string, policy: Policy): Formula {
+  const ip = outsiderIp(policy);
+  const who = or(
+    principalIs('Anonymous'),
+    and(principalIs('AWS'), matches(principal, principalsOfAccount(literal(account)))),
+    and(
+      principalIs('Federated'),
+      or(...publicIdentityProviders.map((provider) => equals(principal, provider))),
+    ),
+  );
+  const restricted = restrictingKeys.map((entry) => {
+    const info = keys.get(entry.key.toLowerCase()) as KeyInfo;
+    const handle = keyVariable(info);
+    const holds = !info.multiValued
+      ? outsiderValue(entry, info, handle as Subject<'string'>, account, ip)
+      : info.type === 'ip'
+        ? all(handle as Variable<'set<ip>'>, (element) => outsiderValue(entry, info, element, account, ip))
+        : all(handle as Variable<'set<string>'>, (element) =>
+            outsiderValue(entry, info, element, account, ip),
+          );
+    return or(not(keyPresence(info)), holds);
+  });
+  return and(who, ...restricted);
+}

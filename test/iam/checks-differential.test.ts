@@ -132,10 +132,10 @@ function asRequest(example: Counterexample): SmallRequest {
 }
 
 describe('CheckNoNewAccess against brute-force evaluation', () => {
-  it('a PASS leaves no request in the constants space that only the new policy allows; a FAIL example is one', () => {
-    fc.assert(
-      fc.property(policyArbitrary, policyArbitrary, (existing, updated) => {
-        const outcome = checkNoNewAccess({
+  it('a PASS leaves no request in the constants space that only the new policy allows; a FAIL example is one', async () => {
+    await fc.assert(
+      fc.asyncProperty(policyArbitrary, policyArbitrary, async (existing, updated) => {
+        const outcome = await checkNoNewAccess({
           existingPolicyDocument: toDocument(existing),
           newPolicyDocument: toDocument(updated),
           policyType: 'IDENTITY_POLICY',
@@ -158,10 +158,10 @@ describe('CheckNoNewAccess against brute-force evaluation', () => {
     );
   });
 
-  it('every policy passes against itself', () => {
-    fc.assert(
-      fc.property(policyArbitrary, (policy) => {
-        const outcome = checkNoNewAccess({
+  it('every policy passes against itself', async () => {
+    await fc.assert(
+      fc.asyncProperty(policyArbitrary, async (policy) => {
+        const outcome = await checkNoNewAccess({
           existingPolicyDocument: toDocument(policy),
           newPolicyDocument: toDocument(policy),
           policyType: 'IDENTITY_POLICY',
@@ -174,13 +174,13 @@ describe('CheckNoNewAccess against brute-force evaluation', () => {
 });
 
 describe('CheckAccessNotGranted against brute-force evaluation', () => {
-  it('FAIL exactly when some request for the action in the constants space is allowed, or proves more', () => {
-    fc.assert(
-      fc.property(
+  it('FAIL exactly when some request for the action in the constants space is allowed, or proves more', async () => {
+    await fc.assert(
+      fc.asyncProperty(
         policyArbitrary,
         fc.constantFrom('s3:GetObject', 's3:DeleteBucket', 'ec2:StartInstances', 'iam:PassRole'),
-        (policy, action) => {
-          const outcome = checkAccessNotGranted({
+        async (policy, action) => {
+          const outcome = await checkAccessNotGranted({
             policyDocument: toDocument(policy),
             access: [{ actions: [action] }],
             policyType: 'IDENTITY_POLICY',

@@ -17,14 +17,14 @@ const open = (extra: object = {}): object => ({
   ...extra,
 });
 
-function publicResult(document: string, resourceType = 'AWS::S3::Bucket'): CheckResultValue {
-  const outcome = checkNoPublicAccess({ policyDocument: document, resourceType });
+async function publicResult(document: string, resourceType = 'AWS::S3::Bucket'): Promise<CheckResultValue> {
+  const outcome = await checkNoPublicAccess({ policyDocument: document, resourceType });
   if (!outcome.ok) throw new Error(outcome.errors.map((error) => error.message).join('; '));
   return outcome.response.result;
 }
 
-function newAccessResult(existing: string, updated: string): CheckResultValue {
-  const outcome = checkNoNewAccess({
+async function newAccessResult(existing: string, updated: string): Promise<CheckResultValue> {
+  const outcome = await checkNoNewAccess({
     existingPolicyDocument: existing,
     newPolicyDocument: updated,
     policyType: 'IDENTITY_POLICY',
@@ -34,54 +34,58 @@ function newAccessResult(existing: string, updated: string): CheckResultValue {
 }
 
 describe('CheckNoPublicAccess', () => {
-  it('a fixed source VPC endpoint, organization or account makes Principal * non-public', () => {
+  it('a fixed source VPC endpoint, organization or account makes Principal * non-public', async () => {
     expect(
-      publicResult(policy(open({ Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-1a2b' } } }))),
+      await publicResult(policy(open({ Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-1a2b' } } }))),
     ).toBe('PASS');
     expect(
-      publicResult(policy(open({ Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abc' } } }))),
+      await publicResult(policy(open({ Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abc' } } }))),
     ).toBe('PASS');
     expect(
-      publicResult(policy(open({ Condition: { StringEquals: { 'aws:PrincipalAccount': '111122223333' } } }))),
+      await publicResult(
+        policy(open({ Condition: { StringEquals: { 'aws:PrincipalAccount': '111122223333' } } })),
+      ),
     ).toBe('PASS');
   });
 
-  it('a wildcard organization or an unrelated key leaves it public', () => {
-    expect(publicResult(policy(open({ Condition: { StringLike: { 'aws:PrincipalOrgID': '*' } } })))).toBe(
-      'FAIL',
-    );
-    expect(publicResult(policy(open({ Condition: { StringEquals: { 's3:prefix': 'home/' } } })))).toBe(
+  it('a wildcard organization or an unrelated key leaves it public', async () => {
+    expect(
+      await publicResult(policy(open({ Condition: { StringLike: { 'aws:PrincipalOrgID': '*' } } }))),
+    ).toBe('FAIL');
+    expect(await publicResult(policy(open({ Condition: { StringEquals: { 's3:prefix': 'home/' } } })))).toBe(
       'FAIL',
     );
   });
 
-  it('a narrow source IP range is not public, 0.0.0.0/0 is', () => {
-    expect(publicResult(policy(open({ Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } })))).toBe(
+  it('a narrow source IP range is not public, 0.0.0.0/0 is', async () => {
+    expect(
+      await publicResult(policy(open({ Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } }))),
+    ).toBe('PASS');
+    expect(
+      await publicResult(policy(open({ Condition: { IpAddress: { 'aws:SourceIp': '0.0.0.0/0' } } }))),
+    ).toBe('FAIL');
+  });
+
+  it('a named account principal is not public, and only the resource type’s service counts', async () => {
+    expect(await publicResult(policy(open({ Principal: { AWS: 'arn:aws:iam::111122223333:root' } })))).toBe(
       'PASS',
     );
-    expect(publicResult(policy(open({ Condition: { IpAddress: { 'aws:SourceIp': '0.0.0.0/0' } } })))).toBe(
-      'FAIL',
-    );
+    expect(await publicResult(policy(open()), 'AWS::SQS::Queue')).toBe('PASS');
+    expect(await publicResult(policy(open({ Action: 'sqs:SendMessage' })), 'AWS::SQS::Queue')).toBe('FAIL');
   });
 
-  it('a named account principal is not public, and only the resource type’s service counts', () => {
-    expect(publicResult(policy(open({ Principal: { AWS: 'arn:aws:iam::111122223333:root' } })))).toBe('PASS');
-    expect(publicResult(policy(open()), 'AWS::SQS::Queue')).toBe('PASS');
-    expect(publicResult(policy(open({ Action: 'sqs:SendMessage' })), 'AWS::SQS::Queue')).toBe('FAIL');
-  });
-
-  it('a role trusting a web identity provider without its audience is public', () => {
+  it('a role trusting a web identity provider without its audience is public', async () => {
     const trust = {
       Effect: 'Allow',
       Principal: { Federated: 'cognito-identity.amazonaws.com' },
       Action: 'sts:AssumeRoleWithWebIdentity',
     };
-    expect(publicResult(policy(trust), 'AWS::IAM::AssumeRolePolicyDocument')).toBe('FAIL');
+    expect(await publicResult(policy(trust), 'AWS::IAM::AssumeRolePolicyDocument')).toBe('FAIL');
     const pinned = {
       ...trust,
       Condition: { StringEquals: { 'cognito-identity.amazonaws.com:aud': 'us-east-1:1234' } },
     };
-    expect(publicResult(policy(pinned), 'AWS::IAM::AssumeRolePolicyDocument')).toBe('PASS');
+    expect(await publicResult(policy(pinned), 'AWS::IAM::AssumeRolePolicyDocument')).toBe('PASS');
   });
 });
 
@@ -93,62 +97,64 @@ describe('CheckNoNewAccess', () => {
     ...extra,
   });
 
-  it('actions compare case-insensitively', () => {
-    expect(newAccessResult(policy(allow({ Action: 'S3:getobject' })), policy(allow({})))).toBe('PASS');
+  it('actions compare case-insensitively', async () => {
+    expect(await newAccessResult(policy(allow({ Action: 'S3:getobject' })), policy(allow({})))).toBe('PASS');
   });
 
-  it('a Resource wildcard does not cross into another ARN segment, but spans colons at the end', () => {
+  it('a Resource wildcard does not cross into another ARN segment, but spans colons at the end', async () => {
     const segment = policy(allow({ Resource: 'arn:aws:s3:::*' }));
-    expect(newAccessResult(segment, policy(allow({ Resource: 'arn:aws:s3:::a:b' })))).toBe('PASS');
+    expect(await newAccessResult(segment, policy(allow({ Resource: 'arn:aws:s3:::a:b' })))).toBe('PASS');
     expect(
-      newAccessResult(
+      await newAccessResult(
         policy(allow({ Resource: 'arn:aws:*:::x' })),
         policy(allow({ Resource: 'arn:aws:s3:::x' })),
       ),
     ).toBe('PASS');
   });
 
-  it('IfExists passes when the key is missing, the plain operator does not', () => {
+  it('IfExists passes when the key is missing, the plain operator does not', async () => {
     const plain = policy(allow({ Condition: { StringEquals: { 'aws:RequestTag/team': 'red' } } }));
     const ifExists = policy(allow({ Condition: { StringEqualsIfExists: { 'aws:RequestTag/team': 'red' } } }));
-    expect(newAccessResult(plain, ifExists)).toBe('FAIL');
-    expect(newAccessResult(ifExists, plain)).toBe('PASS');
+    expect(await newAccessResult(plain, ifExists)).toBe('FAIL');
+    expect(await newAccessResult(ifExists, plain)).toBe('PASS');
   });
 
-  it('ForAllValues holds for a missing key, ForAnyValue does not', () => {
+  it('ForAllValues holds for a missing key, ForAnyValue does not', async () => {
     const all = policy(allow({ Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['a', 'b'] } } }));
     const any = policy(allow({ Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['a', 'b'] } } }));
-    expect(newAccessResult(all, any)).toBe('FAIL');
-    expect(newAccessResult(any, all)).toBe('FAIL');
+    expect(await newAccessResult(all, any)).toBe('FAIL');
+    expect(await newAccessResult(any, all)).toBe('FAIL');
   });
 
-  it('numeric and date comparisons are decided over every value', () => {
+  it('numeric and date comparisons are decided over every value', async () => {
     const below = (n: number): string =>
       policy(allow({ Condition: { NumericLessThan: { 's3:max-keys': String(n) } } }));
-    expect(newAccessResult(below(10), below(5))).toBe('PASS');
-    expect(newAccessResult(below(5), below(10))).toBe('FAIL');
+    expect(await newAccessResult(below(10), below(5))).toBe('PASS');
+    expect(await newAccessResult(below(5), below(10))).toBe('FAIL');
     const before = (date: string): string =>
       policy(allow({ Condition: { DateLessThan: { 'aws:CurrentTime': date } } }));
-    expect(newAccessResult(before('2030-01-01T00:00:00Z'), before('2029-06-01T00:00:00Z'))).toBe('PASS');
+    expect(await newAccessResult(before('2030-01-01T00:00:00Z'), before('2029-06-01T00:00:00Z'))).toBe(
+      'PASS',
+    );
   });
 
-  it('a Null condition is about presence', () => {
+  it('a Null condition is about presence', async () => {
     const absent = policy(allow({ Condition: { Null: { 'aws:MultiFactorAuthAge': 'true' } } }));
     const present = policy(allow({ Condition: { Null: { 'aws:MultiFactorAuthAge': 'false' } } }));
-    expect(newAccessResult(policy(allow({})), absent)).toBe('PASS');
-    expect(newAccessResult(absent, present)).toBe('FAIL');
+    expect(await newAccessResult(policy(allow({})), absent)).toBe('PASS');
+    expect(await newAccessResult(absent, present)).toBe('FAIL');
   });
 });
 
 describe('CheckAccessNotGranted', () => {
-  it('NotAction grants every action it does not list', () => {
+  it('NotAction grants every action it does not list', async () => {
     const document = policy({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' });
-    const denied = checkAccessNotGranted({
+    const denied = await checkAccessNotGranted({
       policyDocument: document,
       access: [{ actions: ['iam:PassRole'] }],
       policyType: 'IDENTITY_POLICY',
     });
-    const granted = checkAccessNotGranted({
+    const granted = await checkAccessNotGranted({
       policyDocument: document,
       access: [{ actions: ['s3:DeleteBucket'] }],
       policyType: 'IDENTITY_POLICY',

@@ -1,501 +1,685 @@
-// A parsed policy becomes a formula over request variables: the request is
-// allowed when some Allow statement matches and no Deny statement does.
+// Policies become formulas over the request (request.ts): a statement
+// matches when its principal, action, resource and every condition do; a
+// policy allows when some Allow statement matches and no Deny statement does.
 //
-// Request variables: `action` (compared case-insensitively), `resource`,
-// `principal.type` and `principal` (the principal's identifier: its ARN for
-// AWS principals, the service name, the identity provider, the canonical user
-// id), and `key:<condition key in lower case>` for every condition key.
-// aws:PrincipalArn and aws:PrincipalAccount are not variables of their own:
-// they are read off `principal`, so they always agree with it. Strings range
-// over all strings, so an answer also holds for actions and resources AWS adds
-// later.
-import { operatorInfo } from '../conditions.js';
+// Policies that are compared are encoded together, so that they agree on
+// which keys exist and how each is typed. Strings range over all strings, so
+// an answer also holds for actions and resources AWS adds later.
+//
+// Exact except where `Encoding.exact` is false: a test the logic cannot state
+// (a key read both as text and as a number, a policy variable under
+// IgnoreCase or inside a multi-valued key's test) becomes a free Boolean of
+// its own. The same test is the same Boolean everywhere, so every real
+// request still satisfies the formula with that Boolean set to its real
+// value: UNSAT stays a proof, while a model may not be a real request.
+import { operatorInfo, type OperatorFamily } from '../conditions.js';
 import type {
-  ActionElement,
   Condition,
   ConditionValue,
   Pattern,
-  PatternEntry,
+  PatternPart,
   Policy,
   PrincipalElement,
   PrincipalEntry,
-  ResourceElement,
   Statement,
 } from '../model.js';
-import { literalGlob, matchesGlob, unreachable, type CharClass, type Glob, type GlobToken } from './glob.js';
 import {
+  all,
   and,
-  atom,
+  any,
+  ANY_CHAR,
+  boolAtom,
+  charClass,
+  compare,
+  concat,
+  equals,
   FALSE,
+  glob,
+  implies,
+  inCidr,
+  literal,
+  matches,
   not,
+  notChars,
   or,
+  star,
+  template,
   TRUE,
-  type Assignment,
+  union,
+  variable,
+  type Comparison,
   type Formula,
-  type Quantifier,
-} from './formula.js';
-import { parseCidr, parseDate, parseNumber, passesTest, type Comparison, type ValueTest } from './values.js';
-
-export const actionVariable = 'action';
-export const resourceVariable = 'resource';
-export const principalTypeVariable = 'principal.type';
-export const principalVariable = 'principal';
-
-export type PrincipalKind = 'AWS' | 'Service' | 'Federated' | 'CanonicalUser' | 'Anonymous';
-export const principalKinds: readonly PrincipalKind[] = [
-  'AWS',
-  'Service',
-  'Federated',
-  'CanonicalUser',
-  'Anonymous',
-];
-
-export function keyVariable(key: string): string {
-  return `key:${key.toLowerCase()}`;
-}
-
-/** Values for policy variables, when the encoding is asked to fix them instead of leaving them opaque. */
-export type VariableValues = ReadonlyMap<string, string | undefined>;
-
-export interface EncodeOptions {
-  readonly variableValues?: VariableValues;
-}
+  type Regex,
+  type Subject,
+  type TemplatePart,
+  type Variable,
+} from '../../logic/index.js';
+import {
+  action,
+  keyPresence,
+  keyVariable,
+  principal,
+  principalIs,
+  principalsOfAccount,
+  principalType,
+  requestAxioms,
+  resource,
+  type KeyInfo,
+  type KeyTable,
+  type KeyType,
+} from './request.js';
+import { parseCidr, parseDate, parseNumber } from './values.js';
 
 export interface EncodedStatement {
   readonly statement: Statement;
+  /** The request matches the statement's principal, action, resource and conditions. */
   readonly matches: Formula;
 }
 
 export interface EncodedPolicy {
   readonly policy: Policy;
   readonly statements: readonly EncodedStatement[];
-  /** Some Allow statement matches and no Deny statement matches. */
+  /** Some Allow statement matches. */
+  readonly granted: Formula;
+  /** Some Deny statement matches. */
+  readonly denied: Formula;
+  /** `granted ∧ ¬denied`. */
   readonly allows: Formula;
-  /** Condition keys used with ForAllValues/ForAnyValue: their variables hold sets. */
-  readonly setVariables: ReadonlySet<string>;
-  /** Keys referenced by policy variables (`${aws:username}`), lower case. */
-  readonly referencedKeys: ReadonlySet<string>;
 }
 
-const glob = (tokens: readonly GlobToken[], ignoreCase = false): Glob => ({ tokens, ignoreCase });
-const chars = (text: string): GlobToken[] => [...text].map((char) => ({ kind: 'char', char }));
-const star = (cls: CharClass): GlobToken => ({ kind: 'star', cls });
-const one = (cls: CharClass): GlobToken => ({ kind: 'one', cls });
-
-function kindIs(kind: PrincipalKind): Formula {
-  return atom({
-    kind: 'value',
-    variable: principalTypeVariable,
-    quantifier: 'one',
-    tests: [{ kind: 'glob', glob: literalGlob(kind) }],
-  });
+export interface Encoding {
+  /** In the order given. */
+  readonly policies: readonly EncodedPolicy[];
+  readonly keys: KeyTable;
+  /** What every real request satisfies (request axioms and the keys AWS derives from the principal). */
+  readonly axioms: Formula;
+  /** False when some test became a free Boolean: then a model is a candidate, not yet a request. */
+  readonly exact: boolean;
 }
 
-function principalMatches(tests: readonly ValueTest[]): Formula {
-  return atom({ kind: 'value', variable: principalVariable, quantifier: 'one', tests });
+export interface EncodeOptions {
+  /** Keys the question reads beyond those of the policies, e.g. the keys that restrict public access. */
+  readonly extraKeys?: readonly KeyInfo[];
 }
 
-/** Every principal in `account`: the account id and `arn:...:root` both mean this. */
-export function accountPrincipalsGlob(account: readonly GlobToken[]): Glob {
-  return glob([
-    ...chars('arn:'),
-    star('seg'),
-    one('seg'),
-    ...chars(':'),
-    star('seg'),
-    one('seg'),
-    ...chars('::'),
-    ...account,
-    ...chars(':'),
-    one('any'),
-    star('any'),
-  ]);
+/** Keys that the encoding reads off `principal` instead of holding them as variables. */
+const principalArnKey = 'aws:principalarn';
+const principalAccountKey = 'aws:principalaccount';
+
+function isDerived(key: string): boolean {
+  return key === principalArnKey || key === principalAccountKey;
 }
 
-/**
- * What keeps a model a real request: the principal is of one kind, an AWS
- * principal's ARN names a 12-digit account (which aws:PrincipalAccount reads),
- * an action is `service:name`.
- */
-export function requestAxioms(): Formula {
-  const digits: GlobToken[] = Array.from({ length: 12 }, () => one('digit'));
-  return and([
-    or(principalKinds.map(kindIs)),
-    or([not(kindIs('AWS')), principalMatches([{ kind: 'glob', glob: accountPrincipalsGlob(digits) }])]),
-    or([not(kindIs('Anonymous')), principalMatches([{ kind: 'glob', glob: literalGlob('anonymous') }])]),
-    atom({
-      kind: 'value',
-      variable: actionVariable,
-      quantifier: 'one',
-      tests: [
-        { kind: 'glob', glob: glob([one('seg'), star('seg'), ...chars(':'), one('seg'), star('seg')]) },
-      ],
-    }),
-    // Every request names a resource, even if only `*` for actions without resource-level permissions.
-    atom({
-      kind: 'value',
-      variable: resourceVariable,
-      quantifier: 'one',
-      tests: [{ kind: 'glob', glob: glob([star('any')]) }],
-    }),
-  ]);
-}
-
-const accountId = /^\d{12}$/;
-const accountRoot = /^arn:[^:]+:iam::(\d{12}):root$/;
-
-function principalEntryMatches(entry: PrincipalEntry): Formula {
-  switch (entry.type) {
-    case 'AWS': {
-      if (entry.value === '*') return TRUE;
-      const account = accountId.test(entry.value) ? entry.value : accountRoot.exec(entry.value)?.[1];
-      if (account !== undefined)
-        return and([
-          kindIs('AWS'),
-          principalMatches([{ kind: 'glob', glob: accountPrincipalsGlob(chars(account)) }]),
-        ]);
-      return and([kindIs('AWS'), principalMatches([{ kind: 'glob', glob: literalGlob(entry.value) }])]);
-    }
-    case 'Service':
-    case 'Federated':
-    case 'CanonicalUser':
-      if (entry.value === '*') return kindIs(entry.type);
-      return and([kindIs(entry.type), principalMatches([{ kind: 'glob', glob: literalGlob(entry.value) }])]);
+function typeOfFamily(family: OperatorFamily): KeyType | undefined {
+  switch (family) {
+    case 'string':
+    case 'arn':
+    case 'bool':
+    case 'binary':
+      return 'string';
+    case 'numeric':
+      return 'number';
+    case 'date':
+      return 'date';
+    case 'ip':
+      return 'ip';
+    case 'null':
+      return undefined;
     default:
-      return unreachable(entry.type);
+      return family satisfies never;
   }
 }
 
-function principalElementMatches(element: PrincipalElement | undefined): Formula {
-  if (element === undefined) return TRUE;
-  const value = element.value;
-  const matches = value.kind === 'everyone' ? TRUE : or(value.entries.map(principalEntryMatches));
-  return element.kind === 'Principal' ? matches : not(matches);
+function variableKeys(pattern: Pattern): string[] {
+  return pattern.parts.flatMap((part) => (part.kind === 'variable' ? [part.key.toLowerCase()] : []));
 }
 
-/** How wildcards behave in a pattern: in an ARN they stay inside the first five segments. */
-type PatternShape = 'plain' | 'arn';
+/**
+ * Types every key from the operators that read it; a key read with two types
+ * keeps `string` (or the first) and the other tests become free Booleans.
+ * Keys only read by Null or as policy variables are strings.
+ */
+export function keyTableOf(policies: readonly Policy[], extraKeys: readonly KeyInfo[] = []): KeyTable {
+  const types = new Map<string, KeyType[]>();
+  const multiValued = new Set<string>();
+  const note = (key: string, type: KeyType | undefined): void => {
+    const list = types.get(key) ?? [];
+    if (type !== undefined && !list.includes(type)) list.push(type);
+    types.set(key, list);
+  };
+  for (const extra of extraKeys) {
+    note(extra.key, extra.type);
+    if (extra.multiValued) multiValued.add(extra.key);
+  }
+  for (const policy of policies) {
+    for (const statement of policy.statements) {
+      for (const entry of statement.resource?.entries ?? [])
+        for (const key of variableKeys(entry.pattern)) note(key, 'string');
+      for (const condition of statement.conditions) {
+        const key = condition.key.toLowerCase();
+        note(key, typeOfFamily(operatorInfo(condition.operator).family));
+        if (condition.operator.setOperator !== undefined) multiValued.add(key);
+        for (const value of condition.values)
+          for (const referenced of variableKeys(value.pattern)) note(referenced, 'string');
+      }
+    }
+  }
+  const table = new Map<string, KeyInfo>();
+  for (const [key, list] of types) {
+    const type = list.includes('string') ? 'string' : (list[0] ?? 'string');
+    table.set(key, { key, type, multiValued: multiValued.has(key) && !isDerived(key) });
+  }
+  return table;
+}
 
-function colonsIn(pattern: Pattern): number {
-  return pattern.parts.reduce(
-    (count, part) => count + (part.kind === 'literal' ? part.text.split(':').length - 1 : 0),
+interface Context {
+  readonly keys: KeyTable;
+  inexact: boolean;
+}
+
+/** A test the logic cannot state: a free Boolean, one per distinct test. */
+function freeTest(context: Context, description: string): Formula {
+  context.inexact = true;
+  return boolAtom(variable(`free:${description}`, 'bool'));
+}
+
+const COLON = 58;
+const notColon = notChars([[COLON, COLON]]);
+
+interface PatternMode {
+  /** ARN matching: wildcards stay inside the first five colon-separated fields. */
+  readonly arn: boolean;
+  readonly caseInsensitive: boolean;
+}
+
+function literalColons(parts: readonly PatternPart[]): number {
+  return parts.reduce(
+    (count, part) => count + (part.kind === 'literal' ? [...part.text].filter((c) => c === ':').length : 0),
     0,
   );
 }
 
-/** Pattern parts → glob tokens; undefined when the pattern holds a policy variable with no value given. */
-function patternTokens(
-  pattern: Pattern,
-  shape: PatternShape,
-  values: VariableValues | undefined,
-  ignoreCase: boolean,
-): GlobToken[] | undefined {
-  const segmented = shape === 'arn' && colonsIn(pattern) >= 5;
-  const tokens: GlobToken[] = [];
+/** The pattern as template parts, policy variables read from `values` (a key → its text or variable). */
+function patternParts(
+  parts: readonly PatternPart[],
+  mode: PatternMode,
+  values: ReadonlyMap<string, string | Variable<'string'> | undefined>,
+): TemplatePart[] | undefined {
+  const segmented = mode.arn && literalColons(parts) >= 5;
+  const result: TemplatePart[] = [];
+  let pending: Regex[] = [];
   let colons = 0;
-  const classHere = (): CharClass => (segmented && colons < 5 ? 'seg' : 'any');
-  const pushText = (text: string): void => {
-    for (const char of ignoreCase ? text.toLowerCase() : text) {
-      tokens.push({ kind: 'char', char });
-      if (char === ':') colons++;
-    }
+  const flush = (): void => {
+    if (pending.length > 0) result.push({ kind: 'regex', regex: concat(pending) });
+    pending = [];
   };
-  for (const part of pattern.parts) {
+  const pushText = (text: string): void => {
+    pending.push(literal(text, { caseInsensitive: mode.caseInsensitive }));
+    colons += [...text].filter((c) => c === ':').length;
+  };
+  for (const part of parts) {
     switch (part.kind) {
       case 'literal':
         pushText(part.text);
         break;
-      case 'wildcard':
-        tokens.push(part.wildcard === '*' ? star(classHere()) : one(classHere()));
+      case 'wildcard': {
+        const wildcard = segmented && colons < 5 ? notColon : ANY_CHAR;
+        pending.push(part.wildcard === '*' ? star(wildcard) : wildcard);
         break;
+      }
       case 'variable': {
-        if (values === undefined) return undefined;
-        const key = part.key.toLowerCase();
-        const value = values.has(key) ? values.get(key) : undefined;
-        const text = value ?? part.defaultValue;
-        // A variable with no value and no default makes the pattern match nothing.
-        if (text === undefined)
-          return [
-            { kind: 'char', char: '\u0000' },
-            { kind: 'one', cls: 'any' },
-          ];
-        pushText(text);
+        const value = values.get(part.key.toLowerCase());
+        if (value === undefined) return undefined;
+        if (typeof value === 'string') pushText(value);
+        else {
+          flush();
+          result.push(value);
+        }
         break;
       }
       default:
-        return unreachable(part);
+        return part satisfies never;
     }
   }
-  return tokens;
+  flush();
+  return result;
 }
 
-interface EncodeContext {
-  readonly options: EncodeOptions;
-  readonly setVariables: Set<string>;
-  readonly referencedKeys: Set<string>;
+function patternRegex(pattern: Pattern, mode: PatternMode): Regex {
+  const parts = patternParts(pattern.parts, mode, new Map()) ?? [];
+  return concat(parts.map((part) => (part.kind === 'regex' ? part.regex : ANY_CHAR)));
 }
 
-function noteReferences(pattern: Pattern, context: EncodeContext): void {
-  for (const part of pattern.parts)
-    if (part.kind === 'variable') context.referencedKeys.add(part.key.toLowerCase());
-}
-
-/** The value of a policy-variable key in a concrete request, as substitution sees it. */
-function variableValuesOf(pattern: Pattern, request: Assignment): Map<string, string | undefined> {
-  const values = new Map<string, string | undefined>();
-  for (const part of pattern.parts) {
-    if (part.kind !== 'variable') continue;
-    const key = part.key.toLowerCase();
-    values.set(key, requestKeyValue(key, request));
-  }
-  return values;
+/** The key a policy variable reads as a string variable, or undefined when it cannot be one. */
+function policyVariable(
+  key: string,
+  context: Context,
+): { info: KeyInfo; handle: Variable<'string'> } | undefined {
+  const info = context.keys.get(key);
+  if (info === undefined || info.multiValued || info.type !== 'string') return undefined;
+  return { info, handle: variable(`key:${key}`, 'string') };
 }
 
 /**
- * `variable` matches one of `patterns`. Patterns with policy variables are
- * opaque atoms unless the options fix the variables' values.
+ * `subject` matches `pattern`. A policy variable is the value of its key when
+ * the request carries it, else its default; with neither the pattern matches
+ * nothing ("if the key is not present, the policy element does not match").
  */
-function matchesAny(
-  variable: string,
-  patterns: readonly Pattern[],
-  shape: PatternShape,
-  ignoreCase: boolean,
-  context: EncodeContext,
+function patternMatches(
+  subject: Subject<'string'>,
+  pattern: Pattern,
+  mode: PatternMode,
+  context: Context,
 ): Formula {
-  const tests: ValueTest[] = [];
-  const opaque: Formula[] = [];
-  for (const pattern of patterns) {
-    noteReferences(pattern, context);
-    const tokens = patternTokens(pattern, shape, context.options.variableValues, ignoreCase);
-    if (tokens !== undefined) {
-      tests.push({ kind: 'glob', glob: glob(tokens, ignoreCase) });
-      continue;
-    }
-    opaque.push(
-      atom({
-        kind: 'opaque',
-        key: `${variable}~${shape}~${ignoreCase ? 'i' : 'c'}~${pattern.raw}`,
-        holds: (request) => {
-          const value = request.get(variable)?.[0];
-          const concrete = patternTokens(pattern, shape, variableValuesOf(pattern, request), ignoreCase);
-          return (
-            value !== undefined && concrete !== undefined && matchesGlob(glob(concrete, ignoreCase), value)
-          );
-        },
-      }),
-    );
+  const keys = [...new Set(variableKeys(pattern))];
+  if (keys.length === 0) return matches(subject, patternRegex(pattern, mode));
+  const describe = `${subject.kind === 'variable' ? subject.name : 'element'}~${mode.arn}~${mode.caseInsensitive}~${pattern.raw}`;
+  const readable = keys.map((key) => policyVariable(key, context));
+  if (subject.kind !== 'variable' || mode.caseInsensitive || readable.some((entry) => entry === undefined)) {
+    return freeTest(context, describe);
   }
-  const direct = tests.length === 0 ? FALSE : atom({ kind: 'value', variable, quantifier: 'one', tests });
-  return or([direct, ...opaque]);
+  const cases: Formula[] = [];
+  // Each referenced key present or absent: 2^n cases, n is almost always 1.
+  for (let mask = 0; mask < 1 << keys.length; mask++) {
+    const values = new Map<string, string | Variable<'string'> | undefined>();
+    const presence: Formula[] = [];
+    keys.forEach((key, index) => {
+      const entry = readable[index] as { info: KeyInfo; handle: Variable<'string'> };
+      const present = (mask & (1 << index)) !== 0;
+      presence.push(present ? keyPresence(entry.info) : not(keyPresence(entry.info)));
+      const defaultValue = pattern.parts.find(
+        (part) => part.kind === 'variable' && part.key.toLowerCase() === key,
+      );
+      values.set(
+        key,
+        present ? entry.handle : defaultValue?.kind === 'variable' ? defaultValue.defaultValue : undefined,
+      );
+    });
+    const parts = patternParts(pattern.parts, mode, values);
+    if (parts === undefined) continue;
+    const referencesVariables = parts.some((part) => part.kind === 'variable');
+    const test = referencesVariables
+      ? template(subject, parts)
+      : matches(subject, concat(parts.map((part) => (part.kind === 'regex' ? part.regex : ANY_CHAR))));
+    cases.push(and(...presence, test));
+  }
+  return or(...cases);
 }
 
-function actionMatches(element: ActionElement, context: EncodeContext): Formula {
-  const matches = matchesAny(
-    actionVariable,
-    element.entries.map((entry: PatternEntry) => entry.pattern),
-    'plain',
-    true,
-    context,
-  );
-  return element.kind === 'Action' ? matches : not(matches);
+function anyPattern(
+  subject: Subject<'string'>,
+  patterns: readonly Pattern[],
+  mode: PatternMode,
+  context: Context,
+): Formula {
+  const plain = patterns.filter((pattern) => variableKeys(pattern).length === 0);
+  const withVariables = patterns.filter((pattern) => variableKeys(pattern).length > 0);
+  // One atom for every plain entry: the automaton of the union decides them together.
+  const direct =
+    plain.length === 0 ? FALSE : matches(subject, union(plain.map((pattern) => patternRegex(pattern, mode))));
+  return or(direct, ...withVariables.map((pattern) => patternMatches(subject, pattern, mode, context)));
 }
 
-function resourceMatches(element: ResourceElement | undefined, context: EncodeContext): Formula {
+const digits = (text: string): boolean => /^\d{12}$/.test(text);
+const accountRoot = /^arn:[^:]+:iam::(\d{12}):root$/;
+const roleArn = /^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/;
+
+function awsEntry(value: string): Formula {
+  if (value === '*') return TRUE;
+  const account = digits(value) ? value : accountRoot.exec(value)?.[1];
+  if (account !== undefined)
+    return and(principalIs('AWS'), matches(principal, principalsOfAccount(literal(account))));
+  const role = roleArn.exec(value);
+  // A role names its sessions too: `arn:P:sts::A:assumed-role/NAME/SESSION`.
+  const sessions =
+    role === null
+      ? FALSE
+      : matches(
+          principal,
+          concat([literal(`arn:${role[1]}:sts::${role[2]}:assumed-role/${role[3]}/`), star(ANY_CHAR)]),
+        );
+  return and(principalIs('AWS'), or(equals(principal, value), sessions));
+}
+
+function principalEntry(entry: PrincipalEntry): Formula {
+  switch (entry.type) {
+    case 'AWS':
+      return awsEntry(entry.value);
+    case 'Service':
+    case 'Federated':
+    case 'CanonicalUser':
+      return and(principalIs(entry.type), entry.value === '*' ? TRUE : equals(principal, entry.value));
+    default:
+      return entry.type satisfies never;
+  }
+}
+
+function principalMatches(element: PrincipalElement | undefined): Formula {
   if (element === undefined) return TRUE;
-  const matches = matchesAny(
-    resourceVariable,
-    element.entries.map((entry) => entry.pattern),
-    'arn',
-    false,
-    context,
-  );
-  return element.kind === 'Resource' ? matches : not(matches);
-}
-
-/** Keys read off the principal rather than held as variables of their own. */
-type DerivedKey = 'aws:principalarn' | 'aws:principalaccount';
-
-function derivedKey(key: string): DerivedKey | undefined {
-  const lower = key.toLowerCase();
-  return lower === 'aws:principalarn' || lower === 'aws:principalaccount' ? lower : undefined;
-}
-
-/** The value a request gives a condition key, for replaying policy variables. */
-export function requestKeyValue(key: string, request: Assignment): string | undefined {
-  const lower = key.toLowerCase();
-  const derived = derivedKey(lower);
-  if (derived === undefined) return request.get(keyVariable(lower))?.[0];
-  if (request.get(principalTypeVariable)?.[0] !== 'AWS') return undefined;
-  const arn = request.get(principalVariable)?.[0];
-  return derived === 'aws:principalarn' ? arn : arn?.split(':')[4];
+  const named = element.value.kind === 'everyone' ? TRUE : or(...element.value.entries.map(principalEntry));
+  return element.kind === 'Principal' ? named : not(named);
 }
 
 const comparisons: Partial<Record<string, Comparison>> = {
-  NumericEquals: 'eq',
-  NumericNotEquals: 'eq',
-  NumericLessThan: 'lt',
-  NumericLessThanEquals: 'le',
-  NumericGreaterThan: 'gt',
-  NumericGreaterThanEquals: 'ge',
-  DateEquals: 'eq',
-  DateNotEquals: 'eq',
-  DateLessThan: 'lt',
-  DateLessThanEquals: 'le',
-  DateGreaterThan: 'gt',
-  DateGreaterThanEquals: 'ge',
+  NumericLessThan: '<',
+  NumericLessThanEquals: '<=',
+  NumericGreaterThan: '>',
+  NumericGreaterThanEquals: '>=',
+  DateLessThan: '<',
+  DateLessThanEquals: '<=',
+  DateGreaterThan: '>',
+  DateGreaterThanEquals: '>=',
 };
 
-/** The tests one condition value stands for; none when the value cannot match anything. */
-function valueTests(
-  condition: Condition,
-  value: ConditionValue,
-  context: EncodeContext,
-): ValueTest[] | undefined {
-  const info = operatorInfo(condition.operator);
+/** The subject of a condition's tests: the key's variable, a set element, or the principal for derived keys. */
+type Tested =
+  | { readonly sort: 'string'; readonly subject: Subject<'string'> }
+  | { readonly sort: 'number'; readonly subject: Subject<'number'> }
+  | { readonly sort: 'ip'; readonly subject: Subject<'ip'> };
+
+/** One policy value in the operator's positive sense (StringNotEquals asks StringEquals). */
+function valueTest(condition: Condition, value: ConditionValue, tested: Tested, context: Context): Formula {
+  const family = operatorInfo(condition.operator).family;
   const text = String(value.value);
-  switch (info.family) {
-    case 'string': {
-      const ignoreCase = condition.operator.base.includes('IgnoreCase');
-      const tokens = patternTokens(value.pattern, 'plain', context.options.variableValues, ignoreCase);
-      return tokens === undefined ? undefined : [{ kind: 'glob', glob: glob(tokens, ignoreCase) }];
-    }
-    case 'arn': {
-      const tokens = patternTokens(value.pattern, 'arn', context.options.variableValues, false);
-      return tokens === undefined ? undefined : [{ kind: 'glob', glob: glob(tokens) }];
-    }
+  const describe = `${condition.operator.base}~${condition.key.toLowerCase()}~${tested.subject.kind}~${text}`;
+  switch (family) {
+    case 'string':
+    case 'arn':
     case 'bool': {
-      const tokens = patternTokens(value.pattern, 'plain', context.options.variableValues, true);
-      return tokens === undefined ? undefined : [{ kind: 'glob', glob: glob(tokens, true) }];
+      if (tested.sort !== 'string') return freeTest(context, describe);
+      const caseInsensitive = family === 'bool' || condition.operator.base.includes('IgnoreCase');
+      return patternMatches(
+        tested.subject,
+        value.pattern,
+        { arn: family === 'arn', caseInsensitive },
+        context,
+      );
     }
     case 'binary':
-      return [{ kind: 'glob', glob: literalGlob(text) }];
-    case 'numeric': {
-      const bound = parseNumber(text);
-      const comparison = comparisons[condition.operator.base] ?? 'eq';
-      return bound === undefined ? [] : [{ kind: 'number', comparison, bound }];
-    }
+      return tested.sort === 'string' ? equals(tested.subject, text) : freeTest(context, describe);
+    case 'numeric':
     case 'date': {
-      const bound = parseDate(text);
-      const comparison = comparisons[condition.operator.base] ?? 'eq';
-      return bound === undefined ? [] : [{ kind: 'date', comparison, bound }];
+      if (tested.sort !== 'number') return freeTest(context, describe);
+      const bound = family === 'numeric' ? parseNumber(text) : parseDate(text);
+      return bound === undefined
+        ? FALSE
+        : compare(tested.subject, comparisons[condition.operator.base] ?? '=', bound);
     }
     case 'ip': {
-      const range = parseCidr(text);
-      return range === undefined ? [] : [range];
+      if (tested.sort !== 'ip') return freeTest(context, describe);
+      const cidr = parseCidr(text);
+      return cidr === undefined ? FALSE : inCidr(tested.subject, cidr.address, cidr.prefixLength);
     }
     case 'null':
-      return [];
+      return FALSE;
     default:
-      return unreachable(info.family);
+      return family satisfies never;
   }
 }
 
-function presence(key: string): Formula {
-  return derivedKey(key) === undefined
-    ? atom({ kind: 'present', variable: keyVariable(key) })
-    : kindIs('AWS');
+function testedOf(info: KeyInfo, subject: Variable | { kind: 'element' }): Tested {
+  switch (info.type) {
+    case 'string':
+      return { sort: 'string', subject: subject as Subject<'string'> };
+    case 'number':
+    case 'date':
+      return { sort: 'number', subject: subject as Subject<'number'> };
+    case 'ip':
+      return { sort: 'ip', subject: subject as Subject<'ip'> };
+    default:
+      return info.type satisfies never;
+  }
 }
 
-/** Tests on a derived key become tests on the principal ARN. */
-function onPrincipal(key: DerivedKey, test: ValueTest): ValueTest {
-  if (key === 'aws:principalarn' || test.kind !== 'glob') return test;
-  const account = test.glob.tokens.map((token): GlobToken =>
-    token.kind === 'char' ? token : { kind: token.kind, cls: 'seg' },
+/** An account's principals, the account given as a pattern: aws:PrincipalAccount read off the ARN. */
+function accountTest(value: ConditionValue, condition: Condition, context: Context): Formula {
+  const family = operatorInfo(condition.operator).family;
+  if (family !== 'string' || variableKeys(value.pattern).length > 0) {
+    return freeTest(context, `${condition.operator.base}~${condition.key}~${String(value.value)}`);
+  }
+  const caseInsensitive = condition.operator.base.includes('IgnoreCase');
+  const account = concat(
+    value.pattern.parts.map((part) => {
+      if (part.kind === 'wildcard') return part.wildcard === '*' ? star(notColon) : notColon;
+      return part.kind === 'literal' ? literal(part.text, { caseInsensitive }) : ANY_CHAR;
+    }),
   );
-  return { kind: 'glob', glob: { ...accountPrincipalsGlob(account), ignoreCase: test.glob.ignoreCase } };
-}
-
-function valuesMatch(key: string, quantifier: Quantifier, tests: readonly ValueTest[]): Formula {
-  const derived = derivedKey(key);
-  if (derived === undefined) return atom({ kind: 'value', variable: keyVariable(key), quantifier, tests });
-  return and([kindIs('AWS'), principalMatches(tests.map((test) => onPrincipal(derived, test)))]);
-}
-
-function opaqueValueMatch(condition: Condition, value: ConditionValue, context: EncodeContext): Formula {
-  noteReferences(value.pattern, context);
-  const key = condition.key.toLowerCase();
-  return atom({
-    kind: 'opaque',
-    key: `condition~${condition.operator.name}~${key}~${value.pattern.raw}`,
-    holds: (request) => {
-      const values = context.setVariables.has(keyVariable(key))
-        ? (request.get(keyVariable(key)) ?? [])
-        : [requestKeyValue(key, request)].filter((text): text is string => text !== undefined);
-      const substituted: EncodeContext = {
-        ...context,
-        options: { variableValues: variableValuesOf(value.pattern, request) },
-      };
-      const tests = valueTests(condition, value, substituted) ?? [];
-      const passes = (text: string): boolean => tests.some((test) => passesTest(test, text));
-      return condition.operator.setOperator === 'ForAllValues' ? values.every(passes) : values.some(passes);
-    },
-  });
+  return matches(principal, principalsOfAccount(account));
 }
 
 /**
- * One condition as AWS evaluates it: an absent key fails a positive operator,
- * passes a negated one, passes with IfExists, passes ForAllValues and fails
- * ForAnyValue; Null tests presence itself.
+ * One condition as AWS evaluates it: an absent key fails a positive operator
+ * and passes a negated one; IfExists passes an absent key; ForAllValues holds
+ * for an absent key, ForAnyValue fails; Null tests presence itself.
  */
-function conditionHolds(condition: Condition, context: EncodeContext): Formula {
-  const info = operatorInfo(condition.operator);
+function conditionHolds(condition: Condition, context: Context): Formula {
   const key = condition.key.toLowerCase();
+  const info = operatorInfo(condition.operator);
   const { setOperator, ifExists } = condition.operator;
+  const derived = isDerived(key);
+  const keyInfo = context.keys.get(key) as KeyInfo;
+  const present = derived ? principalIs('AWS') : keyPresence(keyInfo);
   if (info.family === 'null') {
-    const wantsAbsent = condition.values.map((value) => String(value.value).toLowerCase() === 'true');
-    return or(wantsAbsent.map((absent) => (absent ? not(presence(key)) : presence(key))));
+    return or(
+      ...condition.values.map((value) =>
+        String(value.value).toLowerCase() === 'true' ? not(present) : present,
+      ),
+    );
   }
-  if (setOperator !== undefined && derivedKey(key) === undefined) context.setVariables.add(keyVariable(key));
-  const tests: ValueTest[] = [];
-  const opaque: Formula[] = [];
-  for (const value of condition.values) {
-    const valueTestsHere = valueTests(condition, value, context);
-    if (valueTestsHere === undefined) opaque.push(opaqueValueMatch(condition, value, context));
-    else tests.push(...valueTestsHere);
-  }
-  const quantifier: Quantifier =
-    setOperator === 'ForAnyValue' ? 'some' : setOperator === 'ForAllValues' ? 'all' : 'one';
-  const anyMatch = or([tests.length === 0 ? FALSE : valuesMatch(key, quantifier, tests), ...opaque]);
+  const negate = (formula: Formula): Formula => (info.negated ? not(formula) : formula);
+  const matchesOne = (tested: Tested | 'account'): Formula =>
+    or(
+      ...condition.values.map((value) =>
+        tested === 'account'
+          ? accountTest(value, condition, context)
+          : valueTest(condition, value, tested, context),
+      ),
+    );
   let result: Formula;
-  if (quantifier === 'all') {
-    // ForAllValues with a Not operator: no value of the set matches any condition value.
-    result = info.negated ? not(valuesMatch(key, 'some', tests)) : anyMatch;
-    if (opaque.length > 0 && info.negated) result = and([result, ...opaque.map(not)]);
-  } else if (quantifier === 'some') {
-    // ForAnyValue with a Not operator: some value of the set matches no condition value.
-    result = info.negated ? not(tests.length === 0 ? TRUE : valuesMatch(key, 'all', tests)) : anyMatch;
+  if (derived || !keyInfo.multiValued) {
+    const tested: Tested | 'account' = derived
+      ? key === principalAccountKey
+        ? 'account'
+        : { sort: 'string', subject: principal }
+      : testedOf(keyInfo, keyVariable(keyInfo));
+    const verdict = negate(matchesOne(tested));
+    if (setOperator === 'ForAllValues') result = or(not(present), verdict);
+    else if (setOperator === 'ForAnyValue') result = and(present, verdict);
+    else result = info.negated ? not(and(present, matchesOne(tested))) : and(present, matchesOne(tested));
   } else {
-    result = info.negated ? not(anyMatch) : and([presence(key), anyMatch]);
+    const set = keyVariable(keyInfo) as Variable<'set<string>'>;
+    const body = (element: { kind: 'element' }): Formula => matchesOne(testedOf(keyInfo, element));
+    if (setOperator === 'ForAllValues') result = all(set, (element) => negate(body(element)));
+    else if (setOperator === 'ForAnyValue') result = any(set, (element) => negate(body(element)));
+    // A single-valued operator on a multi-valued key: some value matches (none, when negated).
+    else result = negate(any(set, (element) => body(element)));
   }
-  return ifExists ? or([not(presence(key)), result]) : result;
+  return ifExists ? or(not(present), result) : result;
 }
 
-function statementMatches(statement: Statement, context: EncodeContext): Formula {
-  return and([
-    principalElementMatches(statement.principal),
-    actionMatches(statement.action, context),
-    resourceMatches(statement.resource, context),
+function statementMatches(statement: Statement, context: Context): Formula {
+  const actions = union(
+    statement.action.entries.map((entry) => glob(entry.pattern.raw, { caseInsensitive: true })),
+  );
+  const actionMatched = matches(action, actions);
+  const resourceMatched =
+    statement.resource === undefined
+      ? TRUE
+      : anyPattern(
+          resource,
+          statement.resource.entries.map((entry) => entry.pattern),
+          { arn: true, caseInsensitive: false },
+          context,
+        );
+  return and(
+    principalMatches(statement.principal),
+    statement.action.kind === 'Action' ? actionMatched : not(actionMatched),
+    statement.resource?.kind === 'NotResource' ? not(resourceMatched) : resourceMatched,
     ...statement.conditions.map((condition) => conditionHolds(condition, context)),
-  ]);
+  );
 }
 
-export function encodePolicy(policy: Policy, options: EncodeOptions = {}): EncodedPolicy {
-  const context: EncodeContext = { options, setVariables: new Set(), referencedKeys: new Set() };
+function encodeOne(policy: Policy, context: Context): EncodedPolicy {
   const statements = policy.statements.map((statement) => ({
     statement,
     matches: statementMatches(statement, context),
   }));
-  const allowing = statements
-    .filter(({ statement }) => statement.effect === 'Allow')
-    .map(({ matches }) => matches);
-  const denying = statements
-    .filter(({ statement }) => statement.effect === 'Deny')
-    .map(({ matches }) => matches);
-  return {
-    policy,
-    statements,
-    allows: and([or(allowing), not(or(denying))]),
-    setVariables: context.setVariables,
-    referencedKeys: context.referencedKeys,
+  const granted = or(...statements.filter((s) => s.statement.effect === 'Allow').map((s) => s.matches));
+  const denied = or(...statements.filter((s) => s.statement.effect === 'Deny').map((s) => s.matches));
+  return { policy, statements, granted, denied, allows: and(granted, not(denied)) };
+}
+
+const anyText = star(ANY_CHAR);
+const digit = charClass([[48, 57]]);
+const twelveDigits = concat(Array<Regex>(12).fill(digit));
+
+/** `principal` is an AWS principal whose ARN resource part starts with one of `prefixes`. */
+function awsPrincipalWith(...prefixes: string[]): Formula {
+  return and(
+    principalIs('AWS'),
+    matches(
+      principal,
+      union(
+        prefixes.map((prefix) =>
+          concat([
+            literal('arn:'),
+            star(notColon),
+            literal(':'),
+            star(notColon),
+            literal('::'),
+            twelveDigits,
+            literal(`:${prefix}`),
+            anyText,
+          ]),
+        ),
+      ),
+    ),
+  );
+}
+
+/**
+ * Keys AWS puts in a request from who is asking, when the question reads
+ * them: present exactly when AWS sets them, with the value AWS gives where it
+ * is a constant of the principal's kind. aws:PrincipalArn and
+ * aws:PrincipalAccount, when read as policy variables, equal what the
+ * principal's ARN says.
+ */
+function derivedKeyAxioms(keys: KeyTable): Formula {
+  const axioms: Formula[] = [];
+  const single = (key: string): { info: KeyInfo; value: Variable<'string'> } | undefined => {
+    const info = keys.get(key);
+    return info === undefined || info.multiValued || info.type !== 'string'
+      ? undefined
+      : { info, value: variable(`key:${key}`, 'string') };
   };
+  const principalTypeKey = single('aws:principaltype');
+  if (principalTypeKey !== undefined) {
+    const { info, value } = principalTypeKey;
+    axioms.push(
+      implies(or(principalIs('AWS'), principalIs('Anonymous')), keyPresence(info)),
+      implies(principalIs('Anonymous'), equals(value, 'Anonymous')),
+      implies(awsPrincipalWith('root'), equals(value, 'Account')),
+      implies(awsPrincipalWith('user/'), equals(value, 'User')),
+      implies(awsPrincipalWith('role/', 'assumed-role/'), equals(value, 'AssumedRole')),
+      implies(awsPrincipalWith('federated-user/'), equals(value, 'FederatedUser')),
+    );
+  }
+  const isService = single('aws:principalisawsservice');
+  if (isService !== undefined) {
+    axioms.push(
+      implies(principalIs('AWS'), and(keyPresence(isService.info), equals(isService.value, 'false'))),
+      implies(principalIs('Service'), and(keyPresence(isService.info), equals(isService.value, 'true'))),
+    );
+  }
+  const serviceName = single('aws:principalservicename');
+  if (serviceName !== undefined) {
+    axioms.push(
+      implies(
+        principalIs('Service'),
+        and(keyPresence(serviceName.info), template(serviceName.value, [principal])),
+      ),
+    );
+  }
+  const userName = single('aws:username');
+  if (userName !== undefined) axioms.push(implies(awsPrincipalWith('user/'), keyPresence(userName.info)));
+  const resourceAccount = single('aws:resourceaccount');
+  if (resourceAccount !== undefined) {
+    const accountInArn = matches(
+      resource,
+      concat([
+        literal('arn:'),
+        star(notColon),
+        literal(':'),
+        star(notColon),
+        literal(':'),
+        star(notColon),
+        literal(':'),
+        twelveDigits,
+        literal(':'),
+        anyText,
+      ]),
+    );
+    axioms.push(implies(or(principalIs('AWS'), accountInArn), keyPresence(resourceAccount.info)));
+  }
+  const arn = single(principalArnKey);
+  if (arn !== undefined) {
+    axioms.push(
+      implies(principalIs('AWS'), and(keyPresence(arn.info), template(principal, [arn.value]))),
+      implies(not(principalIs('AWS')), not(keyPresence(arn.info))),
+    );
+  }
+  const account = single(principalAccountKey);
+  if (account !== undefined) {
+    const prefix = concat([literal('arn:'), star(notColon), literal(':'), star(notColon), literal('::')]);
+    axioms.push(
+      implies(
+        principalIs('AWS'),
+        and(
+          keyPresence(account.info),
+          matches(account.value, twelveDigits),
+          template(principal, [
+            { kind: 'regex', regex: prefix },
+            account.value,
+            { kind: 'regex', regex: concat([literal(':'), anyText]) },
+          ]),
+        ),
+      ),
+      implies(not(principalIs('AWS')), not(keyPresence(account.info))),
+    );
+  }
+  return and(...axioms);
+}
+
+/** Encodes policies that will be compared: one key table, one set of axioms. */
+export function encodePolicies(policies: readonly Policy[], options: EncodeOptions = {}): Encoding {
+  const keys = keyTableOf(policies, options.extraKeys);
+  const context: Context = { keys, inexact: false };
+  const encoded = policies.map((policy) => encodeOne(policy, context));
+  return {
+    policies: encoded,
+    keys,
+    axioms: and(requestAxioms(), derivedKeyAxioms(keys)),
+    exact: !context.inexact,
+  };
+}
+
+/** One policy on its own; see `encodePolicies` to compare several. */
+export function encodePolicy(
+  policy: Policy,
+  options: EncodeOptions = {},
+): Encoding & { readonly policy: EncodedPolicy } {
+  const encoding = encodePolicies([policy], options);
+  return { ...encoding, policy: encoding.policies[0] as EncodedPolicy };
+}
+
+export { principalType };
+
+/** The requests whose action matches `raw`, an Action entry (case-insensitive glob). */
+export function actionMatchesPattern(raw: string): Formula {
+  return matches(action, glob(raw, { caseInsensitive: true }));
+}
+
+/** The requests whose resource matches `pattern`, a Resource entry without policy variables (ARN rules). */
+export function resourceMatchesPattern(pattern: Pattern): Formula {
+  return matches(resource, patternRegex(pattern, { arn: true, caseInsensitive: false }));
 }
