@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as wasm from '@cedar-policy/cedar-wasm/nodejs';
 import { parseCedarSchema } from '../../src/cedar/schema/index.js';
-import { policyFromEst } from '../../src/cedar/validator/est.js';
+import { policyFromEst } from '../../src/cedar/validator/index.js';
 import { validatePolicies } from '../../src/cedar/validator/validate.js';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as wasm from '@cedar-policy/cedar-wasm/nodejs';
 import { parseCedarSchema, type Schema } from '../../src/cedar/schema/index.js';
-import { policyFromEst } from '../../src/cedar/validator/est.js';
+import { policyFromEst } from '../../src/cedar/validator/index.js';
 import { validatePolicies, type ValidationResult } from '../../src/cedar/validator/validate.js';
 
 const SCHEMA_TEXT = `

@@ -3,8 +3,7 @@
 import { detailedError, formatOf, type CompatSchema, type DetailedError } from '../schema/compat.js';
 import { parseSchema } from '../schema/index.js';
 import type { ValidatorPolicy } from './expr.js';
-import { policiesFromEst } from './index.js';
-import { parsePolicyText } from './policy-text.js';
+import { parsePolicyText, policiesFromEst } from './index.js';
 import { validatePolicies } from './validate.js';
 
 export type CompatPolicy = string | Readonly<Record<string, unknown>>;

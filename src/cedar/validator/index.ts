@@ -1,8 +1,13 @@
 // Entry points of the validator: strict validation of policies, and the
 // checks of requests and entities against a schema.
 import type { Schema } from '../schema/index.js';
-import { policyFromEst } from './est.js';
-import type { ValidatorPolicy } from './expr.js';
+import {
+  parsePolicies,
+  policyFromEst as policyAstFromEst,
+  type ParseError,
+  type ParseOptions,
+} from '../syntax/index.js';
+import { lowerPolicy, type ValidatorPolicy } from './expr.js';
 import { validatePolicies, type ValidationResult } from './validate.js';
 
 export type {
@@ -24,13 +29,28 @@ export type { TypedValue, ConformResult } from './conform.js';
 export type { RequestInput, SchemaEntity } from './request.js';
 export { validatePolicies, requestEnvironments } from './validate.js';
 export { validateRequest, validateEntities } from './request.js';
-export { policyFromEst } from './est.js';
-export {
-  parsePolicyText,
-  type PolicyTextError,
-  type PolicyTextOptions,
-  type PolicyTextResult,
-} from './policy-text.js';
+export { lowerPolicy } from './expr.js';
+
+export type PolicyTextError = ParseError;
+
+export type PolicyTextResult =
+  | { readonly ok: true; readonly policies: readonly ValidatorPolicy[] }
+  | { readonly ok: false; readonly errors: readonly ParseError[] };
+
+/** Reads a policy set in Cedar's text syntax into the policies the engine and the validator run. */
+export function parsePolicyText(text: string, options: ParseOptions = {}): PolicyTextResult {
+  const parsed = parsePolicies(text, options);
+  return parsed.ok ? { ok: true, policies: parsed.policies.map(lowerPolicy) } : parsed;
+}
+
+/** Reads one policy of the JSON policy format into the policy the engine and the validator run. */
+export function policyFromEst(
+  id: string,
+  json: unknown,
+): { readonly ok: true; readonly policy: ValidatorPolicy } | { readonly ok: false; readonly message: string } {
+  const read = policyAstFromEst(id, json);
+  return read.ok ? { ok: true, policy: lowerPolicy(read.policy) } : read;
+}
 export { isValidDatetime, isValidDecimal, isValidDuration, isValidIpAddr } from './extension-literals.js';
 
 export type EstPoliciesResult =
