@@ -47,7 +47,8 @@ export function parsePolicyText(text: string, options: ParseOptions = {}): Polic
 export function policyFromEst(
   id: string,
   json: unknown,
-): { readonly ok: true; readonly policy: ValidatorPolicy } | { readonly ok: false; readonly message: string } {
+):
+  { readonly ok: true; readonly policy: ValidatorPolicy } | { readonly ok: false; readonly message: string } {
   const read = policyAstFromEst(id, json);
   return read.ok ? { ok: true, policy: lowerPolicy(read.policy) } : read;
 }
