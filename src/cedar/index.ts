@@ -27,13 +27,47 @@ export {
   type SourceSpan,
 } from './schema/index.js';
 
+// Syntax: policy text with Cedar's errors, the policy AST, the JSON policy
+// format (EST) both ways, template linking.
+export {
+  parsePolicies,
+  parseExpression,
+  policyToEst,
+  exprToEst,
+  policyFromEst,
+  exprFromEst,
+  estToJsonText,
+  linkTemplate,
+  templateSlots,
+  extensionCallStyle,
+  type ActionConstraint,
+  type Annotation,
+  type CallStyle,
+  type Comment,
+  type Condition,
+  type Effect,
+  type EntityTarget,
+  type EstJson,
+  type EstObject,
+  type Expr,
+  type LinkResult,
+  type ParseError,
+  type ParseOptions,
+  type ParseResult,
+  type PatternElement,
+  type Policy,
+  type ScopeConstraint,
+  type LinkValues,
+  type SlotId,
+} from './syntax/index.js';
+
 // Validation: policies (strict mode), requests and entities against a schema.
 export {
   validatePolicies,
   validateEstPolicies,
   policiesFromEst,
-  policyFromEst,
   parsePolicyText,
+  lowerPolicy,
   requestEnvironments,
   validateRequest,
   validateEntities,

@@ -40,4 +40,4 @@ export {
   type EstResult,
   type EstExprResult,
 } from './est.js';
-export { linkTemplate, templateSlots, type LinkResult, type SlotValues } from './link.js';
+export { linkTemplate, templateSlots, type LinkResult, type LinkValues } from './link.js';

@@ -3,7 +3,7 @@
 // requires, and the errors say which are missing or extra in Cedar's words.
 import type { EntityTarget, EntityUid, Policy, ScopeConstraint, SlotId } from './ast.js';
 
-export type SlotValues = Readonly<Partial<Record<SlotId, EntityUid>>>;
+export type LinkValues = Readonly<Partial<Record<SlotId, EntityUid>>>;
 
 export type LinkResult =
   { readonly ok: true; readonly policy: Policy } | { readonly ok: false; readonly message: string };
@@ -22,7 +22,7 @@ export function templateSlots(template: Policy): SlotId[] {
   return SLOTS.filter((slot) => slots.has(slot));
 }
 
-function linkTarget(target: EntityTarget, values: SlotValues): EntityTarget {
+function linkTarget(target: EntityTarget, values: LinkValues): EntityTarget {
   if (target.kind === 'entity') return target;
   const uid = values[target.id];
   // INVARIANT: linkTemplate checked that every slot of the template has a value.
@@ -30,7 +30,7 @@ function linkTarget(target: EntityTarget, values: SlotValues): EntityTarget {
   return { kind: 'entity', uid };
 }
 
-function linkScope(scope: ScopeConstraint, values: SlotValues): ScopeConstraint {
+function linkScope(scope: ScopeConstraint, values: LinkValues): ScopeConstraint {
   switch (scope.op) {
     case 'all':
       return scope;
@@ -47,7 +47,7 @@ function linkScope(scope: ScopeConstraint, values: SlotValues): ScopeConstraint 
 }
 
 /** Links `template` with one entity per slot into the static policy `id`. */
-export function linkTemplate(template: Policy, values: SlotValues, id: string): LinkResult {
+export function linkTemplate(template: Policy, values: LinkValues, id: string): LinkResult {
   const slots = templateSlots(template);
   const given = SLOTS.filter((slot) => values[slot] !== undefined);
   const missing = slots.filter((slot) => !given.includes(slot));
