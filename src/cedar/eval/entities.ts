@@ -35,13 +35,83 @@ function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
 
 class JsonValueError extends Error {}
 
-/** Reads an entity uid: `{"type", "id"}` or the escape `{"__entity": {"type", "id"}}`. */
+// An entity type name: identifiers joined by `::`, none of them reserved.
+const ENTITY_TYPE_NAME = /^[_a-zA-Z][_a-zA-Z0-9]*(?:::[_a-zA-Z][_a-zA-Z0-9]*)*$/;
+const RESERVED_IDENTIFIERS = new Set([
+  'true',
+  'false',
+  'if',
+  'then',
+  'else',
+  'in',
+  'is',
+  'like',
+  'has',
+  '__cedar',
+]);
+// Names already checked: a store names a few types many times over. Bounded, as the input chooses the names.
+const checkedTypeNames = new Set<string>();
+const CHECKED_TYPE_NAMES_LIMIT = 4096;
+
+/** Whether Cedar accepts a string as an entity type name, as it does when reading entity JSON. */
+export function isEntityTypeName(name: string): boolean {
+  if (checkedTypeNames.has(name)) return true;
+  if (!ENTITY_TYPE_NAME.test(name) || name.split('::').some((part) => RESERVED_IDENTIFIERS.has(part)))
+    return false;
+  if (checkedTypeNames.size < CHECKED_TYPE_NAMES_LIMIT) checkedTypeNames.add(name);
+  return true;
+}
+
+/** `{"type", "id"}` with two strings (other keys are ignored, as Cedar ignores them), else `undefined`. */
+function typeAndId(json: unknown): EntityRef | undefined {
+  if (!isObject(json)) return undefined;
+  const { type, id } = json;
+  return typeof type === 'string' && typeof id === 'string' ? new EntityRef(type, id) : undefined;
+}
+
+/** Reads an entity uid: `{"__entity": {"type", "id"}}` or `{"type", "id"}`, with a valid type name. */
 export function entityRefOf(json: unknown): EntityRef | undefined {
   if (!isObject(json)) return undefined;
-  const inner = '__entity' in json ? json['__entity'] : json;
-  if (!isObject(inner)) return undefined;
-  const { type, id } = inner;
-  return typeof type === 'string' && typeof id === 'string' ? new EntityRef(type, id) : undefined;
+  const uid = ('__entity' in json ? typeAndId(json['__entity']) : undefined) ?? typeAndId(json);
+  return uid !== undefined && isEntityTypeName(uid.type) ? uid : undefined;
+}
+
+/**
+ * The value an object of one key stands for when that key is an escape, or
+ * `undefined` when the object is a plain record. As in Cedar, an escape of the
+ * wrong shape is a record (`{"__entity": 1}` is a record with an `__entity`
+ * field); one of the right shape must then be valid.
+ */
+function escapedValue(key: string, inner: unknown, where: string): Value | undefined {
+  switch (key) {
+    case '__entity': {
+      const uid = typeAndId(inner);
+      if (uid !== undefined && !isEntityTypeName(uid.type)) {
+        throw new JsonValueError(`${where}: \`${uid.type}\` is not a valid entity type name`);
+      }
+      return uid;
+    }
+    case '__extn': {
+      if (!isObject(inner) || typeof inner['fn'] !== 'string') return undefined;
+      // Cedar reads `{"fn", "arg"}` first, then `{"fn", "args": [...]}`.
+      const args = 'arg' in inner ? [inner['arg']] : inner['args'];
+      if (!Array.isArray(args)) return undefined;
+      const values = args.map((arg: unknown, index) => valueFromJson(arg, `${where}.__extn.args[${index}]`));
+      try {
+        return callExtension(inner['fn'], values);
+      } catch (error) {
+        if (error instanceof EvaluationError) throw new JsonValueError(`${where}: ${error.message}`);
+        throw error;
+      }
+    }
+    case '__expr':
+      if (typeof inner === 'string') {
+        throw new JsonValueError(`${where}: the \`__expr\` escape is no longer supported`);
+      }
+      return undefined;
+    default:
+      return undefined;
+  }
 }
 
 /** Reads a value of the entity JSON format without a schema, where only the escapes say what is not a record. */
@@ -65,27 +135,10 @@ export function valueFromJson(json: unknown, where: string): Value {
     return makeSet(json.map((element, index) => valueFromJson(element, `${where}[${index}]`)));
   if (!isObject(json)) throw new JsonValueError(`${where}: \`null\` is not a Cedar value`);
   const keys = Object.keys(json);
-  if (keys.length === 1 && keys[0] === '__entity') {
-    const uid = entityRefOf(json);
-    if (uid === undefined) throw new JsonValueError(`${where}: invalid \`__entity\` escape`);
-    return uid;
-  }
-  if (keys.length === 1 && keys[0] === '__extn') {
-    const extension = json['__extn'];
-    if (!isObject(extension) || typeof extension['fn'] !== 'string') {
-      throw new JsonValueError(`${where}: invalid \`__extn\` escape`);
-    }
-    const args = 'args' in extension ? extension['args'] : [extension['arg']];
-    if (!Array.isArray(args)) throw new JsonValueError(`${where}: invalid \`__extn\` escape`);
-    try {
-      return callExtension(
-        extension['fn'],
-        args.map((arg, index) => valueFromJson(arg, `${where}.__extn.args[${index}]`)),
-      );
-    } catch (error) {
-      if (error instanceof EvaluationError) throw new JsonValueError(`${where}: ${error.message}`);
-      throw error;
-    }
+  if (keys.length === 1) {
+    const key = keys[0] as string;
+    const escaped = escapedValue(key, json[key], where);
+    if (escaped !== undefined) return escaped;
   }
   const fields = new Map<string, Value>();
   for (const key of keys) fields.set(key, valueFromJson(json[key], `${where}.${key}`));
@@ -257,24 +310,26 @@ class StoreBuilder {
 const NO_VALUES: ReadonlyMap<string, Value> = new Map();
 const NO_PARENTS: readonly EntityRef[] = [];
 
-function readValueMap(json: unknown, where: string): ReadonlyMap<string, Value> {
-  if (json === undefined || json === null) return NO_VALUES;
-  if (!isObject(json)) throw new JsonValueError(`${where} must be an object`);
+/** Reads `attrs` or `tags`; only `tags` may be left out. */
+function readValueMap(json: unknown, field: 'attrs' | 'tags'): ReadonlyMap<string, Value> {
+  if (json === undefined && field === 'tags') return NO_VALUES;
+  if (json === undefined) throw new JsonValueError(`missing field \`${field}\``);
+  if (!isObject(json)) throw new JsonValueError(`${field} must be an object`);
   const keys = Object.keys(json);
   if (keys.length === 0) return NO_VALUES;
   const map = new Map<string, Value>();
-  for (const key of keys) map.set(key, valueFromJson(json[key], `${where}.${key}`));
+  for (const key of keys) map.set(key, valueFromJson(json[key], `${field}.${key}`));
   return map;
 }
 
-function readParents(json: unknown, where: string): readonly EntityRef[] {
-  if (json === undefined || json === null) return NO_PARENTS;
-  if (!Array.isArray(json)) throw new JsonValueError(`${where}: \`parents\` must be an array`);
+function readParents(json: unknown): readonly EntityRef[] {
+  if (json === undefined) throw new JsonValueError('missing field `parents`');
+  if (!Array.isArray(json)) throw new JsonValueError('`parents` must be an array');
   if (json.length === 0) return NO_PARENTS;
   const parents: EntityRef[] = [];
   for (const parent of json) {
     const ref = entityRefOf(parent);
-    if (ref === undefined) throw new JsonValueError(`${where}: invalid parent`);
+    if (ref === undefined) throw new JsonValueError('invalid parent');
     parents.push(ref);
   }
   return parents;
@@ -284,14 +339,18 @@ function addEntityFromJson(builder: StoreBuilder, json: unknown, index: number):
   if (!isObject(json)) throw new JsonValueError(`entity ${index} must be an object`);
   const uid = entityRefOf(json['uid']);
   if (uid === undefined) throw new JsonValueError(`entity ${index} has no valid \`uid\``);
-  const where = `entity \`${uid.key}\``;
-  const parents = readParents(json['parents'], where);
-  builder.add(
-    uid,
-    readValueMap(json['attrs'], `${where}: attrs`),
-    parents,
-    readValueMap(json['tags'], `${where}: tags`),
-  );
+  try {
+    builder.add(
+      uid,
+      readValueMap(json['attrs'], 'attrs'),
+      readParents(json['parents']),
+      readValueMap(json['tags'], 'tags'),
+    );
+  } catch (error) {
+    // The entity is named only on failure, so that reading never builds the text of a uid.
+    if (error instanceof JsonValueError) throw new JsonValueError(`entity \`${uid.key}\`: ${error.message}`);
+    throw error;
+  }
 }
 
 function addEntityFromSchema(builder: StoreBuilder, entity: SchemaEntity): void {
