@@ -27,23 +27,29 @@ export type FormatResult =
   | { readonly ok: true; readonly text: string }
   | { readonly ok: false; readonly errors: readonly FormatError[] };
 
-const COMMENT_OR_STRING = /\/\/[^\n\r]*|"(?:\\[\s\S]|[^"\\])*"/g;
+const STRING_OR_COMMENT = /"(?:\\[\s\S]|[^"\\])*"|\/\/[^\n\r]*/g;
 
-/** Drops the blank lines of `text` outside strings and comments, as Cedar's formatter does. */
-function dropBlankLines(piece: string): string {
-  const kept = piece.split(/(?<=\n)/).filter((line) => line.trim() !== '' || !line.includes('\n'));
-  return (piece.startsWith('\n') ? '\n' : '') + kept.join('');
-}
-
+/**
+ * Drops the lines of `rendered` that hold only spaces, except inside string
+ * literals, and trims the ends. Cedar's formatter also drops a line that only
+ * ends in spaces after a string literal, which joins a comment to the line
+ * above it and makes formatting not idempotent; Keyaki keeps that line.
+ */
 function removeEmptyLines(rendered: string): string {
-  let result = '';
-  let index = 0;
-  for (const match of rendered.matchAll(COMMENT_OR_STRING)) {
-    result += dropBlankLines(rendered.slice(index, match.index)) + match[0];
-    index = match.index + match[0].length;
+  const insideString: [number, number][] = [];
+  for (const match of rendered.matchAll(STRING_OR_COMMENT)) {
+    if (match[0].startsWith('"')) insideString.push([match.index, match.index + match[0].length]);
   }
-  result += dropBlankLines(rendered.slice(index));
-  return result.trim();
+  const inString = (offset: number): boolean =>
+    insideString.some(([start, end]) => start < offset && offset < end);
+  const kept: string[] = [];
+  let lineStart = 0;
+  for (const line of rendered.split('\n')) {
+    const lineEnd = lineStart + line.length;
+    if (line.trim() !== '' || inString(lineStart) || inString(lineEnd)) kept.push(line);
+    lineStart = lineEnd + 1;
+  }
+  return kept.join('\n').trim();
 }
 
 function withoutSpans(value: unknown): unknown {
