@@ -1,14 +1,10 @@
 // Shared by the evaluator specifications: policies written as plain objects,
 // parsed as a user's text would be, and decisions read off the result.
 import { expect } from 'vitest';
-import {
-  evaluate,
-  parsePolicy,
-  type EvaluationPolicies,
-  type EvaluationRequest,
-  type EvaluationResult,
-  type Policy,
-} from '../../src/iam/index.js';
+import { evaluate, type EvaluationPolicies, type EvaluationResult } from '../../src/iam/evaluate/evaluate.js';
+import type { EvaluationRequest } from '../../src/iam/evaluate/request.js';
+import type { Policy } from '../../src/iam/model.js';
+import { parsePolicy } from '../../src/iam/parse/policy.js';
 
 export const account = '111122223333';
 export const otherAccount = '444455556666';

@@ -3,7 +3,8 @@
 // "Cross-account policy evaluation logic", permissions boundaries, session
 // policies, SCPs and RCPs.
 import { describe, expect, it } from 'vitest';
-import { evaluate, type EvaluationPolicies, type RequestPrincipal } from '../../src/iam/index.js';
+import { evaluate, type EvaluationPolicies } from '../../src/iam/evaluate/evaluate.js';
+import type { RequestPrincipal } from '../../src/iam/evaluate/request.js';
 import {
   account,
   alice,

@@ -4,13 +4,10 @@
 // grouping do not matter, negation and IfExists behave as documented).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  evaluate,
-  parsePolicy,
-  type EvaluationPolicies,
-  type EvaluationRequest,
-  type Policy,
-} from '../../src/iam/index.js';
+import { evaluate, type EvaluationPolicies } from '../../src/iam/evaluate/evaluate.js';
+import type { EvaluationRequest } from '../../src/iam/evaluate/request.js';
+import type { Policy } from '../../src/iam/model.js';
+import { parsePolicy } from '../../src/iam/parse/policy.js';
 
 const seed = 20261122;
 

@@ -2,7 +2,8 @@
 // Principal, and the decision across policy kinds. Each test names the AWS
 // documentation statement it encodes.
 import { describe, expect, it } from 'vitest';
-import { evaluate, evaluatePolicyText } from '../../src/iam/index.js';
+import { evaluate } from '../../src/iam/evaluate/evaluate.js';
+import { evaluatePolicyText } from '../../src/iam/evaluate/text.js';
 import {
   account,
   alice,

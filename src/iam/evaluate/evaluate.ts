@@ -115,7 +115,7 @@ interface Applicable {
 }
 
 function statementApplies(statement: Statement, request: NormalizedRequest): PrincipalMatch | undefined {
-  if (!actionMatches(statement.action, request.action)) return undefined;
+  if (!actionMatches(statement.action, request)) return undefined;
   if (!resourceMatches(statement.resource, request)) return undefined;
   const principal = principalMatch(statement.principal, request.caller);
   if (principal === undefined) return undefined;
@@ -124,23 +124,14 @@ function statementApplies(statement: Statement, request: NormalizedRequest): Pri
     : undefined;
 }
 
-function applicableStatements(policy: NamedPolicy, request: NormalizedRequest): Applicable[] {
-  const found: Applicable[] = [];
-  for (const statement of policy.policy.statements) {
-    const principal = statementApplies(statement, request);
-    if (principal === undefined) continue;
-    found.push({
-      principal,
-      statement: {
-        policy: policy.reference,
-        statementIndex: statement.index,
-        ...(statement.sid === undefined ? {} : { sid: statement.sid }),
-        effect: statement.effect,
-        location: statement.location,
-      },
-    });
-  }
-  return found;
+function matchedStatement(policy: NamedPolicy, statement: Statement): MatchedStatement {
+  return {
+    policy: policy.reference,
+    statementIndex: statement.index,
+    ...(statement.sid === undefined ? {} : { sid: statement.sid }),
+    effect: statement.effect,
+    location: statement.location,
+  };
 }
 
 /** The applicable statements of a group of policies, split by effect. */
@@ -150,11 +141,17 @@ interface Verdict {
 }
 
 function verdictOf(policies: readonly NamedPolicy[], request: NormalizedRequest): Verdict {
-  const all = policies.flatMap((policy) => applicableStatements(policy, request));
-  return {
-    allows: all.filter((found) => found.statement.effect === 'Allow'),
-    denies: all.filter((found) => found.statement.effect === 'Deny'),
-  };
+  const allows: Applicable[] = [];
+  const denies: Applicable[] = [];
+  for (const policy of policies) {
+    for (const statement of policy.policy.statements) {
+      const principal = statementApplies(statement, request);
+      if (principal === undefined) continue;
+      const found = { principal, statement: matchedStatement(policy, statement) };
+      (statement.effect === 'Allow' ? allows : denies).push(found);
+    }
+  }
+  return { allows, denies };
 }
 
 const noVerdict: Verdict = { allows: [], denies: [] };
@@ -220,17 +217,11 @@ function boundaryNotPrincipalDenies(
       (statement) =>
         statement.effect === 'Deny' &&
         statement.principal?.kind === 'NotPrincipal' &&
-        actionMatches(statement.action, request.action) &&
+        actionMatches(statement.action, request) &&
         resourceMatches(statement.resource, request) &&
         statement.conditions.every((condition) => conditionHolds(condition, request)),
     )
-    .map((statement) => ({
-      policy: resource.reference,
-      statementIndex: statement.index,
-      ...(statement.sid === undefined ? {} : { sid: statement.sid }),
-      effect: statement.effect,
-      location: statement.location,
-    }));
+    .map((statement) => matchedStatement(resource, statement));
 }
 
 function explicitDenies(verdicts: Verdicts, extra: readonly MatchedStatement[]): MatchedStatement[] {

@@ -17,9 +17,28 @@ export interface Substituted {
   /** The text to compare, each character literal except where `wildcard` marks it. */
   readonly chars: readonly string[];
   readonly wildcard: readonly boolean[];
+  /** The whole text when it has no wildcard, so matching is a comparison. */
+  readonly literal: string | undefined;
+  /** Positions of the first five literal colons, the ARN field bounds. */
+  readonly colons: readonly number[];
 }
 
+/** Patterns without variables substitute to the same thing for every request: prepared once. */
+const prepared = new WeakMap<Pattern, Substituted>();
+
 export function substitute(pattern: Pattern, request: NormalizedRequest): Substituted | undefined {
+  if (!pattern.parts.some((part) => part.kind === 'variable')) {
+    let fixed = prepared.get(pattern);
+    if (fixed === undefined) {
+      fixed = substituteParts(pattern, request);
+      if (fixed !== undefined) prepared.set(pattern, fixed);
+    }
+    return fixed;
+  }
+  return substituteParts(pattern, request);
+}
+
+function substituteParts(pattern: Pattern, request: NormalizedRequest): Substituted | undefined {
   const chars: string[] = [];
   const wildcard: boolean[] = [];
   // By UTF-16 unit, as the request text is indexed, so `?` means the same on both sides.
@@ -52,7 +71,12 @@ export function substitute(pattern: Pattern, request: NormalizedRequest): Substi
       }
     }
   }
-  return { chars, wildcard };
+  const colons: number[] = [];
+  for (let index = 0; index < chars.length && colons.length < 5; index++) {
+    if (chars[index] === ':' && !wildcard[index]) colons.push(index);
+  }
+  const literal = wildcard.includes(true) ? undefined : chars.join('');
+  return { chars, wildcard, literal, colons };
 }
 
 /**
@@ -65,15 +89,17 @@ function globMatch(
   from: number,
   to: number,
   text: string,
+  textFrom: number,
+  textTo: number,
   ignoreCase: boolean,
 ): boolean {
   const same = (a: string, b: string): boolean =>
     a === b || (ignoreCase && a.toLowerCase() === b.toLowerCase());
   let pi = from;
-  let ti = 0;
+  let ti = textFrom;
   let starPi = -1;
-  let starTi = 0;
-  while (ti < text.length) {
+  let starTi = textFrom;
+  while (ti < textTo) {
     const pc = pi < to ? pattern.chars[pi] : undefined;
     const isWildcard = pi < to && pattern.wildcard[pi] === true;
     if (isWildcard && pc === '*') {
@@ -97,7 +123,8 @@ function globMatch(
 }
 
 export function matchesText(pattern: Substituted, text: string, ignoreCase = false): boolean {
-  return globMatch(pattern, 0, pattern.chars.length, text, ignoreCase);
+  if (pattern.literal !== undefined && !ignoreCase) return pattern.literal === text;
+  return globMatch(pattern, 0, pattern.chars.length, text, 0, text.length, ignoreCase);
 }
 
 /**
@@ -110,23 +137,85 @@ export function matchesText(pattern: Substituted, text: string, ignoreCase = fal
  * matched against the whole ARN.
  */
 export function matchesArn(pattern: Substituted, text: string): boolean {
-  const colons: number[] = [];
-  for (let index = 0; index < pattern.chars.length && colons.length < 5; index++) {
-    if (pattern.chars[index] === ':' && pattern.wildcard[index] !== true) colons.push(index);
+  // Field by field, a pattern without wildcards matches exactly its own text.
+  if (pattern.literal !== undefined) return pattern.literal === text;
+  if (pattern.colons.length < 5) return matchesText(pattern, text);
+  const patternBounds = [-1, ...pattern.colons, pattern.chars.length];
+  const textBounds = [-1];
+  for (
+    let index = text.indexOf(':');
+    index >= 0 && textBounds.length < 6;
+    index = text.indexOf(':', index + 1)
+  ) {
+    textBounds.push(index);
   }
-  if (colons.length < 5) return matchesText(pattern, text);
-  const fields = text.split(':');
-  if (fields.length < 6) return false;
-  const textParts = [...fields.slice(0, 5), fields.slice(5).join(':')];
-  const bounds = [-1, ...colons, pattern.chars.length];
-  return textParts.every((part, index) =>
-    globMatch(pattern, (bounds[index] ?? 0) + 1, bounds[index + 1] ?? 0, part, false),
-  );
+  if (textBounds.length < 6) return false;
+  textBounds.push(text.length);
+  for (let field = 0; field < 6; field++) {
+    const matches = globMatch(
+      pattern,
+      (patternBounds[field] ?? 0) + 1,
+      patternBounds[field + 1] ?? 0,
+      text,
+      (textBounds[field] ?? 0) + 1,
+      textBounds[field + 1] ?? 0,
+      false,
+    );
+    if (!matches) return false;
+  }
+  return true;
+}
+
+/**
+ * An Action element prepared once: lower-cased names without wildcards in a
+ * set, patterns whose service prefix is literal (`s3:Get*`) under that
+ * prefix, and the few others (`*`, `s3*:List*`) in a list — so a policy
+ * listing hundreds of actions costs a lookup, not a scan.
+ */
+interface ActionList {
+  readonly names: ReadonlySet<string>;
+  readonly byService: ReadonlyMap<string, readonly string[]>;
+  readonly others: readonly string[];
+}
+
+const actionLists = new WeakMap<ActionElement, ActionList>();
+
+const hasWildcard = (text: string): boolean => text.includes('*') || text.includes('?');
+
+function literalService(pattern: string): string | undefined {
+  const colon = pattern.indexOf(':');
+  const service = colon < 0 ? undefined : pattern.slice(0, colon);
+  return service === undefined || hasWildcard(service) ? undefined : service;
+}
+
+function actionList(element: ActionElement): ActionList {
+  let list = actionLists.get(element);
+  if (list === undefined) {
+    const names = new Set<string>();
+    const byService = new Map<string, string[]>();
+    const others: string[] = [];
+    for (const entry of element.entries) {
+      const pattern = entry.pattern.raw.toLowerCase();
+      const service = literalService(pattern);
+      if (!hasWildcard(pattern)) names.add(pattern);
+      else if (service === undefined) others.push(pattern);
+      else byService.set(service, [...(byService.get(service) ?? []), pattern]);
+    }
+    list = { names, byService, others };
+    actionLists.set(element, list);
+  }
+  return list;
 }
 
 /** Action names and service prefixes are case-insensitive; Action values take no policy variables. */
-export function actionMatches(element: ActionElement, action: string): boolean {
-  const listed = element.entries.some((entry) => matchesWildcard(entry.pattern.raw, action, true));
+export function actionMatches(element: ActionElement, request: NormalizedRequest): boolean {
+  const list = actionList(element);
+  const action = request.actionLowerCase;
+  const sameService = list.byService.get(request.actionService);
+  const listed =
+    list.names.has(action) ||
+    (sameService !== undefined && sameService.some((pattern) => matchesWildcard(pattern, action))) ||
+    list.others.some((pattern) => matchesWildcard(pattern, action));
   return element.kind === 'Action' ? listed : !listed;
 }
 

@@ -80,6 +80,9 @@ export type ContextEntry =
 export interface NormalizedRequest {
   readonly caller: Caller;
   readonly action: string;
+  /** The action lower-cased, and its service prefix (before the first colon), for case-insensitive matching. */
+  readonly actionLowerCase: string;
+  readonly actionService: string;
   readonly resource: string;
   /** Undefined when neither the request nor the resource ARN nor the principal names one. */
   readonly resourceAccount: string | undefined;
@@ -140,8 +143,22 @@ function awsCaller(arn: string, roleArnGiven: string | undefined): Caller {
   return { ...base, type: 'User' };
 }
 
+/** Callers read from principal strings; requests repeat a few principals many times. */
+const callersByText = new Map<string, Caller>();
+const callerCacheLimit = 10_000;
+
 export function callerOf(principal: string | RequestPrincipal): Caller {
-  const structured = typeof principal === 'string' ? parsePrincipal(principal) : principal;
+  if (typeof principal !== 'string') return callerOfStructured(principal);
+  let caller = callersByText.get(principal);
+  if (caller === undefined) {
+    if (callersByText.size >= callerCacheLimit) callersByText.clear();
+    caller = callerOfStructured(parsePrincipal(principal));
+    callersByText.set(principal, caller);
+  }
+  return caller;
+}
+
+function callerOfStructured(structured: RequestPrincipal): Caller {
   switch (structured.kind) {
     case 'aws':
       return awsCaller(structured.arn, structured.roleArn);
@@ -175,9 +192,8 @@ function entryOf(value: ContextValue): ContextEntry {
  * never derived: their values are not in the principal's ARN and a reference
  * evaluator must not read the clock.
  */
-function derivedContext(caller: Caller, resourceAccount: string | undefined): [string, string][] {
+function derivedContext(caller: Caller): [string, string][] {
   const derived: [string, string][] = [];
-  if (resourceAccount !== undefined) derived.push(['aws:resourceaccount', resourceAccount]);
   switch (caller.kind) {
     case 'aws': {
       // For a role session aws:PrincipalArn is the role's ARN, not the session's (global condition keys).
@@ -215,16 +231,40 @@ export function defaultResourceAccount(resource: string, caller: Caller): string
   return accountOf(caller);
 }
 
+const derivedByCaller = new WeakMap<Caller, readonly (readonly [string, ContextEntry])[]>();
+
+function derivedEntries(caller: Caller): readonly (readonly [string, ContextEntry])[] {
+  let entries = derivedByCaller.get(caller);
+  if (entries === undefined) {
+    entries = derivedContext(caller).map(([key, value]) => [key, { kind: 'single', value }] as const);
+    derivedByCaller.set(caller, entries);
+  }
+  return entries;
+}
+
 export function normalizeRequest(request: EvaluationRequest): NormalizedRequest {
   const caller = callerOf(request.principal);
   const resourceAccount = request.resourceAccount ?? defaultResourceAccount(request.resource, caller);
   const context = new Map<string, ContextEntry>();
-  for (const [key, value] of Object.entries(request.context ?? {}))
-    context.set(key.toLowerCase(), entryOf(value));
-  for (const [key, value] of derivedContext(caller, resourceAccount)) {
-    if (!context.has(key)) context.set(key, { kind: 'single', value });
+  for (const key in request.context) {
+    const value = request.context[key];
+    if (value !== undefined) context.set(key.toLowerCase(), entryOf(value));
   }
-  return { caller, action: request.action, resource: request.resource, resourceAccount, context };
+  for (const [key, entry] of derivedEntries(caller)) if (!context.has(key)) context.set(key, entry);
+  if (resourceAccount !== undefined && !context.has('aws:resourceaccount')) {
+    context.set('aws:resourceaccount', { kind: 'single', value: resourceAccount });
+  }
+  const actionLowerCase = request.action.toLowerCase();
+  const colon = actionLowerCase.indexOf(':');
+  return {
+    caller,
+    action: request.action,
+    actionLowerCase,
+    actionService: colon < 0 ? actionLowerCase : actionLowerCase.slice(0, colon),
+    resource: request.resource,
+    resourceAccount,
+    context,
+  };
 }
 
 /** The caller's account, for the same-account rules. */
