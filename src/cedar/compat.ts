@@ -35,3 +35,4 @@ export {
   type CompatTemplateLink as TemplateLink,
   type StatefulAuthorizationCall,
 } from './compat-authorize.js';
+export * from './compat-format.js';

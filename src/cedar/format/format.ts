@@ -4,8 +4,7 @@
 // INVARIANT: the output parses to the same policies as the input (checked
 // before it is returned), holds every comment of the input, and formatting it
 // again changes nothing.
-import { parsePolicyText, type ValidatorPolicy } from '../validator/index.js';
-import type { SourceSpan } from '../syntax/index.js';
+import { parsePolicies, type Policy, type SourceSpan } from '../syntax/index.js';
 import { ConcreteSyntaxError, parseConcrete } from './cst.js';
 import { render } from './doc.js';
 import { PolicyLayout } from './layout.js';
@@ -18,9 +17,11 @@ export interface FormatOptions {
   readonly indentWidth?: number;
 }
 
+/** A parse error of the input, or a comment the formatter has no place for. */
 export interface FormatError {
   readonly message: string;
   readonly span?: SourceSpan;
+  readonly help?: string;
 }
 
 export type FormatResult =
@@ -62,8 +63,8 @@ function withoutSpans(value: unknown): unknown {
   );
 }
 
-function sameMeaning(before: readonly ValidatorPolicy[], after: readonly ValidatorPolicy[]): boolean {
-  const print = (policies: readonly ValidatorPolicy[]): string =>
+function sameMeaning(before: readonly Policy[], after: readonly Policy[]): boolean {
+  const print = (policies: readonly Policy[]): string =>
     JSON.stringify(withoutSpans(policies), (_key, value: unknown) =>
       typeof value === 'bigint' ? `${value}n` : value,
     );
@@ -78,7 +79,7 @@ function failure(message: string, span?: SourceSpan): FormatResult {
 export function formatPolicies(policyText: string, options: FormatOptions = {}): FormatResult {
   const lineWidth = options.lineWidth ?? 80;
   const indentWidth = options.indentWidth ?? 2;
-  const parsed = parsePolicyText(policyText);
+  const parsed = parsePolicies(policyText);
   if (!parsed.ok) return { ok: false, errors: parsed.errors };
   const lexed = lex(policyText);
   if (lexed === undefined) return failure('cannot get token stream');
@@ -101,7 +102,7 @@ export function formatPolicies(policyText: string, options: FormatOptions = {}):
       lost.token.span,
     );
   }
-  const reparsed = parsePolicyText(formatted);
+  const reparsed = parsePolicies(formatted);
   if (!reparsed.ok || !sameMeaning(parsed.policies, reparsed.policies)) {
     throw new Error(`the formatter changed the meaning of the policies:\n${formatted}`);
   }
