@@ -347,8 +347,12 @@ describe('ForAllValues and ForAnyValue over multivalued keys', () => {
     expect(holds(condition, tagKeys('env'))).toBe(false);
   });
 
-  it('ForAnyValue:...IfExists holds for a missing key', () => {
-    expect(holds({ 'ForAnyValue:StringEqualsIfExists': { 'aws:TagKeys': ['env'] } })).toBe(true);
+  it('ForAnyValue:...IfExists still fails a missing key: the set operator rule wins (observed by AWS users, re:Post QU9HFmDzP0QGuU-fd7rS6B7w)', () => {
+    expect(holds({ 'ForAnyValue:StringEqualsIfExists': { 'aws:TagKeys': ['env'] } })).toBe(false);
+    expect(holds({ 'ForAnyValue:StringEqualsIfExists': { 'aws:TagKeys': ['env'] } }, tagKeys('env'))).toBe(
+      true,
+    );
+    expect(holds({ 'ForAllValues:StringEqualsIfExists': { 'aws:TagKeys': ['env'] } })).toBe(true);
   });
 
   it('set operators treat a single-valued key as a set of one', () => {

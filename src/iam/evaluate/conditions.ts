@@ -134,16 +134,19 @@ export function conditionHolds(condition: Condition, request: NormalizedRequest)
   const present = values.length > 0;
   const { setOperator, ifExists } = condition.operator;
   if (condition.operator.base === 'Null') return nullHolds(condition, present);
-  // "If the key is not present in the request context, ...IfExists evaluates the condition as true."
-  if (!present && ifExists) return true;
   switch (setOperator) {
     // "ForAllValues ... also returns true if there are no context keys in the request."
     case 'ForAllValues':
       return values.every((value) => verdictOnValue(condition, value, request));
-    // "ForAnyValue ... returns false if there are no context keys in the request."
+    // "ForAnyValue ... returns false if there are no context keys in the request." IfExists does
+    // not rescue it: a role allowed `ForAnyValue:StringEqualsIfExists` on aws:TagKeys is denied a
+    // request without tags (re:Post QU9HFmDzP0QGuU-fd7rS6B7w, "ForAnyValue:StringEqualsIfExists
+    // behaving unexpectedly"); the set operator's rule comes first.
     case 'ForAnyValue':
       return values.some((value) => verdictOnValue(condition, value, request));
     case undefined: {
+      // "If the key is not present in the request context, ...IfExists evaluates the condition as true."
+      if (!present && ifExists) return true;
       // "If the key ... is not present in the request context, the values do not match and the
       // condition is false. If the policy condition requires that the key is not matched, such as
       // StringNotLike, ... the condition is true."
