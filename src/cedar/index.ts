@@ -136,3 +136,6 @@ export {
   type Value,
 } from './eval/values.js';
 export { formatValue } from './eval/format-value.js';
+
+// Formatting: Cedar's formatter, and policy text for policies read from JSON.
+export { formatPolicies, policyText, type FormatError, type FormatOptions, type FormatResult } from './format/index.js';

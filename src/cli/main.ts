@@ -5,6 +5,8 @@ import { Command, CommanderError } from 'commander';
 import { registerCedarAuthorize } from './cedar-authorize.js';
 import { registerCedarCheckParse } from './cedar-check-parse.js';
 import { registerCedarEvaluate } from './cedar-evaluate.js';
+import { registerCedarFormat } from './cedar-format.js';
+import { registerCedarTranslatePolicy } from './cedar-translate-policy.js';
 import { registerCedarTranslateSchema } from './cedar-translate-schema.js';
 import { registerCedarValidate } from './cedar-validate.js';
 import { registerIamCheckAccessNotGranted } from './iam-check-access-not-granted.js';
@@ -33,6 +35,8 @@ function buildProgram(): Command {
   registerCedarAuthorize(cedar);
   registerCedarEvaluate(cedar);
   registerCedarCheckParse(cedar);
+  registerCedarFormat(cedar);
+  registerCedarTranslatePolicy(cedar);
   return program;
 }
 
