@@ -340,3 +340,65 @@ describe('same account and cross-account', () => {
     ]);
   });
 });
+
+describe('KMS key policies and role trust policies decide whether identity-based policies count', () => {
+  const key = `arn:aws:kms:us-east-1:${account}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+  const decrypt = { action: 'kms:Decrypt', resource: key };
+  const identityPolicies = [policy(allow({ Action: 'kms:Decrypt' }))];
+  const keyPolicy = (principal: unknown) =>
+    policy(allow({ Principal: principal, Action: 'kms:*', Resource: '*' }));
+
+  it('a key policy that does not name the account makes IAM policies ineffective ("unless the key policy explicitly allows it, you cannot use IAM policies")', () => {
+    const otherUser = `arn:aws:iam::${account}:user/bob`;
+    const result = evaluate(request(decrypt), {
+      identityPolicies,
+      resourcePolicy: keyPolicy({ AWS: otherUser }),
+    });
+    expect(result.decision === 'ImplicitDeny' && result.reasons).toEqual([{ kind: 'resourcePolicy' }]);
+  });
+
+  it('a key policy naming the account root enables IAM policies, but grants nothing by itself', () => {
+    expect(
+      decide(decrypt, {
+        identityPolicies,
+        resourcePolicy: keyPolicy({ AWS: `arn:aws:iam::${account}:root` }),
+      }),
+    ).toBe('Allow');
+    expect(decide(decrypt, { resourcePolicy: keyPolicy({ AWS: `arn:aws:iam::${account}:root` }) })).toBe(
+      'ImplicitDeny',
+    );
+  });
+
+  it('a key policy naming the user allows without an IAM policy', () => {
+    expect(decide(decrypt, { resourcePolicy: keyPolicy({ AWS: alice }) })).toBe('Allow');
+  });
+
+  it('the rule needs the key policy: evaluated without one, IAM policies decide (the default key policy)', () => {
+    expect(decide(decrypt, { identityPolicies })).toBe('Allow');
+  });
+
+  it('a role trust policy must trust the caller or its account, even within one account', () => {
+    const assume = { action: 'sts:AssumeRole', resource: roleArn };
+    const canAssume = [policy(allow({ Action: 'sts:AssumeRole' }))];
+    const trusting = (principal: unknown) =>
+      policy(allow({ Principal: principal, Action: 'sts:AssumeRole', Resource: undefined }));
+    expect(
+      decide(assume, {
+        identityPolicies: canAssume,
+        resourcePolicy: trusting({ Service: 'ec2.amazonaws.com' }),
+      }),
+    ).toBe('ImplicitDeny');
+    expect(decide(assume, { identityPolicies: canAssume, resourcePolicy: trusting({ AWS: account }) })).toBe(
+      'Allow',
+    );
+    expect(decide(assume, { resourcePolicy: trusting({ AWS: account }) })).toBe('ImplicitDeny');
+    expect(decide(assume, { resourcePolicy: trusting({ AWS: alice }) })).toBe('Allow');
+  });
+
+  it('other services keep the same-account rule: an identity-based policy alone is enough', () => {
+    const bucketPolicy = policy(
+      allow({ Principal: { AWS: `arn:aws:iam::${account}:user/bob` }, Action: 's3:GetObject' }),
+    );
+    expect(decide({}, { identityPolicies: [getObject], resourcePolicy: bucketPolicy })).toBe('Allow');
+  });
+});

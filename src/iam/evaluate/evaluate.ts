@@ -8,6 +8,7 @@ import { actionMatches, principalMatch, resourceMatches, type PrincipalMatch } f
 import {
   callerAccount,
   normalizeRequest,
+  splitArn,
   type EvaluationRequest,
   type NormalizedRequest,
 } from './request.js';
@@ -267,12 +268,31 @@ function limits(verdicts: Verdicts): Grant {
 }
 
 /**
+ * Resources whose resource-based policy decides whether identity-based
+ * policies count at all, even within one account: a KMS key ("unless the key
+ * policy explicitly allows it, you cannot use IAM policies to allow access to
+ * a KMS key") and an IAM role assumed through STS (its trust policy must
+ * trust the caller or the caller's account). The rule applies only when that
+ * policy is given: evaluating without it reads as the default key policy
+ * (which delegates to IAM) or a role whose trust is not in question.
+ */
+function resourcePolicyGates(request: NormalizedRequest): boolean {
+  const arn = splitArn(request.resource);
+  if (arn === undefined) return false;
+  if (request.actionService === 'kms') return arn.service === 'kms' && arn.resource.startsWith('key/');
+  if (request.actionService === 'sts') return arn.service === 'iam' && arn.resource.startsWith('role/');
+  return false;
+}
+
+/**
  * The grant for an IAM caller.
  *
  * Same account ("if either the identity-based policy or the resource-based
  * policy within the same account allows the request and the other doesn't,
  * the request is still allowed"):
- * - identity-based policies allow, within the boundary and the session policy;
+ * - identity-based policies allow, within the boundary and the session
+ *   policy (and, for a KMS key or a role's trust, when the resource policy
+ *   allows the caller's account);
  * - or the resource policy names the caller itself (user ARN, session ARN,
  *   federated user ARN, `*`): "an implicit deny in a permissions boundary
  *   does not limit the permissions granted to an IAM user by a
@@ -309,13 +329,20 @@ function iamGrant(verdicts: Verdicts, request: NormalizedRequest): Grant {
     if (resourceAllows.length === 0) reasons.push({ kind: 'resourcePolicy' });
     return { allowedBy: [...callerSide.allowedBy, ...statementsOf(resourceAllows)], reasons };
   }
-  if (callerSide.reasons.length === 0) return callerSide;
+  const gated = verdicts.resource !== undefined && resourcePolicyGates(request);
+  const trustsAccount = resourceAllows.filter((found) => found.principal === 'account');
+  if (callerSide.reasons.length === 0 && (!gated || trustsAccount.length > 0)) {
+    return gated
+      ? { allowedBy: [...callerSide.allowedBy, ...statementsOf(trustsAccount)], reasons: [] }
+      : callerSide;
+  }
   const direct = resourceAllows.filter((found) => found.principal === 'caller');
   if (direct.length > 0) return { allowedBy: statementsOf(direct), reasons: [] };
   const viaRole = resourceAllows.filter((found) => found.principal === 'sessionRole');
   if (viaRole.length > 0 && limit.reasons.length === 0) {
     return { allowedBy: [...statementsOf(viaRole), ...limit.allowedBy], reasons: [] };
   }
+  if (callerSide.reasons.length === 0) return { allowedBy: [], reasons: [{ kind: 'resourcePolicy' }] };
   const grantReasons: DenialReason[] =
     identityAllows.length === 0 && viaRole.length === 0 ? [{ kind: 'identityOrResourcePolicy' }] : [];
   return { allowedBy: [], reasons: [...grantReasons, ...limit.reasons] };
