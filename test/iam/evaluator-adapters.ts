@@ -72,6 +72,7 @@ export function toSimulation(scenario: Scenario): Simulation {
       ? {}
       : { permissionBoundaryPolicies: [{ name: 'boundary', policy: scenario.permissionsBoundary }] }),
     ...(scenario.resourcePolicy === undefined ? {} : { resourcePolicy: scenario.resourcePolicy }),
+    ...(scenario.sessionPolicy === undefined ? {} : { sessionPolicy: scenario.sessionPolicy }),
     serviceControlPolicies: scenario.serviceControlPolicies.map((level, index) => ({
       orgIdentifier: `scp-level-${index}`,
       policies: level.map(named(`scp${index}-`)),
@@ -157,6 +158,9 @@ export function keyakiPolicies(scenario: Scenario): EvaluationPolicies {
     ...(scenario.resourcePolicy === undefined
       ? {}
       : { resourcePolicy: parseDocument(scenario.resourcePolicy) }),
+    ...(scenario.sessionPolicy === undefined
+      ? {}
+      : { sessionPolicies: [parseDocument(scenario.sessionPolicy)] }),
     serviceControlPolicies: scenario.serviceControlPolicies.map((level) => level.map(parseDocument)),
     resourceControlPolicies: scenario.resourceControlPolicies.map((level) =>
       [rcpFullAwsAccess, ...level].map(parseDocument),

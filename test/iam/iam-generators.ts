@@ -57,6 +57,8 @@ export interface Scenario {
   readonly identityPolicies: readonly PolicyDocument[];
   readonly resourcePolicy?: PolicyDocument;
   readonly permissionsBoundary?: PolicyDocument;
+  /** The policy passed when a role session or federated user session was created. */
+  readonly sessionPolicy?: PolicyDocument;
   /** Root first, account last; each level must allow. */
   readonly serviceControlPolicies: readonly (readonly PolicyDocument[])[];
   /** Custom RCPs per level, without the RCPFullAWSAccess that AWS attaches to every level. */
@@ -751,7 +753,7 @@ function principalElementArbitrary(target: Target, caller: ScenarioPrincipal): f
   );
 }
 
-type PolicyRole = 'identity' | 'resource' | 'boundary' | 'scp' | 'rcp';
+type PolicyRole = 'identity' | 'resource' | 'boundary' | 'session' | 'scp' | 'rcp';
 
 function statementArbitrary(
   role: PolicyRole,
@@ -844,6 +846,11 @@ export function scenarioArbitrary(options: ScenarioOptions = {}): fc.Arbitrary<S
               nil: undefined,
               freq: 3,
             }),
+            // Only sessions carry a session policy.
+            sessionPolicy:
+              caller.kind === 'role-session' || caller.kind === 'federated-user'
+                ? fc.option(policyArbitrary('session', target, caller), { nil: undefined, freq: 3 })
+                : fc.constant(undefined),
             serviceControlPolicies: fc.oneof(
               { weight: 2, arbitrary: fc.constant([]) },
               {
@@ -852,7 +859,12 @@ export function scenarioArbitrary(options: ScenarioOptions = {}): fc.Arbitrary<S
               },
             ),
           })
-        : fc.constant({ identityPolicies: [], permissionsBoundary: undefined, serviceControlPolicies: [] });
+        : fc.constant({
+            identityPolicies: [],
+            permissionsBoundary: undefined,
+            sessionPolicy: undefined,
+            serviceControlPolicies: [],
+          });
       return fc
         .record({
           context: requestContextArbitrary(caller, target.resourceAccount),
@@ -884,6 +896,7 @@ export function scenarioArbitrary(options: ScenarioOptions = {}): fc.Arbitrary<S
           ...(side.permissionsBoundary === undefined
             ? {}
             : { permissionsBoundary: side.permissionsBoundary }),
+          ...(side.sessionPolicy === undefined ? {} : { sessionPolicy: side.sessionPolicy }),
           ...(resourcePolicy === undefined ? {} : { resourcePolicy }),
           serviceControlPolicies: side.serviceControlPolicies,
           resourceControlPolicies,

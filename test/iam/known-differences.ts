@@ -42,6 +42,7 @@ function policiesOf(scenario: Scenario): PolicyDocument[] {
     ...scenario.identityPolicies,
     ...(scenario.permissionsBoundary === undefined ? [] : [scenario.permissionsBoundary]),
     ...(scenario.resourcePolicy === undefined ? [] : [scenario.resourcePolicy]),
+    ...(scenario.sessionPolicy === undefined ? [] : [scenario.sessionPolicy]),
     ...scenario.serviceControlPolicies.flat(),
     ...scenario.resourceControlPolicies.flat(),
   ];
@@ -65,9 +66,6 @@ function contextValue(request: ScenarioRequest, key: string): ContextValue | und
   return Object.entries(request.context).find(([name]) => name.toLowerCase() === wanted)?.[1];
 }
 
-const isAbsent = (value: ContextValue | undefined): boolean =>
-  value === undefined || (Array.isArray(value) && value.length === 0);
-
 const resourcePatternsOf = (statement: JsonObject): string[] => [
   ...listOf(statement.Resource),
   ...listOf(statement.NotResource),
@@ -83,6 +81,11 @@ const variablesWithoutDefault = (value: string): string[] =>
 // Reproducers
 
 const alice = principals[0] as Extract<(typeof principals)[number], { kind: 'user' }>;
+
+const sessionOfDeploy = principals.find((principal) => principal.kind === 'role-session') as Extract<
+  (typeof principals)[number],
+  { kind: 'role-session' }
+>;
 
 function aliceRequest(overrides: Partial<ScenarioRequest> = {}): ScenarioRequest {
   return {
@@ -111,23 +114,6 @@ function identityOnly(request: ScenarioRequest, ...statements: JsonObject[]): Sc
 // The classes
 
 export const knownDifferences: readonly KnownDifference[] = [
-  {
-    id: 'foranyvalue-ifexists-on-a-missing-key',
-    applies: (scenario) =>
-      allConditions(scenario).some(
-        (condition) =>
-          /^ForAnyValue:.*IfExists$/.test(condition.operator) &&
-          isAbsent(contextValue(scenario.request, condition.key)),
-      ),
-    reproducer: identityOnly(aliceRequest(), {
-      Effect: 'Allow',
-      Action: 's3:GetObject',
-      Resource: '*',
-      Condition: { 'ForAnyValue:StringEqualsIfExists': { 'aws:TagKeys': 'env' } },
-    }),
-    keyakiDecides: 'Allow',
-    oracleDecides: 'ImplicitDeny',
-  },
   {
     id: 'notipaddress-with-a-single-address-of-the-other-family',
     applies: (scenario) => {
@@ -187,18 +173,21 @@ export const knownDifferences: readonly KnownDifference[] = [
     oracleDecides: 'ImplicitDeny',
   },
   {
-    id: 'a-negated-condition-on-a-variable-without-a-value',
-    applies: (scenario) =>
-      allConditions(scenario).some(
-        (condition) =>
-          /Not/.test(condition.operator) &&
-          condition.values.some((value) =>
-            variablesWithoutDefault(value).some((key) => {
-              const bound = contextValue(scenario.request, key);
-              return bound === undefined || Array.isArray(bound);
-            }),
+    id: 'a-negated-match-on-a-variable-without-a-value',
+    applies: (scenario) => {
+      const unresolved = (value: string): boolean =>
+        variablesWithoutDefault(value).some((key) => {
+          const bound = contextValue(scenario.request, key);
+          return bound === undefined || Array.isArray(bound);
+        });
+      return statementsOf(scenario).some(
+        (statement) =>
+          listOf(statement.NotResource).some(unresolved) ||
+          conditionsOf(statement).some(
+            (condition) => /Not/.test(condition.operator) && condition.values.some(unresolved),
           ),
-      ),
+      );
+    },
     reproducer: identityOnly(aliceRequest({ context: { 'aws:PrincipalTag/project': 'red' } }), allowAll, {
       Effect: 'Deny',
       Action: '*',
@@ -262,6 +251,41 @@ export const knownDifferences: readonly KnownDifference[] = [
       }),
       { Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' },
     ),
+    keyakiDecides: 'Allow',
+    oracleDecides: 'ImplicitDeny',
+  },
+  {
+    id: 'a-session-policy-and-a-resource-policy-naming-the-session',
+    applies: (scenario) => {
+      const { principal, resourceAccount } = scenario.request;
+      if (scenario.sessionPolicy === undefined || scenario.resourcePolicy === undefined) return false;
+      if (principal.kind !== 'role-session' && principal.kind !== 'federated-user') return false;
+      if (principal.account !== resourceAccount) return false;
+      return scenario.resourcePolicy.Statement.some((statement) => {
+        if (statement.Effect !== 'Allow' || statement.Principal === undefined) return false;
+        const named = statement.Principal === '*' ? ['*'] : listOf((statement.Principal as JsonObject).AWS);
+        return named.some((entry) => entry === '*' || entry === principal.arn);
+      });
+    },
+    reproducer: {
+      request: {
+        principal: sessionOfDeploy,
+        action: 'sqs:SendMessage',
+        resource: 'arn:aws:sqs:us-east-1:111111111111:jobs',
+        resourceAccount: sessionOfDeploy.account,
+        context: { ...principalContext(sessionOfDeploy), 'aws:ResourceAccount': sessionOfDeploy.account },
+      },
+      identityPolicies: [],
+      sessionPolicy: policy({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }),
+      resourcePolicy: policy({
+        Effect: 'Allow',
+        Principal: { AWS: sessionOfDeploy.arn },
+        Action: 'sqs:SendMessage',
+        Resource: 'arn:aws:sqs:us-east-1:111111111111:jobs',
+      }),
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+    },
     keyakiDecides: 'Allow',
     oracleDecides: 'ImplicitDeny',
   },
