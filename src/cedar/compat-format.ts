@@ -62,8 +62,9 @@ function reported(text: string, errors: readonly FormatError[], prefix: string):
   ];
 }
 
-function firstSlot(policy: Policy): string | undefined {
-  return [policy.principal, policy.resource].flatMap((scope) => {
+/** The slot Cedar names when a template is given for a policy: `?resource` before `?principal`. */
+function reportedSlot(policy: Policy): string | undefined {
+  return [policy.resource, policy.principal].flatMap((scope) => {
     if ((scope.op === '==' || scope.op === 'in') && scope.target.kind === 'slot') return [scope.target.id];
     return scope.op === 'is' && scope.in?.kind === 'slot' ? [scope.in.id] : [];
   })[0];
@@ -76,7 +77,7 @@ function wrongKind(expected: Kind, policy: Policy): { readonly message: string; 
         help: 'a template should include slot(s) `?principal` or `?resource`',
       }
     : {
-        message: `expected a static policy, got a template containing the slot ${firstSlot(policy) ?? '?principal'}`,
+        message: `expected a static policy, got a template containing the slot ${reportedSlot(policy) ?? '?principal'}`,
         help: 'try removing the template slot(s) from this policy',
       };
 }
@@ -101,7 +102,7 @@ function readText(text: string, kind: Kind): Read {
   }
   if (policy.kind !== kind) {
     const whole = policy.span ?? { start: 0, end: text.length };
-    const slot = firstSlot(policy);
+    const slot = reportedSlot(policy);
     // A stray slot is shown where it is written; a missing one, on the whole policy.
     const slotAt = kind === 'static' && slot !== undefined ? text.indexOf(slot, whole.start) : -1;
     const span = slot !== undefined && slotAt >= 0 ? { start: slotAt, end: slotAt + slot.length } : whole;
@@ -112,7 +113,7 @@ function readText(text: string, kind: Kind): Read {
 
 /** Exactly one policy of `kind` from the JSON policy format. */
 function readJson(json: EstObject, kind: Kind): Read {
-  const prefix = 'failed to parse policy from JSON: error deserializing a policy/template from JSON: ';
+  const prefix = `failed to parse ${kind === 'static' ? 'policy' : 'template'} from JSON: error deserializing a policy/template from JSON: `;
   const read = policyFromEst('policy0', json);
   if (!read.ok) return { ok: false, errors: [located(`${prefix}${read.message}`, undefined, [])] };
   if (read.policy.kind !== kind) {

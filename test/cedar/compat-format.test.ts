@@ -70,7 +70,9 @@ describe('policyToText, policyToJson and friends, as cedar-wasm answers them', (
         const json = oracleJson(text);
         fc.pre(json !== undefined);
         if (json !== undefined) {
-          expect(compat.policyToText(json)).toEqual(wasm.policyToText(json as unknown as wasm.PolicyJson));
+          const asWasm = json as unknown as wasm.PolicyJson;
+          expect(compat.policyToText(json)).toEqual(wasm.policyToText(asWasm));
+          expect(compat.templateToText(json)).toEqual(wasm.templateToText(asWasm));
         }
       }),
       { numRuns: 500 },

@@ -88,6 +88,11 @@ const scopeVariable = (variable: 'principal' | 'resource'): fc.Arbitrary<string>
     entities.map((entity) => `${variable} in ${entity}`),
     fc.constant(`${variable} is User`),
     entities.map((entity) => `${variable} is User in ${entity}`),
+    fc.constantFrom(
+      `${variable} == ?${variable}`,
+      `${variable} in ?${variable}`,
+      `${variable} is User in ?${variable}`,
+    ),
   );
 
 const actionScope = fc.oneof(
