@@ -34,6 +34,7 @@ interface SimulateOptions {
   readonly sessionPolicy?: readonly string[];
   readonly scp?: readonly string[];
   readonly rcp?: readonly string[];
+  readonly vpcEndpointPolicy?: string;
   readonly actionNames: readonly string[];
   readonly resourceArns?: readonly string[];
   readonly callerArn?: string;
@@ -65,6 +66,7 @@ export function registerIamSimulate(group: Command): void {
       collect,
     )
     .option('--rcp <documents>', 'the RCPs of one level, root first; repeat per level', collect)
+    .option('--vpc-endpoint-policy <document>', 'the policy of the VPC endpoint the request goes through')
     .requiredOption('--action-names <actions...>', 'actions to evaluate, such as s3:GetObject')
     .option('--resource-arns <arns...>', 'resources to evaluate (default `*`)')
     .option(
@@ -135,6 +137,9 @@ function simulate(options: SimulateOptions): number {
         }),
     serviceControlPolicies: levelsOf(options.scp, '--scp', 'ServiceControlPolicy', read),
     resourceControlPolicies: levelsOf(options.rcp, '--rcp', 'ResourceControlPolicy', read),
+    ...(options.vpcEndpointPolicy === undefined
+      ? {}
+      : { vpcEndpointPolicy: read(options.vpcEndpointPolicy, '--vpc-endpoint-policy', 'VpcEndpointPolicy') }),
   };
   const parsed = parseEvaluationPolicies(texts);
   if (!parsed.ok) {
@@ -388,6 +393,7 @@ const policyTypeNames: Readonly<Record<PolicyReference['kind'], string>> = {
   session: 'Session Policy',
   serviceControl: 'Service Control Policy',
   resourceControl: 'Resource Control Policy',
+  vpcEndpoint: 'VPC Endpoint Policy',
 };
 
 function decidingStatements(result: EvaluationResult): readonly MatchedStatement[] {

@@ -233,6 +233,58 @@ describe('keyaki iam simulate', () => {
     expect(outcome.stdout).toBe('');
   });
 
+  it('filters through a VPC endpoint policy and names it as the reason', async () => {
+    const endpoint = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: '*' }],
+    });
+    const outcome = await simulate(
+      ...bucketScenario,
+      '--vpc-endpoint-policy',
+      endpoint,
+      '--action-names',
+      's3:GetObject',
+      's3:PutObject',
+      '--resource-arns',
+      homeObject,
+    );
+    const evaluated = results(outcome.stdout);
+    expect(evaluated.map((result) => result.EvalDecision)).toEqual(['allowed', 'implicitDeny']);
+    expect(evaluated[0]?.MatchedStatements.map((statement) => statement.SourcePolicyId)).toContain(
+      'VpcEndpointPolicy',
+    );
+    expect(evaluated[1]?.DenialReasons).toEqual(['the VPC endpoint policy does not allow the request']);
+  });
+
+  it('takes several SCPs of one level joined by commas, any one of which may allow', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'keyaki-simulate-'));
+    const ec2Only = join(directory, 'ec2-only.json');
+    writeFileSync(
+      ec2Only,
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'ec2:*', Resource: '*' }],
+      }),
+    );
+    const run = (level: string) =>
+      simulate(
+        '--policy-input-list',
+        file('identity.json'),
+        '--scp',
+        level,
+        '--action-names',
+        's3:GetObject',
+        '--resource-arns',
+        homeObject,
+      );
+    expect((await run(`file://${ec2Only}`)).exitCode).toBe(1);
+    const both = await run(`file://${ec2Only},${file('scp-root.json')}`);
+    expect(results(both.stdout)[0]?.MatchedStatements.map((statement) => statement.SourcePolicyId)).toContain(
+      'ServiceControlPolicy.1.2',
+    );
+    expect(both.exitCode).toBe(0);
+  });
+
   it('refuses a resource policy without a caller, and a context entry of an unknown type', async () => {
     await expect(
       simulate('--resource-policy', file('bucket-policy.json'), '--action-names', 's3:GetObject'),

@@ -402,3 +402,37 @@ describe('KMS key policies and role trust policies decide whether identity-based
     expect(decide({}, { identityPolicies: [getObject], resourcePolicy: bucketPolicy })).toBe('Allow');
   });
 });
+
+describe('VPC endpoint policies', () => {
+  const endpointPolicy = policy(allow({ Principal: '*', Action: 's3:GetObject', Resource: `${bucket}/*` }));
+
+  it('filter every request through the endpoint: the endpoint policy must allow too ("does not override or replace identity-based policies")', () => {
+    expect(decide({}, { identityPolicies: [getObject], vpcEndpointPolicy: endpointPolicy })).toBe('Allow');
+    expect(
+      decide(
+        { action: 's3:PutObject' },
+        { identityPolicies: [policy(allow({}))], vpcEndpointPolicy: endpointPolicy },
+      ),
+    ).toBe('ImplicitDeny');
+    const result = evaluate(request({ action: 's3:PutObject' }), {
+      identityPolicies: [policy(allow({}))],
+      vpcEndpointPolicy: endpointPolicy,
+    });
+    expect(result.decision === 'ImplicitDeny' && result.reasons).toEqual([{ kind: 'vpcEndpointPolicy' }]);
+  });
+
+  it('grant nothing by themselves, and a Deny in them denies', () => {
+    expect(decide({}, { vpcEndpointPolicy: endpointPolicy })).toBe('ImplicitDeny');
+    const denying = policy(allow({ Principal: '*' }), deny({ Principal: '*', Action: 's3:GetObject' }));
+    expect(decide({}, { identityPolicies: [getObject], vpcEndpointPolicy: denying })).toBe('ExplicitDeny');
+  });
+
+  it('name principals: an endpoint policy for one account filters out the others', () => {
+    const ownAccountOnly = policy(allow({ Principal: { AWS: account } }));
+    const carol = { principal: `arn:aws:iam::${otherAccount}:user/carol`, resourceAccount: account };
+    const grants = { identityPolicies: [getObject], resourcePolicy: resourceGrant({ AWS: otherAccount }) };
+    expect(decide(carol, grants)).toBe('Allow');
+    expect(decide(carol, { ...grants, vpcEndpointPolicy: ownAccountOnly })).toBe('ImplicitDeny');
+    expect(decide({}, { identityPolicies: [getObject], vpcEndpointPolicy: ownAccountOnly })).toBe('Allow');
+  });
+});

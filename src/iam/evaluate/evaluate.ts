@@ -37,10 +37,22 @@ export interface EvaluationPolicies {
   readonly serviceControlPolicies?: readonly (readonly PolicyInput[])[];
   /** RCPs by level, as SCPs, applying to the resource's account. */
   readonly resourceControlPolicies?: readonly (readonly PolicyInput[])[];
+  /**
+   * The policy of the VPC endpoint the request goes through: "it does not
+   * override or replace identity-based or resource-based policies" but must
+   * allow the request too, whoever makes it.
+   */
+  readonly vpcEndpointPolicy?: PolicyInput;
 }
 
 export type PolicyKind =
-  'identity' | 'resource' | 'permissionsBoundary' | 'session' | 'serviceControl' | 'resourceControl';
+  | 'identity'
+  | 'resource'
+  | 'permissionsBoundary'
+  | 'session'
+  | 'serviceControl'
+  | 'resourceControl'
+  | 'vpcEndpoint';
 
 /** Which policy a statement belongs to. */
 export interface PolicyReference {
@@ -64,6 +76,7 @@ export interface MatchedStatement {
 export type DenialReason =
   | { readonly kind: 'resourceControlPolicy'; readonly level: number }
   | { readonly kind: 'serviceControlPolicy'; readonly level: number }
+  | { readonly kind: 'vpcEndpointPolicy' }
   | { readonly kind: 'permissionsBoundary' }
   | { readonly kind: 'sessionPolicy' }
   /** Cross-account: the caller's own account does not allow the request. */
@@ -165,6 +178,7 @@ interface Verdicts {
   readonly session: Verdict | undefined;
   readonly scpLevels: readonly Verdict[];
   readonly rcpLevels: readonly Verdict[];
+  readonly endpoint: Verdict | undefined;
 }
 
 /**
@@ -196,6 +210,7 @@ function verdictsOf(policies: EvaluationPolicies, request: NormalizedRequest): V
         : undefined,
     scpLevels: iamCaller ? levels(policies.serviceControlPolicies, 'serviceControl') : [],
     rcpLevels: levels(policies.resourceControlPolicies, 'resourceControl'),
+    endpoint: single(policies.vpcEndpointPolicy, 'vpcEndpoint'),
   };
 }
 
@@ -228,6 +243,7 @@ function boundaryNotPrincipalDenies(
 function explicitDenies(verdicts: Verdicts, extra: readonly MatchedStatement[]): MatchedStatement[] {
   const denies = [
     ...verdicts.rcpLevels.flatMap((level) => level.denies),
+    ...(verdicts.endpoint?.denies ?? []),
     ...verdicts.scpLevels.flatMap((level) => level.denies),
     ...(verdicts.resource?.denies ?? []),
     ...verdicts.identity.denies,
@@ -356,6 +372,13 @@ function resourceOnlyGrant(verdicts: Verdicts): Grant {
     : { allowedBy: [], reasons: [{ kind: 'resourcePolicy' }] };
 }
 
+function endpointFilter(endpoint: Verdict | undefined): Grant {
+  if (endpoint === undefined) return { allowedBy: [], reasons: [] };
+  return endpoint.allows.length > 0
+    ? { allowedBy: statementsOf(endpoint.allows), reasons: [] }
+    : { allowedBy: [], reasons: [{ kind: 'vpcEndpointPolicy' }] };
+}
+
 /** Every level of the organization's control policies must allow. */
 function controlLevels(
   levels: readonly Verdict[],
@@ -383,6 +406,7 @@ export function evaluate(request: EvaluationRequest, policies: EvaluationPolicie
   if (deniedBy.length > 0) return { decision: 'ExplicitDeny', deniedBy };
   const parts = [
     controlLevels(verdicts.rcpLevels, 'resourceControlPolicy'),
+    endpointFilter(verdicts.endpoint),
     controlLevels(verdicts.scpLevels, 'serviceControlPolicy'),
     normalized.caller.kind === 'aws' ? iamGrant(verdicts, normalized) : resourceOnlyGrant(verdicts),
   ];
@@ -398,6 +422,8 @@ export function describeDenialReason(reason: DenialReason): string {
       return `no resource control policy at level ${reason.level} allows the request`;
     case 'serviceControlPolicy':
       return `no service control policy at level ${reason.level} allows the request`;
+    case 'vpcEndpointPolicy':
+      return 'the VPC endpoint policy does not allow the request';
     case 'permissionsBoundary':
       return 'the permissions boundary does not allow the request';
     case 'sessionPolicy':

@@ -22,6 +22,7 @@ export interface EvaluationPolicyTexts {
   readonly sessionPolicies?: readonly PolicyText[];
   readonly serviceControlPolicies?: readonly (readonly PolicyText[])[];
   readonly resourceControlPolicies?: readonly (readonly PolicyText[])[];
+  readonly vpcEndpointPolicy?: PolicyText;
 }
 
 /** A document that is not a usable policy, with the parser's errors (each with its location). */
@@ -74,6 +75,10 @@ export function parseEvaluationPolicies(texts: EvaluationPolicyTexts): ParsedPol
     ...optional('sessionPolicies', list(texts.sessionPolicies, 'session')),
     ...optional('serviceControlPolicies', levels(texts.serviceControlPolicies, 'serviceControl')),
     ...optional('resourceControlPolicies', levels(texts.resourceControlPolicies, 'resourceControl')),
+    ...optional(
+      'vpcEndpointPolicy',
+      texts.vpcEndpointPolicy === undefined ? undefined : read(texts.vpcEndpointPolicy, 'vpcEndpoint', 0),
+    ),
   };
   return errors.length > 0 ? { ok: false, errors } : { ok: true, policies };
 }
