@@ -7,7 +7,11 @@ export type Doc =
   | { readonly kind: 'nil' }
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'hardline' }
-  /** A line break whose next line is indented as the text that starts it. */
+  /**
+   * A line break whose next line is indented no deeper than the text that
+   * starts it: what Cedar's formatter does after a comment at the end of a
+   * line, so that a closing bracket goes back under its opening one.
+   */
   | { readonly kind: 'lineEnd' }
   /** `broken` when the enclosing group is broken, `flat` when it is flat. */
   | { readonly kind: 'alt'; readonly broken: Doc; readonly flat: Doc }

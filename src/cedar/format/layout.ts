@@ -25,11 +25,7 @@ function leadingDoc(leading: readonly string[]): Doc {
   return concat(hardline, intersperse(leading.map(text), hardline), hardline);
 }
 
-/**
- * A comment at the end of the line ends the line, and the next line is
- * indented as what comes next (Cedar puts `)` back under its `(`); otherwise
- * `otherwise` follows.
- */
+/** A comment at the end of the line ends the line (see `lineEnd`); otherwise `otherwise` follows. */
 function trailingDoc(trailing: string, otherwise: Doc): Doc {
   return trailing === '' ? otherwise : concat(space, text(trailing), lineEnd);
 }
