@@ -330,7 +330,9 @@ function resourcePolicyGates(request: NormalizedRequest): boolean {
  */
 function iamGrant(verdicts: Verdicts, request: NormalizedRequest): Grant {
   const isRoot = request.caller.kind === 'aws' && request.caller.type === 'Account';
-  const sameAccount = callerAccount(request.caller) === request.resourceAccount;
+  // A caller whose ARN names no account is in no one's account: only cross-account rules can allow it.
+  const account = callerAccount(request.caller);
+  const sameAccount = account !== undefined && account === request.resourceAccount;
   const limit = limits(verdicts);
   const identityAllows = verdicts.identity.allows;
   const resourceAllows = verdicts.resource?.allows ?? [];
