@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import {
   describeDenialReason,
   evaluate,
+  missingContextKeys,
   parseEvaluationPolicies,
   type ContextScalar,
   type ContextValue,
@@ -348,6 +349,8 @@ interface Evaluation {
   readonly action: string;
   readonly resource: string;
   readonly result: EvaluationResult;
+  /** Keys the policies read for this action that the request leaves absent. */
+  readonly missingKeys: readonly string[];
 }
 
 function evaluateAll(
@@ -359,20 +362,21 @@ function evaluateAll(
 ): Evaluation[] {
   const resources = options.resourceArns ?? ['*'];
   return options.actionNames.flatMap((action) =>
-    resources.map((resource) => ({
-      action,
-      resource,
-      result: evaluate(
-        {
-          principal: caller,
-          action,
-          resource,
-          context,
-          ...(resourceOwner === undefined ? {} : { resourceAccount: resourceOwner }),
-        },
-        policies,
-      ),
-    })),
+    resources.map((resource) => {
+      const request = {
+        principal: caller,
+        action,
+        resource,
+        context,
+        ...(resourceOwner === undefined ? {} : { resourceAccount: resourceOwner }),
+      };
+      return {
+        action,
+        resource,
+        result: evaluate(request, policies),
+        missingKeys: missingContextKeys(request, policies),
+      };
+    }),
   );
 }
 
@@ -431,11 +435,12 @@ function jsonReport(
   sources: ReadonlyMap<string, DocumentArgument>,
 ): object {
   return {
-    EvaluationResults: evaluations.map(({ action, resource, result }) => ({
+    EvaluationResults: evaluations.map(({ action, resource, result, missingKeys }) => ({
       EvalActionName: action,
       EvalResourceName: resource,
       EvalDecision: decisionNames[result.decision],
       MatchedStatements: decidingStatements(result).map((statement) => jsonStatement(statement, sources)),
+      MissingContextValues: missingKeys,
       ...(result.decision === 'ImplicitDeny'
         ? { DenialReasons: result.reasons.map(describeDenialReason) }
         : {}),
@@ -456,12 +461,13 @@ function textReport(
   sources: ReadonlyMap<string, DocumentArgument>,
 ): string {
   const lines: string[] = [];
-  for (const { action, resource, result } of evaluations) {
+  for (const { action, resource, result, missingKeys } of evaluations) {
     lines.push(`${decisionNames[result.decision]}: ${action} on ${resource}`);
     for (const statement of decidingStatements(result)) lines.push(textStatement(statement, sources));
     if (result.decision === 'ImplicitDeny') {
       for (const reason of result.reasons) lines.push(`  ${describeDenialReason(reason)}`);
     }
+    if (missingKeys.length > 0) lines.push(`  evaluated as absent: ${missingKeys.join(', ')}`);
   }
   const allowed = evaluations.filter((evaluation) => evaluation.result.decision === 'Allow').length;
   lines.push(`${allowed} of ${evaluations.length} allowed`);

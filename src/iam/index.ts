@@ -62,6 +62,7 @@ export type {
   PolicyReference,
 } from './evaluate/evaluate.js';
 export { parsePrincipal } from './evaluate/request.js';
+export { missingContextKeys } from './evaluate/missing-keys.js';
 export type { ContextScalar, ContextValue, EvaluationRequest, RequestPrincipal } from './evaluate/request.js';
 export { evaluatePolicyText, parseEvaluationPolicies } from './evaluate/text.js';
 export type {

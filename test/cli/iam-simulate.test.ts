@@ -24,6 +24,7 @@ interface EvaluationResultJson {
     readonly StartPosition: { readonly Line: number; readonly Column: number };
   }[];
   readonly DenialReasons?: readonly string[];
+  readonly MissingContextValues: readonly string[];
 }
 
 function simulate(...args: string[]) {
@@ -97,6 +98,25 @@ describe('keyaki iam simulate', () => {
     // identity.json: the first statement's `{` is on line 4, column 5.
     expect(statement?.StartPosition).toEqual({ Line: 4, Column: 5 });
     expect(outcome.exitCode).toBe(0);
+  });
+
+  it('lists the condition keys the policies read that the request leaves absent (MissingContextValues)', async () => {
+    const outcome = await simulate(
+      '--policy-input-list',
+      file('identity.json'),
+      '--resource-policy',
+      file('bucket-policy.json'),
+      '--caller-arn',
+      alice,
+      '--action-names',
+      's3:PutObject',
+      '--resource-arns',
+      homeObject,
+    );
+    const [result] = results(outcome.stdout);
+    // aws:username is derived from the caller; aws:SourceIp and aws:SecureTransport are not given.
+    expect(result?.MissingContextValues).toEqual(['aws:SourceIp', 'aws:SecureTransport']);
+    expect(result?.EvalDecision).toBe('implicitDeny');
   });
 
   it('reports an explicit deny with the denying statement', async () => {

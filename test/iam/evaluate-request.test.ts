@@ -3,6 +3,7 @@
 // condition context keys"), which account owns the resource, and how policy
 // text that does not parse is reported.
 import { describe, expect, it } from 'vitest';
+import { missingContextKeys } from '../../src/iam/evaluate/missing-keys.js';
 import { parsePrincipal } from '../../src/iam/evaluate/request.js';
 import { evaluatePolicyText } from '../../src/iam/evaluate/text.js';
 import { account, allow, decide, otherAccount, policy } from './evaluate-helpers.js';
@@ -139,5 +140,37 @@ describe('policy text', () => {
     ]);
     expect(outcome.errors[0]?.errors.map((error) => error.code)).toEqual(['MISSING_ACTION']);
     expect(outcome.errors[1]?.errors.map((error) => error.code)).toEqual(['JSON_SYNTAX_ERROR']);
+  });
+});
+
+describe('missing context keys', () => {
+  it('lists the keys read by statements covering the action that the request leaves absent, once each', () => {
+    const identity = policy(
+      allow({
+        Action: 's3:GetObject',
+        Resource: 'arn:aws:s3:::b/${aws:PrincipalTag/team}/*',
+        Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
+      }),
+      allow({
+        Action: 's3:GetObject',
+        Condition: { StringEquals: { 'AWS:SOURCEIP': '${aws:username}', 'aws:PrincipalAccount': account } },
+      }),
+      allow({ Action: 'ec2:*', Condition: { Bool: { 'aws:ViaAWSService': 'true' } } }),
+    );
+    const request = {
+      principal: `arn:aws:iam::${account}:user/alice`,
+      action: 's3:GetObject',
+      resource: '*',
+    };
+    expect(missingContextKeys(request, { identityPolicies: [identity] })).toEqual([
+      'aws:PrincipalTag/team',
+      'aws:SourceIp',
+    ]);
+    expect(
+      missingContextKeys(
+        { ...request, context: { 'aws:sourceip': '10.1.1.1' } },
+        { identityPolicies: [identity] },
+      ),
+    ).toEqual(['aws:PrincipalTag/team']);
   });
 });
