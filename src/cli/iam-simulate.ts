@@ -8,6 +8,7 @@ import {
   evaluate,
   missingContextKeys,
   parseEvaluationPolicies,
+  parsePrincipal,
   type ContextScalar,
   type ContextValue,
   type EvaluationPolicyTexts,
@@ -101,6 +102,7 @@ function simulate(options: SimulateOptions): number {
       '--caller-arn is required with --resource-policy: a resource policy names its principals',
     );
   }
+  checkRequestOptions(options);
   const boundaries = options.permissionsBoundaryPolicyInputList ?? [];
   if (boundaries.length > 1) {
     throw new UsageError(
@@ -160,6 +162,31 @@ function simulate(options: SimulateOptions): number {
   return evaluations.every((evaluation) => evaluation.result.decision === 'Allow')
     ? ExitCode.ok
     : ExitCode.negative;
+}
+
+const accountId = /^\d{12}$/;
+
+/**
+ * Mistyped requests would be evaluated, and denied, without a word: a caller
+ * ARN with no account, an action without its service prefix.
+ */
+function checkRequestOptions(options: SimulateOptions): void {
+  if (options.callerArn !== undefined) {
+    const caller = parsePrincipal(options.callerArn);
+    const account = caller.kind === 'aws' ? caller.arn.split(':')[4] : undefined;
+    if (caller.kind === 'aws' && (account === undefined || !accountId.test(account))) {
+      throw new UsageError(
+        `--caller-arn \`${options.callerArn}\` is not an IAM or STS ARN with a 12-digit account, an account id, a service principal or \`*\``,
+      );
+    }
+  }
+  if (options.resourceOwner !== undefined && !accountId.test(options.resourceOwner)) {
+    throw new UsageError(`--resource-owner \`${options.resourceOwner}\` is not a 12-digit account id`);
+  }
+  const malformed = options.actionNames.find((action) => !/^[A-Za-z0-9-]+:[A-Za-z0-9]+$/.test(action));
+  if (malformed !== undefined) {
+    throw new UsageError(`--action-names \`${malformed}\` is not an action such as \`s3:GetObject\``);
+  }
 }
 
 /** Each occurrence of --scp / --rcp is one level; one occurrence may join several file:// documents with commas. */

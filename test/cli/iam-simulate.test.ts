@@ -305,6 +305,16 @@ describe('keyaki iam simulate', () => {
     expect(both.exitCode).toBe(0);
   });
 
+  it.each([
+    [['--caller-arn', 'arn:aws:iam:111122223333:user/alice'], /--caller-arn .* is not an IAM or STS ARN/],
+    [['--resource-owner', '1111'], /--resource-owner `1111` is not a 12-digit account id/],
+    [['--action-names', 'GetObject'], /--action-names `GetObject` is not an action/],
+  ])('refuses a mistyped request option %j', async (extra, message) => {
+    await expect(
+      simulate('--policy-input-list', file('identity.json'), '--action-names', 's3:GetObject', ...extra),
+    ).rejects.toThrow(message);
+  });
+
   it('refuses a resource policy without a caller, and a context entry of an unknown type', async () => {
     await expect(
       simulate('--resource-policy', file('bucket-policy.json'), '--action-names', 's3:GetObject'),
