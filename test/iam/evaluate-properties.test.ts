@@ -273,4 +273,58 @@ describe('evaluator properties', () => {
       { seed, numRuns: 400 },
     );
   });
+
+  it('NotAction and NotResource select exactly the requests Action and Resource do not', () => {
+    const single = (element: Record<string, unknown>, request: EvaluationRequest): boolean =>
+      evaluate(request, {
+        identityPolicies: [parsed({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', ...element }] })],
+      }).decision === 'Allow';
+    fc.assert(
+      fc.property(
+        fc.array(actionPatternArb, { minLength: 1, maxLength: 3 }),
+        fc.array(resourcePatternArb, { minLength: 1, maxLength: 3 }),
+        requestArb,
+        (actions, resources, request) => {
+          const inResource = single({ Action: '*', Resource: resources }, request);
+          expect(single({ Action: '*', NotResource: resources }, request)).toBe(!inResource);
+          const inAction = single({ Action: actions, Resource: '*' }, request);
+          expect(single({ NotAction: actions, Resource: '*' }, request)).toBe(!inAction);
+        },
+      ),
+      { seed, numRuns: 400 },
+    );
+  });
+
+  it('a policy variable matches as its value written in its place would', () => {
+    const userName = fc.string({
+      unit: fc.constantFrom('a', 'b', '-', '.', '@'),
+      minLength: 1,
+      maxLength: 4,
+    });
+    fc.assert(
+      fc.property(
+        userName,
+        userName,
+        fc.constantFrom('home/${aws:username}/*', '${aws:username}', 'x/${aws:username}?'),
+        (user, folder, template) => {
+          const principal = `arn:aws:iam::111122223333:user/${user}`;
+          const resource = `arn:aws:s3:::bucket/home/${folder}/file`;
+          const decision = (pattern: string) =>
+            evaluate(
+              { principal, action: 's3:GetObject', resource },
+              {
+                identityPolicies: [
+                  parsed({
+                    Version: '2012-10-17',
+                    Statement: [{ Effect: 'Allow', Action: '*', Resource: `arn:aws:s3:::bucket/${pattern}` }],
+                  }),
+                ],
+              },
+            ).decision;
+          expect(decision(template)).toBe(decision(template.replace('${aws:username}', user)));
+        },
+      ),
+      { seed, numRuns: 400 },
+    );
+  });
 });
