@@ -147,7 +147,7 @@ function awsCaller(arn: string, roleArnGiven: string | undefined): Caller {
 const callersByText = new Map<string, Caller>();
 const callerCacheLimit = 10_000;
 
-export function callerOf(principal: string | RequestPrincipal): Caller {
+function callerOf(principal: string | RequestPrincipal): Caller {
   if (typeof principal !== 'string') return callerOfStructured(principal);
   let caller = callersByText.get(principal);
   if (caller === undefined) {
@@ -225,7 +225,7 @@ function accountOf(caller: Caller): string | undefined {
   return caller.kind === 'aws' && caller.account !== '' ? caller.account : undefined;
 }
 
-export function defaultResourceAccount(resource: string, caller: Caller): string | undefined {
+function defaultResourceAccount(resource: string, caller: Caller): string | undefined {
   const account = splitArn(resource)?.account;
   if (account !== undefined && accountIdPattern.test(account)) return account;
   return accountOf(caller);
