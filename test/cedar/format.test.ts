@@ -120,8 +120,43 @@ describe('the Cedar formatter', () => {
     );
   });
 
+  it('measures text in terminal columns as Cedar does: wide, combining and invisible characters', () => {
+    const blocks: [number, number][] = [
+      [0x20, 0x7e],
+      [0xa0, 0x36f],
+      [0x600, 0xdff],
+      [0x1100, 0x11ff],
+      [0x2000, 0x206f],
+      [0x2e80, 0x9fff],
+      [0xac00, 0xd7ff],
+      [0xfe00, 0xffef],
+      [0x1f000, 0x1faff],
+      [0x20000, 0x3ffff],
+      [0xe0000, 0xe007f],
+    ];
+    const character = fc
+      .constantFrom(...blocks)
+      .chain(([low, high]) => fc.integer({ min: low, max: high }))
+      .filter((code) => code < 0xd800 || code > 0xdfff)
+      .map((code) => String.fromCodePoint(code))
+      .filter((value) => value !== '"' && value !== '\\');
+    fc.assert(
+      fc.property(
+        fc.array(character, { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 50, max: 80 }),
+        (characters, filler) => {
+          const text = `permit(principal, action, resource) when { "${characters.join('')}" == "${'a'.repeat(filler)}" };`;
+          const expected = oracle(text);
+          fc.pre(expected !== undefined);
+          expect(formatted(text)).toBe(expected);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('generates policies that Cedar accepts', () => {
-    // Guards the two tests above against vacuity: most generated texts must parse.
+    // Guards the tests on generated policies against vacuity: most generated texts must parse.
     const samples = fc.sample(policyText, { numRuns: 200, seed: 7 });
     const accepted = samples.filter((text) => oracle(text) !== undefined).length;
     expect(accepted).toBeGreaterThan(150);

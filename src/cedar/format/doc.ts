@@ -59,15 +59,30 @@ interface Command {
 // `pretty` measures text in terminal columns (Unicode's East Asian Width, as
 // the unicode-width crate does): wide characters take two columns, combining
 // and invisible ones none, control characters one.
+// Zero columns: combining marks and other grapheme extenders, default-ignorable
+// code points (but the Hangul choseong filler, which is wide), and Hangul
+// medial vowels and final consonants, which join the syllable before them.
 const ZERO_WIDTH =
-  /[\p{Mn}\p{Me}\u00ad\u034f\u061c\u1160-\u11ff\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0000}-\u{e0fff}]/u;
+  /(?!\u115f)[\p{Grapheme_Extend}\p{Default_Ignorable_Code_Point}\u1160-\u11ff\ud7b0-\ud7ff]/u;
 const WIDE =
-  /[\p{Emoji_Presentation}\u1100-\u115f\u2329\u232a\u2e80-\u303e\u3041-\u3163\u3165-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6\u{16fe0}-\u{16fe4}\u{17000}-\u{18aff}\u{1b000}-\u{1b2ff}\u{1f200}-\u{1f202}\u{1f210}-\u{1f23b}\u{1f240}-\u{1f248}\u{1f250}-\u{1f251}\u{20000}-\u{2fffd}\u{30000}-\u{3fffd}]/u;
+  /[\p{Emoji_Presentation}\u{1f260}-\u{1f265}\u1100-\u115f\u2329\u232a\u2e80-\u303e\u3041-\u3163\u3165-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6\u{16fe0}-\u{16fe4}\u{17000}-\u{18aff}\u{1b000}-\u{1b2ff}\u{1f200}-\u{1f202}\u{1f210}-\u{1f23b}\u{1f240}-\u{1f248}\u{1f250}-\u{1f251}\u{20000}-\u{2fffd}\u{30000}-\u{3fffd}]/u;
+
+// Regional indicators, and unassigned code points outside the blocks that
+// Unicode reserves for wide ideographs, are narrow even inside wide blocks.
+const NARROW = /[\p{Cn}\u{1f1e6}-\u{1f1ff}]/u;
+const WIDE_WHEN_UNASSIGNED =
+  /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2fffd}\u{30000}-\u{3fffd}]/u;
+
+function columnsOf(character: string): number {
+  if (ZERO_WIDTH.test(character)) return 0;
+  if (NARROW.test(character) && !WIDE_WHEN_UNASSIGNED.test(character)) return 1;
+  return WIDE.test(character) ? 2 : 1;
+}
 
 function width(value: string): number {
   if (/^[\x00-\x7f]*$/.test(value)) return value.length;
   let columns = 0;
-  for (const character of value) columns += ZERO_WIDTH.test(character) ? 0 : WIDE.test(character) ? 2 : 1;
+  for (const character of value) columns += columnsOf(character);
   return columns;
 }
 
