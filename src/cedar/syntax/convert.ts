@@ -100,9 +100,34 @@ function isActionType(type: string): boolean {
   return type === 'Action' || type.endsWith('::Action');
 }
 
+/** A character as Rust's `escape_debug` writes it, which is how Cedar quotes entity ids. */
+function escapeDebug(ch: string): string {
+  switch (ch) {
+    case '\0':
+      return '\\0';
+    case '\t':
+      return '\\t';
+    case '\r':
+      return '\\r';
+    case '\n':
+      return '\\n';
+    case '\\':
+      return '\\\\';
+    case '"':
+      return '\\"';
+    case "'":
+      return "\\'";
+    default: {
+      const code = ch.codePointAt(0) ?? 0;
+      const control = code < 0x20 || (code >= 0x7f && code <= 0x9f);
+      return control ? `\\u{${code.toString(16)}}` : ch;
+    }
+  }
+}
+
 /** A uid as Cedar prints it in messages: `Type::"id"` with the id escaped. */
 function displayUid(uid: EntityUid): string {
-  return `${uid.type}::${JSON.stringify(uid.id).replace(/\\u0000/g, '\\0')}`;
+  return `${uid.type}::"${Array.from(uid.id, escapeDebug).join('')}"`;
 }
 
 /** `a`, `a` and `b`, `a`, `b`, and `c`. */
@@ -110,8 +135,6 @@ function joinWithAnd(items: readonly string[]): string {
   if (items.length <= 2) return items.join(' and ');
   return `${items.slice(0, -1).join(', ')}, and ${items.at(-1) ?? ''}`;
 }
-
-type ClauseKind = 'when' | 'unless';
 
 export class Converter {
   readonly errors: ParseError[] = [];
@@ -220,7 +243,7 @@ export class Converter {
       );
     }
     const variable = def.variable.text;
-    if (!VARS.has(variable))
+    if (variable !== 'principal' && variable !== 'action' && variable !== 'resource')
       return this.fail(
         `found an invalid variable in the policy scope: ${variable}`,
         tokenSpan(def.variable),
@@ -229,7 +252,7 @@ export class Converter {
     if (variable !== expected)
       return this.fail(
         `found the variable \`${variable}\` where the variable \`${expected}\` must be used`,
-        tokenSpan(def.variable),
+        def.span,
         SCOPE_HELP,
       );
     if (def.typeConstraint !== undefined)
@@ -244,31 +267,42 @@ export class Converter {
   private entityScope(def: CstVariableDef, variable: 'principal' | 'resource'): ScopeConstraint | undefined {
     const where = def.span;
     const relation = def.relation;
+    // Cedar reads the entity first, then the operator, then the type of `is`.
+    const target = relation === undefined ? undefined : this.entityTarget(relation.target, variable);
+    if (relation !== undefined && target === undefined) return undefined;
     if (def.entityType !== undefined) {
-      if (relation !== undefined && relation.op !== 'in') {
-        if (relation.op === '==')
-          return this.fail('`is` cannot be used together with `==`', where, 'try using `_ is _ in _`');
+      if (relation?.op === '==')
+        return this.fail('`is` cannot be used together with `==`', where, 'try using `_ is _ in _`');
+      if (relation !== undefined && relation.op !== 'in')
         return this.invalidScopeOperator(relation.op, where);
-      }
       const entityType = this.isType(def.entityType, variable);
-      if (relation === undefined)
-        return entityType === undefined ? undefined : { op: 'is', entityType, span: where };
-      const target = this.entityTarget(relation.target, variable);
-      if (entityType === undefined || target === undefined) return undefined;
-      return { op: 'is', entityType, in: target, span: where };
+      if (entityType === undefined) return undefined;
+      return target === undefined
+        ? { op: 'is', entityType, span: where }
+        : { op: 'is', entityType, in: target, span: where };
     }
-    if (relation === undefined) return { op: 'all', span: where };
+    if (relation === undefined || target === undefined) return { op: 'all', span: where };
     if (relation.op !== '==' && relation.op !== 'in') return this.invalidScopeOperator(relation.op, where);
-    const target = this.entityTarget(relation.target, variable);
-    return target === undefined ? undefined : { op: relation.op, target, span: where };
+    return { op: relation.op, target, span: where };
   }
 
-  private invalidScopeOperator(op: RelOp, where: SourceSpan): undefined {
+  private invalidScopeOperator(
+    op: RelOp,
+    where: SourceSpan,
+    scope: 'policy' | 'action' = 'policy',
+  ): undefined {
+    if (op === '=') return this.singleEquals(where);
     return this.fail(
-      `invalid operator in the policy scope: ${op}`,
+      `invalid operator in the ${scope} scope: ${op}`,
       where,
-      'policy scope clauses can only use `==`, `in`, `is`, or `_ is _ in _`',
+      scope === 'policy'
+        ? 'policy scope clauses can only use `==`, `in`, `is`, or `_ is _ in _`'
+        : 'action scope clauses can only use `==` or `in`',
     );
+  }
+
+  private singleEquals(where: SourceSpan): undefined {
+    return this.fail("'=' is not a valid operator in Cedar", where, "try using '==' instead");
   }
 
   /** The target of `principal ==`/`in`: an entity, or the slot of that variable. */
@@ -303,12 +337,7 @@ export class Converter {
       if (uid === undefined || !this.actionTypes([uid], target.span)) return undefined;
       return { op: '==', uid, span: where };
     }
-    if (relation.op !== 'in')
-      return this.fail(
-        `invalid operator in the action scope: ${relation.op}`,
-        where,
-        'action scope clauses can only use `==` or `in`',
-      );
+    if (relation.op !== 'in') return this.invalidScopeOperator(relation.op, where, 'action');
     if (target.kind === 'list') {
       const uids = target.elements.map((element) =>
         this.actionUid(unparenthesize(element), 'single entity uid'),
@@ -326,7 +355,8 @@ export class Converter {
   private actionUid(cst: CstExpr, expected: string): EntityUid | undefined {
     if (cst.kind === 'slot') return this.fail(`expected ${expected}, found template slot`, cst.span);
     if (cst.kind === 'list') return this.fail(`expected ${expected}, found set of entity uids`, cst.span);
-    return this.scopeUid(cst, 'an entity uid');
+    // `single entity uid` for slots and sets, `an entity uid` for anything else.
+    return this.scopeUid(cst, expected.replace(/^single /, 'an '));
   }
 
   private actionTypes(uids: readonly EntityUid[], where: SourceSpan): boolean {
@@ -346,7 +376,12 @@ export class Converter {
     if (cst.kind === 'ref') return this.entityUid(cst.name, cst.id);
     if (cst.kind === 'refInits') return this.invalidEntityLiteral(cst.span);
     const [found, help] = this.describe(cst);
-    return this.fail(`expected ${expected}, found ${found}`, cst.span, help);
+    // Cedar suggests `is` for a bare name only where `is` is allowed.
+    const suggestion =
+      cst.kind === 'name' && expected.startsWith('an entity uid') && !expected.includes('slot')
+        ? 'try including an identifier string if you intended this name to be an entity uid'
+        : help;
+    return this.fail(`expected ${expected}, found ${found}`, cst.span, suggestion);
   }
 
   private describe(cst: CstExpr): [string, string | undefined] {
@@ -377,7 +412,7 @@ export class Converter {
             'a `+/-` expression',
             'entity types and namespaces cannot use `+` or `-` characters -- perhaps try `_` or `::` instead?',
           ];
-        return [`a \`${first?.op ?? '*'}\` expression`, undefined];
+        return ['a `*` expression', undefined];
       }
       case 'unary':
         return [`a \`${cst.op}\` expression`, undefined];
@@ -409,6 +444,7 @@ export class Converter {
         return this.describe(cst.inner);
       case 'ref':
       case 'refInits':
+      case 'error':
         return ['an entity uid', undefined];
       default: {
         const unreachable: never = cst;
@@ -462,14 +498,14 @@ export class Converter {
   private isType(cst: CstExpr, variable: string, target?: CstExpr): string | undefined {
     if (cst.kind === 'name') return this.path(cst.name);
     const before = this.errors.length;
-    if (cst.kind !== 'slot') this.expr(cst, undefined);
+    if (cst.kind !== 'slot' && cst.kind !== 'string') this.expr(cst);
     if (this.errors.length > before) return undefined;
     const got = this.source(cst.span);
     const subject = target === undefined ? variable : this.source(target.span);
-    const help =
-      cst.kind === 'string'
-        ? `try removing the quotes: \`${subject} is ${stringBody(cst.token)}\``
-        : `try using \`==\` to test for equality: \`${subject} == ${got}\``;
+    const unquoted = cst.kind === 'string' ? unescapeString(stringBody(cst.token)) : undefined;
+    const help = unquoted?.ok
+      ? `try removing the quotes: \`${subject} is ${unquoted.value}\``
+      : `try using \`==\` to test for equality: \`${subject} == ${got}\``;
     return this.fail(
       `right hand side of an \`is\` expression must be an entity type name, but got \`${got}\``,
       cst.span,
@@ -486,35 +522,47 @@ export class Converter {
         'condition must be either `when` or `unless`',
       );
     if (cst.body === undefined) return this.fail(`\`${keyword}\` condition clause cannot be empty`, cst.span);
-    const body = this.expr(cst.body, keyword);
-    return body === undefined ? undefined : { kind: keyword, body, span: cst.span };
+    const body = this.expr(cst.body);
+    if (body === undefined) return undefined;
+    // Cedar looks for slots once the condition has been read.
+    const slots = slotsIn(body);
+    for (const slot of slots)
+      this.fail(
+        `found template slot ${slot.id} in a \`${keyword}\` clause`,
+        slot.span ?? cst.span,
+        `slots are currently unsupported in \`${keyword}\` clauses`,
+      );
+    return slots.length > 0 ? undefined : { kind: keyword, body, span: cst.span };
   }
 
   /** An expression; `clause` names the condition it is in, for slots found there. */
-  expr(cst: CstExpr, clause: ClauseKind | undefined): Expr | undefined {
+  expr(cst: CstExpr): Expr | undefined {
     const where = cst.span;
     switch (cst.kind) {
       case 'if': {
-        const cond = this.expr(cst.cond, clause);
-        const then = this.expr(cst.then, clause);
-        const otherwise = this.expr(cst.else, clause);
+        const cond = this.expr(cst.cond);
+        const then = this.expr(cst.then);
+        const otherwise = this.expr(cst.else);
         if (cond === undefined || then === undefined || otherwise === undefined) return undefined;
         return { kind: 'ite', cond, then, else: otherwise, span: where };
       }
       case 'or':
-      case 'and':
-        return this.chain(cst.operands[0] as CstExpr, cst.operands.slice(1), clause, (left, right, end) => ({
-          kind: cst.kind,
+      case 'and': {
+        const kind = cst.kind;
+        const operands = this.operands(cst.operands[0] as CstExpr, cst.operands.slice(1));
+        return operands?.reduce((left, right) => ({
+          kind,
           left,
           right,
-          span: span(where.start, end),
+          span: span(where.start, right.span?.end ?? where.end),
         }));
+      }
       case 'relation':
-        return this.relation(cst, clause);
+        return this.relation(cst);
       case 'has':
-        return this.has(cst.target, cst.field, where, clause);
+        return this.has(cst.target, cst.field, where);
       case 'like': {
-        const arg = this.expr(cst.target, clause);
+        const arg = this.expr(cst.target);
         if (cst.pattern.kind !== 'string')
           return this.fail(
             `right hand side of a \`like\` expression must be a pattern literal, but got \`${this.source(cst.pattern.span)}\``,
@@ -525,10 +573,10 @@ export class Converter {
         return { kind: 'like', arg, pattern, span: where };
       }
       case 'is': {
-        const arg = this.expr(cst.target, clause);
+        const arg = this.expr(cst.target);
         const entityType = this.isType(cst.type, '', cst.target);
         if (entityType === undefined) return undefined;
-        const inExpr = cst.in === undefined ? undefined : this.expr(cst.in, clause);
+        const inExpr = cst.in === undefined ? undefined : this.expr(cst.in);
         if (arg === undefined || (cst.in !== undefined && inExpr === undefined)) return undefined;
         return inExpr === undefined
           ? { kind: 'is', arg, entityType, span: where }
@@ -536,26 +584,32 @@ export class Converter {
       }
       case 'arith': {
         const unsupported = cst.rest.find((step) => step.op === '/' || step.op === '%');
-        if (unsupported !== undefined)
-          return this.fail(
-            unsupported.op === '/' ? 'division is not supported' : 'remainder/modulo is not supported',
-            where,
-          );
-        const rights = cst.rest.map((step) => step.right);
+        const operands = this.operands(
+          cst.first,
+          cst.rest.map((step) => step.right),
+          () => {
+            if (unsupported === undefined) return true;
+            this.fail(
+              unsupported.op === '/' ? 'division is not supported' : 'remainder/modulo is not supported',
+              where,
+            );
+            return false;
+          },
+        );
+        if (operands === undefined) return undefined;
         const ops = cst.rest.map((step) => step.op as BinaryOp);
-        let index = 0;
-        return this.chain(cst.first, rights, clause, (left, right, end) => ({
+        return operands.reduce((left, right, index) => ({
           kind: 'binary',
-          op: ops[index++] as BinaryOp,
+          op: ops[index - 1] as BinaryOp,
           left,
           right,
-          span: span(where.start, end),
+          span: span(where.start, right.span?.end ?? where.end),
         }));
       }
       case 'unary':
-        return this.unary(cst, clause);
+        return this.unary(cst);
       case 'member':
-        return this.member(cst.item, cst.access, where, clause);
+        return this.member(cst.item, cst.access, where);
       case 'bool':
         return { kind: 'lit', value: { type: 'bool', value: cst.value }, span: where };
       case 'number':
@@ -575,16 +629,18 @@ export class Converter {
       case 'name':
         return this.variable(cst.name);
       case 'slot':
-        return this.slot(cst.token, clause);
+        return this.slot(cst.token);
       case 'paren':
-        return this.expr(cst.inner, clause);
+        return this.expr(cst.inner);
       case 'list': {
-        const elements = cst.elements.map((element) => this.expr(element, clause));
+        const elements = cst.elements.map((element) => this.expr(element));
         if (elements.some((element) => element === undefined)) return undefined;
         return { kind: 'set', elements: elements as Expr[], span: where };
       }
       case 'record':
-        return this.record(cst, clause);
+        return this.record(cst);
+      case 'error':
+        return undefined;
       default: {
         const unreachable: never = cst;
         return unreachable;
@@ -593,55 +649,49 @@ export class Converter {
   }
 
   /**
-   * A left-nested chain `first op right op right ...`. When the first operand
-   * is a bare name and a later operand fails too, Cedar reports only the later
-   * failures; so does this.
+   * The operands of a chain `first op right op right ...`, or undefined when
+   * one fails or `check` (the operator's own error) does. Cedar keeps a first
+   * operand that is a bare name or a string literal unconverted until the rest
+   * of the chain has been read, so its error comes last, and not at all when
+   * anything else fails; so does this.
    */
-  private chain(
+  private operands(
     first: CstExpr,
     rest: readonly CstExpr[],
-    clause: ClauseKind | undefined,
-    build: (left: Expr, right: Expr, end: number) => Expr,
-  ): Expr | undefined {
-    const before = this.errors.length;
-    const left = this.expr(first, clause);
-    const afterFirst = this.errors.length;
-    const rights = rest.map((operand) => this.expr(operand, clause));
-    if (first.kind === 'name' && afterFirst > before && this.errors.length > afterFirst)
-      this.errors.splice(before, afterFirst - before);
-    if (left === undefined || rights.some((right) => right === undefined)) return undefined;
-    return (rights as Expr[]).reduce(
-      (acc, right, index) => build(acc, right, (rest[index] as CstExpr).span.end),
-      left,
-    );
+    check: () => boolean = () => true,
+  ): Expr[] | undefined {
+    const deferred = first.kind === 'name' || first.kind === 'string';
+    const early = deferred ? undefined : this.expr(first);
+    const rights = rest.map((operand) => this.expr(operand));
+    if ((!deferred && early === undefined) || rights.some((right) => right === undefined)) return undefined;
+    if (!check()) return undefined;
+    const left = deferred ? this.expr(first) : early;
+    return left === undefined ? undefined : [left, ...(rights as Expr[])];
   }
 
-  private relation(cst: CstExpr & { kind: 'relation' }, clause: ClauseKind | undefined): Expr | undefined {
+  private relation(cst: CstExpr & { kind: 'relation' }): Expr | undefined {
     const [step] = cst.rest;
-    if (step === undefined || cst.rest.length > 1)
-      return this.fail(
-        'multiple relational operators (>, ==, in, etc.) must be used with parentheses to make ordering explicit',
-        cst.span,
-      );
-    if (step.op === '=')
-      return this.fail("'=' is not a valid operator in Cedar", cst.span, "try using '==' instead");
-    const op = step.op;
-    return this.chain(cst.first, [step.right], clause, (left, right) => ({
-      kind: 'binary',
-      op,
-      left,
-      right,
-      span: cst.span,
-    }));
+    const operands = this.operands(
+      cst.first,
+      cst.rest.map((item) => item.right),
+      () => {
+        if (cst.rest.length > 1)
+          this.fail(
+            'multiple relational operators (>, ==, in, etc.) must be used with parentheses to make ordering explicit',
+            cst.span,
+          );
+        else if (step?.op === '=') this.singleEquals(cst.span);
+        else return true;
+        return false;
+      },
+    );
+    const [left, right] = operands ?? [];
+    if (step === undefined || step.op === '=' || left === undefined || right === undefined) return undefined;
+    return { kind: 'binary', op: step.op, left, right, span: cst.span };
   }
 
-  private has(
-    target: CstExpr,
-    field: CstExpr,
-    where: SourceSpan,
-    clause: ClauseKind | undefined,
-  ): Expr | undefined {
-    const arg = this.expr(target, clause);
+  private has(target: CstExpr, field: CstExpr, where: SourceSpan): Expr | undefined {
+    const arg = this.expr(target);
     const path = this.hasPath(field);
     if (arg === undefined || path === undefined) return undefined;
     return { kind: 'has', arg, path, span: where };
@@ -681,7 +731,7 @@ export class Converter {
     );
   }
 
-  private unary(cst: CstExpr & { kind: 'unary' }, clause: ClauseKind | undefined): Expr | undefined {
+  private unary(cst: CstExpr & { kind: 'unary' }): Expr | undefined {
     if (cst.count > 4)
       return this.fail(
         `too many occurrences of \`${cst.op}\``,
@@ -696,7 +746,7 @@ export class Converter {
       const written = cst.item.token.text;
       arg = this.long(-BigInt(written), written, cst.span, remaining === 0 ? cst.span : cst.item.span);
     } else {
-      arg = this.expr(cst.item, clause);
+      arg = this.expr(cst.item);
     }
     for (; arg !== undefined && remaining > 0; remaining -= 1)
       arg = { kind: cst.op === '!' ? 'not' : 'neg', arg, span: cst.span };
@@ -731,7 +781,7 @@ export class Converter {
     );
   }
 
-  private slot(token: Token, clause: ClauseKind | undefined): undefined {
+  private slot(token: Token): Expr | undefined {
     const where = tokenSpan(token);
     if (token.text !== '?principal' && token.text !== '?resource')
       return this.fail(
@@ -739,20 +789,10 @@ export class Converter {
         where,
         'a template slot may only be `?principal` or `?resource`',
       );
-    const kind = clause ?? 'when';
-    return this.fail(
-      `found template slot ${token.text} in a \`${kind}\` clause`,
-      where,
-      `slots are currently unsupported in \`${kind}\` clauses`,
-    );
+    return { kind: 'slot', id: token.text, span: where };
   }
 
-  private member(
-    item: CstExpr,
-    accesses: readonly CstAccess[],
-    where: SourceSpan,
-    clause: ClauseKind | undefined,
-  ): Expr | undefined {
+  private member(item: CstExpr, accesses: readonly CstAccess[], where: SourceSpan): Expr | undefined {
     const start = where.start;
     let index = 0;
     let current: Expr | undefined;
@@ -761,7 +801,7 @@ export class Converter {
       const name = item.name;
       const text = nameText(name);
       if (first.kind === 'call') {
-        current = this.functionCall(name, first.args, span(start, first.span.end), clause);
+        current = this.functionCall(name, first.args, span(start, first.span.end), where);
         index = 1;
       } else {
         const isVar = name.segments.length === 1 && VARS.has(text);
@@ -786,14 +826,20 @@ export class Converter {
         current = { kind: 'var', name: text as Var, span: item.span };
       }
     } else {
-      current = this.expr(item, clause);
+      current = this.expr(item);
+      // Only a name can be called.
+      if (current !== undefined && first?.kind === 'call')
+        return this.fail(
+          'function calls must be of the form `<name>(arg1, arg2, ...)`',
+          span(start, first.span.end),
+        );
     }
     for (; index < accesses.length; index += 1) {
       const access = accesses[index] as CstAccess;
       const next = accesses[index + 1];
       if (access.kind === 'field' && next?.kind === 'call') {
         index += 1;
-        current = this.methodCall(current, access.name, next.args, span(start, next.span.end), where, clause);
+        current = this.methodCall(current, access.name, next.args, span(start, next.span.end), where);
       } else if (access.kind === 'field') {
         const attr = this.attribute(access.name);
         if (current === undefined || attr === undefined) return undefined;
@@ -819,12 +865,12 @@ export class Converter {
   private functionCall(
     name: CstName,
     argsCst: readonly CstExpr[],
+    callSpan: SourceSpan,
     where: SourceSpan,
-    clause: ClauseKind | undefined,
   ): Expr | undefined {
     const text = nameText(name);
     if (this.path(name) === undefined) return undefined;
-    const args = argsCst.map((arg) => this.expr(arg, clause));
+    const args = argsCst.map((arg) => this.expr(arg));
     if (args.some((arg) => arg === undefined)) return undefined;
     if (name.segments.length === 1 && VARS.has(text))
       return this.fail(
@@ -841,7 +887,7 @@ export class Converter {
       );
     if (style === undefined)
       return this.fail(`\`${text}\` is not a valid function`, where, suggestFunction(text));
-    return { kind: 'call', fn: text, args: args as Expr[], span: where };
+    return { kind: 'call', fn: text, args: args as Expr[], span: callSpan };
   }
 
   private methodCall(
@@ -850,10 +896,9 @@ export class Converter {
     argsCst: readonly CstExpr[],
     callSpan: SourceSpan,
     where: SourceSpan,
-    clause: ClauseKind | undefined,
   ): Expr | undefined {
     const name = this.attribute(nameToken);
-    const args = argsCst.map((arg) => this.expr(arg, clause));
+    const args = argsCst.map((arg) => this.expr(arg));
     if (receiver === undefined || name === undefined || args.some((arg) => arg === undefined))
       return undefined;
     const read = args as Expr[];
@@ -880,12 +925,12 @@ export class Converter {
     return { kind: 'call', fn: name, args: [receiver, ...read], span: callSpan };
   }
 
-  private record(cst: CstExpr & { kind: 'record' }, clause: ClauseKind | undefined): Expr | undefined {
+  private record(cst: CstExpr & { kind: 'record' }): Expr | undefined {
     const fields: (readonly [string, Expr])[] = [];
     let ok = true;
     for (const init of cst.inits) {
-      const key = this.recordKey(init.key, init.span, clause);
-      const value = this.expr(init.value, clause);
+      const key = this.recordKey(init.key, init.span);
+      const value = this.expr(init.value);
       if (key === undefined || value === undefined) ok = false;
       else fields.push([key, value]);
     }
@@ -898,7 +943,7 @@ export class Converter {
     return { kind: 'record', fields, span: cst.span };
   }
 
-  private recordKey(key: CstExpr, initSpan: SourceSpan, clause: ClauseKind | undefined): string | undefined {
+  private recordKey(key: CstExpr, initSpan: SourceSpan): string | undefined {
     if (key.kind === 'string') return this.unescaped(unescapeString(stringBody(key.token)), key.span);
     if (key.kind === 'name') {
       const [first] = key.name.segments;
@@ -911,13 +956,49 @@ export class Converter {
       return this.attribute(first, first.text === 'if' ? initSpan : tokenSpan(first));
     }
     const before = this.errors.length;
-    this.expr(key, clause);
+    this.expr(key);
     if (this.errors.length > before) return undefined;
     return this.fail(
       `invalid attribute name: ${this.source(key.span)}`,
       key.span,
       'attribute names can either be identifiers or string literals',
     );
+  }
+}
+
+/** The slots of an expression, in the order they are written. */
+function slotsIn(expr: Expr): (Expr & { kind: 'slot' })[] {
+  switch (expr.kind) {
+    case 'slot':
+      return [expr];
+    case 'lit':
+    case 'var':
+      return [];
+    case 'ite':
+      return [...slotsIn(expr.cond), ...slotsIn(expr.then), ...slotsIn(expr.else)];
+    case 'and':
+    case 'or':
+    case 'binary':
+      return [...slotsIn(expr.left), ...slotsIn(expr.right)];
+    case 'not':
+    case 'neg':
+    case 'isEmpty':
+    case 'like':
+    case 'getAttr':
+    case 'has':
+      return slotsIn(expr.arg);
+    case 'is':
+      return [...slotsIn(expr.arg), ...(expr.in === undefined ? [] : slotsIn(expr.in))];
+    case 'set':
+      return expr.elements.flatMap(slotsIn);
+    case 'record':
+      return expr.fields.flatMap(([, value]) => slotsIn(value));
+    case 'call':
+      return expr.args.flatMap(slotsIn);
+    default: {
+      const unreachable: never = expr;
+      return unreachable;
+    }
   }
 }
 

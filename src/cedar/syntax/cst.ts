@@ -56,7 +56,9 @@ type CstNode =
   | { readonly kind: 'slot'; readonly token: Token }
   | { readonly kind: 'paren'; readonly inner: CstExpr }
   | { readonly kind: 'list'; readonly elements: readonly CstExpr[] }
-  | { readonly kind: 'record'; readonly inits: readonly CstRecordInit[] };
+  | { readonly kind: 'record'; readonly inits: readonly CstRecordInit[] }
+  /** Where the parser recovered from an error; never converted, since the error is reported. */
+  | { readonly kind: 'error' };
 
 export interface CstAnnotation {
   readonly key: Token;

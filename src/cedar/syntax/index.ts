@@ -19,7 +19,7 @@ export type {
   SourceSpan,
   Var,
 } from './ast.js';
-export type { ParseError } from './errors.js';
+export { utf8Span, type ParseError } from './errors.js';
 export { extensionCallStyle, type CallStyle } from './functions.js';
 export {
   parsePolicies,

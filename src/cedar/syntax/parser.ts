@@ -1,9 +1,11 @@
 // Text → concrete syntax tree, following Cedar's grammar (cedar-policy-core's
 // `grammar.lalrpop`) production by production, so that the same token streams
 // are accepted and a rejected one fails on the same token: "unexpected token
-// `)`", "unexpected end of input", "invalid token". After an error the parser
-// skips to the next `;` and goes on, as Cedar's error recovery does, so one
-// run reports the first error of every policy.
+// `)`", "unexpected end of input", "invalid token". Errors are recovered from
+// where Cedar's parser recovers: inside an expression, by skipping to a token
+// that may follow it; elsewhere, by skipping to the next `;`. When recovery
+// fails (the input ends first), only the error that could not be recovered is
+// reported, as Cedar does.
 import type { SourceSpan } from './ast.js';
 import type {
   CstAccess,
@@ -21,7 +23,14 @@ import type { Token } from './lexer.js';
 
 /** A grammar error: the parse of the current policy stops here. */
 class GrammarError extends Error {
-  constructor(readonly error: ParseError) {
+  constructor(
+    readonly error: ParseError,
+    /**
+     * Where parsing resumes: the recovery point (an index into the open ones)
+     * and the token it resumes at; none when the error cannot be recovered from.
+     */
+    readonly resume?: { readonly point: number; readonly position: number },
+  ) {
     super(error.message);
   }
 }
@@ -52,6 +61,10 @@ function unexpected(token: Token): ParseError {
   }
 }
 
+function accepts(follow: readonly string[], token: Token): boolean {
+  return (token.kind === 'punct' || token.kind === 'ident') && follow.includes(token.text);
+}
+
 function invalidTokenHelp(first: string): { help?: string } {
   if (first === '"') return { help: 'try checking that all strings are closed properly' };
   if (first === "'") return { help: 'strings must use double quotes, not single quotes' };
@@ -69,42 +82,92 @@ export class Parser {
 
   constructor(private readonly tokens: readonly Token[]) {}
 
-  /** `Policies := {Policy}`; every grammar error is reported, one per policy at most. */
+  /** Errors recovered from so far; they are reported unless a later error cannot be. */
+  private readonly recovered: ParseError[] = [];
+
+  /**
+   * The tokens that may follow each open recovery point, outermost first: the
+   * policy list (`;`), then every expression being read where Cedar's grammar
+   * has an error rule (condition bodies, parentheses, list elements, call
+   * arguments, index, record fields, `if` branches, scope targets).
+   */
+  private readonly recoveryPoints: (readonly string[])[] = [[';']];
+
+  /** `Policies := {Policy}`. */
   policies(): CstResult {
     const policies: CstPolicy[] = [];
-    const errors: ParseError[] = [];
     while (this.peek().kind !== 'eof') {
       try {
         policies.push(this.policy());
       } catch (error) {
         if (!(error instanceof GrammarError)) throw error;
-        errors.push(error.error);
-        // An invalid token ends the input for Cedar's lexer, and so for recovery.
-        if (!this.recover()) break;
+        if (error.resume === undefined) return { policies, errors: [error.error] };
+        // INVARIANT: only the policy list is left open here, so the error resumes at a `;`.
+        this.position = error.resume.position + 1;
+        this.recovered.push(error.error);
       }
     }
-    return { policies, errors };
+    return { policies, errors: this.recovered };
   }
 
   /** A single expression and nothing after it. */
   expressionOnly(): { readonly expr?: CstExpr; readonly errors: readonly ParseError[] } {
+    this.recoveryPoints.length = 0;
     try {
-      const expr = this.expr();
-      if (this.peek().kind !== 'eof') throw new GrammarError(unexpected(this.peek()));
-      return { expr, errors: [] };
+      const expr = this.expr([]);
+      if (this.peek().kind !== 'eof') throw this.unexpectedHere(this.peek());
+      return this.recovered.length === 0 ? { expr, errors: [] } : { errors: this.recovered };
     } catch (error) {
       if (error instanceof GrammarError) return { errors: [error.error] };
       throw error;
     }
   }
 
-  /** Skips past the next `;`; false when the input ends first or cannot be read further. */
-  private recover(): boolean {
-    for (;;) {
-      const token = this.peek();
-      if (token.kind === 'eof' || token.kind === 'invalid') return false;
-      this.position += 1;
-      if (token.kind === 'punct' && token.text === ';') return true;
+  /**
+   * An error at the current token, with where Cedar's parser would resume: the
+   * first token from here that the innermost open recovery point accepts.
+   */
+  private unexpectedHere(token: Token): GrammarError {
+    const error = unexpected(token);
+    if (token.kind === 'invalid') return new GrammarError(error);
+    for (let position = this.position; position < this.tokens.length; position += 1) {
+      const candidate = this.tokens[position] as Token;
+      if (candidate.kind === 'eof' || candidate.kind === 'invalid') break;
+      for (let point = this.recoveryPoints.length - 1; point >= 0; point -= 1) {
+        if (accepts(this.recoveryPoints[point] as readonly string[], candidate))
+          return new GrammarError(error, { point, position });
+      }
+    }
+    return new GrammarError(error);
+  }
+
+  /** Whether the current token is one of `follow` (punctuation or keywords). */
+  private isOneOf(follow: readonly string[]): boolean {
+    return accepts(follow, this.peek());
+  }
+
+  /**
+   * `Expr` where Cedar's grammar can recover from an error inside it: the
+   * error is kept, parsing resumes at a token that may follow the expression,
+   * as if it had been read.
+   */
+  private expr(follow: readonly string[]): CstExpr {
+    const start = this.peek().start;
+    const point = this.recoveryPoints.length;
+    this.recoveryPoints.push(follow);
+    try {
+      const expr = this.exprBody(follow);
+      // Cedar's parser meets a wrong token after an expression before it has
+      // closed the expression, so the error belongs to this recovery point.
+      if (follow.length > 0 && !this.isOneOf(follow)) throw this.unexpectedHere(this.peek());
+      return expr;
+    } catch (error) {
+      if (!(error instanceof GrammarError) || error.resume?.point !== point) throw error;
+      this.position = error.resume.position;
+      this.recovered.push(error.error);
+      return { kind: 'error', span: this.spanFrom(start) };
+    } finally {
+      this.recoveryPoints.length = point;
     }
   }
 
@@ -117,9 +180,23 @@ export class Parser {
     const variables = this.commaList(')', () => this.variableDef());
     this.expectPunct(')');
     const conditions: CstCondition[] = [];
-    while (this.peek().kind === 'ident') conditions.push(this.condition());
+    for (;;) {
+      if (this.peek().kind === 'ident') conditions.push(this.condition());
+      else if (conditions.length > 0 && this.isPunct('}')) this.strayBrace();
+      else break;
+    }
     this.expectPunct(';');
     return { annotations, effect, variables, openParen, conditions, span: this.spanFrom(start) };
+  }
+
+  /**
+   * A `}` right after a condition: Cedar's parser has not yet closed the
+   * condition when it meets it, so it recovers inside the condition's body and
+   * takes this `}` as the end of the condition.
+   */
+  private strayBrace(): void {
+    this.recovered.push(unexpected(this.peek()));
+    this.next();
   }
 
   private annotation(): CstAnnotation {
@@ -153,7 +230,7 @@ export class Parser {
     };
     if (op === undefined) return { ...def, span: this.spanFrom(variable.start) };
     this.next();
-    const target = this.expr();
+    const target = this.expr([',', ')']);
     return {
       ...def,
       relation: { op, opSpan: { start: opToken.start, end: opToken.end }, target },
@@ -168,22 +245,22 @@ export class Parser {
       this.next();
       return { keyword, span: this.spanFrom(keyword.start) };
     }
-    const body = this.expr();
+    const body = this.expr(['}']);
     this.expectPunct('}');
     return { keyword, body, span: this.spanFrom(keyword.start) };
   }
 
-  expr(): CstExpr {
+  private exprBody(follow: readonly string[]): CstExpr {
     this.depth += 1;
-    if (this.depth > MAX_DEPTH) throw new GrammarError(unexpected(this.peek()));
+    if (this.depth > MAX_DEPTH) throw this.unexpectedHere(this.peek());
     try {
       if (this.isIdent('if') && !this.isPunctAt(1, '::')) {
         const start = this.next().start;
-        const cond = this.expr();
+        const cond = this.expr(['then']);
         this.expectIdent('then');
-        const then = this.expr();
+        const then = this.expr(['else']);
         this.expectIdent('else');
-        const otherwise = this.expr();
+        const otherwise = this.expr(follow);
         return { kind: 'if', cond, then, else: otherwise, span: this.spanFrom(start) };
       }
       return this.or();
@@ -317,12 +394,12 @@ export class Parser {
         access.push({ kind: 'field', name, span: this.spanFrom(accessStart) });
       } else if (this.isPunct('(')) {
         this.next();
-        const args = this.commaList(')', () => this.expr());
+        const args = this.commaList(')', () => this.expr([',', ')']));
         this.expectPunct(')');
         access.push({ kind: 'call', args, span: this.spanFrom(accessStart) });
       } else if (this.isPunct('[')) {
         this.next();
-        const arg = this.expr();
+        const arg = this.expr([']']);
         this.expectPunct(']');
         access.push({ kind: 'index', arg, span: this.spanFrom(accessStart) });
       } else {
@@ -340,6 +417,7 @@ export class Parser {
         this.next();
         // Cedar reads a number as an unsigned 64-bit integer in its grammar.
         if (BigInt(token.text) > U64_MAX)
+          // A failing grammar action stops Cedar's parser: no recovery.
           throw new GrammarError({
             message: 'integer parse error: number too large to fit in target type',
             span: { start, end: token.end },
@@ -361,7 +439,7 @@ export class Parser {
         return this.bracketed(token);
       case 'invalid':
       case 'eof':
-        throw new GrammarError(unexpected(token));
+        throw this.unexpectedHere(token);
       default: {
         const unreachable: never = token.kind;
         return unreachable;
@@ -373,13 +451,13 @@ export class Parser {
     const start = token.start;
     if (token.text === '(') {
       this.next();
-      const inner = this.expr();
+      const inner = this.expr([')']);
       this.expectPunct(')');
       return { kind: 'paren', inner, span: this.spanFrom(start) };
     }
     if (token.text === '[') {
       this.next();
-      const elements = this.commaList(']', () => this.expr());
+      const elements = this.commaList(']', () => this.expr([',', ']']));
       this.expectPunct(']');
       return { kind: 'list', elements, span: this.spanFrom(start) };
     }
@@ -389,7 +467,7 @@ export class Parser {
       this.expectPunct('}');
       return { kind: 'record', inits, span: this.spanFrom(start) };
     }
-    throw new GrammarError(unexpected(token));
+    throw this.unexpectedHere(token);
   }
 
   private recordInit(): CstRecordInit {
@@ -403,11 +481,11 @@ export class Parser {
         name: { segments: [token], span: { start: token.start, end: token.end } },
         span: { start: token.start, end: token.end },
       };
-      return { key, value: this.expr(), span: this.spanFrom(start) };
+      return { key, value: this.expr([',', '}']), span: this.spanFrom(start) };
     }
-    const key = this.expr();
+    const key = this.expr([':']);
     this.expectPunct(':');
-    const value = this.expr();
+    const value = this.expr([',', '}']);
     return { key, value, span: this.spanFrom(start) };
   }
 
@@ -439,8 +517,7 @@ export class Parser {
       segments.push(this.anyIdent());
     }
     // A lone `if` here was taken as the start of a path, so the token after it is the unexpected one.
-    if (segments.length === 1 && SPECIAL_IDENTS.has(first.text))
-      throw new GrammarError(unexpected(this.peek()));
+    if (segments.length === 1 && SPECIAL_IDENTS.has(first.text)) throw this.unexpectedHere(this.peek());
     const name = this.nameOf(segments);
     return { kind: 'name', name, span: name.span };
   }
@@ -453,7 +530,7 @@ export class Parser {
       literal.kind === 'number' ||
       literal.kind === 'string' ||
       (literal.kind === 'ident' && (literal.text === 'true' || literal.text === 'false'));
-    if (!isLiteral) throw new GrammarError(unexpected(literal));
+    if (!isLiteral) throw this.unexpectedHere(literal);
     this.next();
   }
 
@@ -472,8 +549,7 @@ export class Parser {
       this.next();
       segments.push(this.anyIdent());
     }
-    if (segments.length === 1 && SPECIAL_IDENTS.has(first.text))
-      throw new GrammarError(unexpected(this.peek()));
+    if (segments.length === 1 && SPECIAL_IDENTS.has(first.text)) throw this.unexpectedHere(this.peek());
     return this.nameOf(segments);
   }
 
@@ -490,23 +566,23 @@ export class Parser {
 
   private anyIdent(): Token {
     const token = this.peek();
-    if (token.kind !== 'ident') throw new GrammarError(unexpected(token));
+    if (token.kind !== 'ident') throw this.unexpectedHere(token);
     return this.next();
   }
 
   private expectIdent(word: string): void {
-    if (!this.isIdent(word)) throw new GrammarError(unexpected(this.peek()));
+    if (!this.isIdent(word)) throw this.unexpectedHere(this.peek());
     this.next();
   }
 
   private expectKind(kind: 'string'): Token {
     const token = this.peek();
-    if (token.kind !== kind) throw new GrammarError(unexpected(token));
+    if (token.kind !== kind) throw this.unexpectedHere(token);
     return this.next();
   }
 
   private expectPunct(text: string): Token {
-    if (!this.isPunct(text)) throw new GrammarError(unexpected(this.peek()));
+    if (!this.isPunct(text)) throw this.unexpectedHere(this.peek());
     return this.next();
   }
 
@@ -536,7 +612,7 @@ export class Parser {
 
   private next(): Token {
     const token = this.peek();
-    if (token.kind === 'invalid') throw new GrammarError(unexpected(token));
+    if (token.kind === 'invalid') throw this.unexpectedHere(token);
     if (token.kind !== 'eof') this.position += 1;
     return token;
   }
