@@ -370,10 +370,14 @@ describe('ForAllValues and ForAnyValue over multivalued keys', () => {
     ).toBe(false);
   });
 
-  it('a single-valued operator on a multivalued key matches when any value matches, its negation when none does', () => {
-    expect(holds({ StringEquals: { 'aws:TagKeys': 'team' } }, tagKeys('env', 'team'))).toBe(true);
-    expect(holds({ StringNotEquals: { 'aws:TagKeys': 'team' } }, tagKeys('env', 'team'))).toBe(false);
-    expect(holds({ StringNotEquals: { 'aws:TagKeys': 'owner' } }, tagKeys('env', 'team'))).toBe(true);
+  it('a single-valued operator on a multivalued key matches nothing, negated or not ("multivalued context keys require a condition set operator")', () => {
+    expect(holds({ StringEquals: { 'aws:TagKeys': 'team' } }, tagKeys('env', 'team'))).toBe(false);
+    expect(holds({ StringEquals: { 'aws:TagKeys': 'team' } }, tagKeys('team'))).toBe(false);
+    expect(holds({ StringNotEquals: { 'aws:TagKeys': 'owner' } }, tagKeys('env', 'team'))).toBe(false);
+    expect(holds({ StringLikeIfExists: { 'aws:TagKeys': '*' } }, tagKeys('env'))).toBe(false);
+    expect(holds({ 'ForAnyValue:StringEquals': { 'aws:TagKeys': 'team' } }, tagKeys('env', 'team'))).toBe(
+      true,
+    );
   });
 });
 

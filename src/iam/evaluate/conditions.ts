@@ -121,6 +121,10 @@ function requestValues(condition: Condition, request: NormalizedRequest): readon
   return entry.kind === 'single' ? [entry.value] : entry.values;
 }
 
+function isMultivalued(condition: Condition, request: NormalizedRequest): boolean {
+  return request.context.get(condition.key.toLowerCase())?.kind === 'multi';
+}
+
 /**
  * `Null: true` holds when the key is absent, `Null: false` when it is
  * present; several values are ORed like any others.
@@ -151,13 +155,12 @@ export function conditionHolds(condition: Condition, request: NormalizedRequest)
       // condition is false. If the policy condition requires that the key is not matched, such as
       // StringNotLike, ... the condition is true."
       if (!present) return operatorInfo(condition.operator).negated;
-      // A single-valued operator on a multivalued key: AWS says to use a set operator; what
-      // it does otherwise is unpublished. The key matches when any of its values matches (the
-      // reading of the policy encoding too), and a negated operator when none does.
-      const anyMatch = values.some((value) =>
-        condition.values.some((policyValue) => valueMatches(condition, policyValue, value, request)),
-      );
-      return operatorInfo(condition.operator).negated ? !anyMatch : anyMatch;
+      // "Multivalued context keys require a condition set operator": without one, a multivalued
+      // key matches nothing, negated operators included — as AWS confirmed at re:Inforce 2025
+      // (IAM431), reported by iam-simulate's maintainers. An array in the request is multivalued.
+      if (isMultivalued(condition, request)) return false;
+      const [value = ''] = values;
+      return verdictOnValue(condition, value, request);
     }
     default: {
       const unreachable: never = setOperator;
