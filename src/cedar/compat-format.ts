@@ -7,7 +7,6 @@ import {
   parsePolicies,
   policyFromEst,
   policyToEst,
-  utf8Span,
   type EstJson,
   type EstObject,
   type ParseError,
@@ -35,6 +34,14 @@ export type PolicySetTextToPartsAnswer =
   | { type: 'failure'; errors: DetailedError[] };
 
 type Kind = Policy['kind'];
+
+const encoder = new TextEncoder();
+
+/** `span` of `text` counted in UTF-8 bytes, as cedar-wasm counts source locations. */
+function utf8Span(text: string, span: SourceSpan): SourceSpan {
+  const start = encoder.encode(text.slice(0, span.start)).length;
+  return { start, end: start + encoder.encode(text.slice(span.start, span.end)).length };
+}
 
 function located(message: string, help: string | undefined, locations: SourceSpan[]): DetailedError {
   return {
