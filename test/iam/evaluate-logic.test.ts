@@ -300,6 +300,12 @@ describe('same account and cross-account', () => {
     );
   });
 
+  it('the root user needs no identity-based policy, but a boundary given for it still limits it', () => {
+    const root = `arn:aws:iam::${account}:root`;
+    expect(decide({ principal: root }, { permissionsBoundary: nothing })).toBe('ImplicitDeny');
+    expect(decide({ principal: root }, { permissionsBoundary: getObject })).toBe('Allow');
+  });
+
   it('a root user of another account needs the resource policy to grant to its account', () => {
     const root = { principal: `arn:aws:iam::${otherAccount}:root`, resourceAccount: account };
     expect(decide(root, {})).toBe('ImplicitDeny');

@@ -325,8 +325,8 @@ function resourcePolicyGates(request: NormalizedRequest): boolean {
  * the resource-based policy in the trusting account must both allow"; the
  * boundary and the session policy limit the caller's side.
  *
- * The account root user has full access in its own account: its side
- * needs no identity-based policy.
+ * The account root user has full access: its side needs no
+ * identity-based policy.
  */
 function iamGrant(verdicts: Verdicts, request: NormalizedRequest): Grant {
   const isRoot = request.caller.kind === 'aws' && request.caller.type === 'Account';
@@ -336,8 +336,10 @@ function iamGrant(verdicts: Verdicts, request: NormalizedRequest): Grant {
   const limit = limits(verdicts);
   const identityAllows = verdicts.identity.allows;
   const resourceAllows = verdicts.resource?.allows ?? [];
+  // The root user's full access stands in for identity-based policies only: a boundary or
+  // session policy given for it (the root user has none in AWS) still limits it.
   const callerSide: Grant = isRoot
-    ? { allowedBy: [], reasons: [] }
+    ? limit
     : {
         allowedBy: [...statementsOf(identityAllows), ...limit.allowedBy],
         reasons: identityAllows.length === 0 ? [{ kind: 'identityPolicy' }, ...limit.reasons] : limit.reasons,
