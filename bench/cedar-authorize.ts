@@ -176,17 +176,32 @@ function median(samples: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
-/** Median nanoseconds per call over `rounds` passes through the requests. */
-function time(requests: number, rounds: number, call: (index: number) => unknown): number {
-  const samples: number[] = [];
-  for (let round = 0; round < rounds; round += 1) {
-    for (let index = 0; index < requests; index += 1) {
-      const start = process.hrtime.bigint();
-      call(index);
-      samples.push(Number(process.hrtime.bigint() - start));
-    }
+// Each timed call is first run until the JIT has settled (both engines alike).
+const WARM_UP_NS = 300e6;
+// A sample times a batch of consecutive calls at least this long, so that the
+// clock's own cost does not weigh on calls of a few microseconds.
+const SAMPLE_NS = 20e3;
+
+/** Median nanoseconds per call: `samples` batches of calls cycling through the requests, after a warm-up. */
+function time(requests: number, samples: number, call: (index: number) => unknown): number {
+  const now = (): number => Number(process.hrtime.bigint());
+  const warmUpStart = now();
+  let next = 0;
+  while (next < Math.min(requests, 8) || now() - warmUpStart < WARM_UP_NS) {
+    call(next % requests);
+    next += 1;
   }
-  return median(samples);
+  const batch = Math.max(1, Math.ceil(SAMPLE_NS / ((now() - warmUpStart) / next)));
+  const perCall: number[] = [];
+  for (let sample = 0; sample < samples; sample += 1) {
+    const start = now();
+    for (let index = 0; index < batch; index += 1) {
+      call(next % requests);
+      next += 1;
+    }
+    perCall.push((now() - start) / batch);
+  }
+  return median(perCall);
 }
 
 function fail(message: string): never {
@@ -238,26 +253,36 @@ function run(workload: Workload, rounds: number): void {
   const n = requests.length;
   const store0 = store.entities;
   const compiled = policySet.policySet;
-  const oursPrepared = time(n, rounds, (index) => isAuthorized(compiled, requests[index] as Request, store0));
-  const oursStateful = time(n, rounds, (index) => compatStateful(call(index)));
-  const wasmStateful = time(n, rounds, (index) => wasm.statefulIsAuthorized(call(index)));
-  const oursOneShot = time(n, Math.max(1, rounds / 10), (index) =>
-    compatIsAuthorized({ ...call(index), policies: { staticPolicies: workload.policies } }),
+  const entitiesText = JSON.stringify(workload.entities);
+  const oneShotSamples = Math.max(1, rounds / 10) * n;
+  const oursPrepared = time(n, rounds * n, (index) =>
+    isAuthorized(compiled, requests[index] as Request, store0),
   );
+  const oursStateful = time(n, rounds * n, (index) => compatStateful(call(index)));
+  const oursStatefulText = time(n, rounds * n, (index) =>
+    compatStateful({ ...call(index), entities: entitiesText }),
+  );
+  const wasmStateful = time(n, rounds * n, (index) => wasm.statefulIsAuthorized(call(index)));
+  const oneShot = (
+    index: number,
+  ): RequestJson & { entities: wasm.EntityJson[]; policies: { staticPolicies: string } } => ({
+    ...(workload.requests[index] ?? fail('no request')),
+    entities: workload.entities,
+    policies: { staticPolicies: workload.policies },
+  });
+  const oursOneShot = time(n, oneShotSamples, (index) => compatIsAuthorized(oneShot(index)));
+  const wasmOneShot = time(n, oneShotSamples, (index) => wasm.isAuthorized(oneShot(index)));
   const us = (ns: number): string => (ns / 1000).toFixed(ns < 10_000 ? 2 : 0);
+  const row = (label: string, ours: number, theirs: number): void =>
+    console.log(`| ${label} | ${us(ours)} | ${us(theirs)} | ${(theirs / ours).toFixed(1)}× |`);
   console.log(`\n${workload.name}; ${n} requests, ${allowed} allowed; median per call`);
   console.log(`| call | Keyaki µs | cedar-wasm µs | speed-up |`);
   console.log(`| --- | ---: | ---: | ---: |`);
-  console.log(
-    `| parse policy set | ${us(parseOurs)} | ${us(parseWasm)} | ${(parseWasm / parseOurs).toFixed(1)}× |`,
-  );
-  console.log(
-    `| statefulIsAuthorized (entities JSON per call) | ${us(oursStateful)} | ${us(wasmStateful)} | ${(wasmStateful / oursStateful).toFixed(1)}× |`,
-  );
-  console.log(
-    `| Keyaki isAuthorized on a prepared entity store | ${us(oursPrepared)} | ${us(wasmStateful)} | ${(wasmStateful / oursPrepared).toFixed(1)}× |`,
-  );
-  console.log(`| Keyaki compat isAuthorized (parses everything per call) | ${us(oursOneShot)} | | |`);
+  row('statefulIsAuthorized (entities as JSON values per call)', oursStateful, wasmStateful);
+  row('statefulIsAuthorized, Keyaki given the entities as JSON text', oursStatefulText, wasmStateful);
+  row('Keyaki isAuthorized on a prepared entity store', oursPrepared, wasmStateful);
+  row('isAuthorized (policies and entities per call)', oursOneShot, wasmOneShot);
+  row('parse policy set', parseOurs, parseWasm);
 }
 
 const rounds = Number(process.env['ROUNDS'] ?? '50');
