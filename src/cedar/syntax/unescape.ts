@@ -1,7 +1,8 @@
 // String literal escapes, as Cedar reads them (Rust's string escapes):
 // `\n \r \t \\ \0 \' \"`, `\xHH` up to 0x7f and `\u{H..}` with one to six hex
-// digits naming a Unicode scalar value. In a `like` pattern `*` is a wildcard
-// and `\*` a literal star; elsewhere `\*` is an invalid escape.
+// digits naming a Unicode scalar value. In a `like` pattern a star is a
+// wildcard, whether written `*` or as an escape such as `\u{2a}`, and `\*` is
+// a literal star; elsewhere `\*` is an invalid escape.
 import type { PatternElement } from './ast.js';
 
 export type Unescaped<T> =
@@ -120,6 +121,11 @@ export function unescapePattern(body: string): Unescaped<PatternElement[]> {
       if ('invalid' in escape) {
         invalid.push(escape.invalid);
         index += Math.max(2, escape.invalid.length);
+      } else if (escape.text === '*') {
+        // Cedar unescapes before it looks for stars: `\u{2a}` is a wildcard.
+        flush();
+        elements.push({ kind: 'wildcard' });
+        index += escape.length;
       } else {
         literal += escape.text;
         index += escape.length;
