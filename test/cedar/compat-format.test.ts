@@ -79,6 +79,34 @@ describe('policyToText, policyToJson and friends, as cedar-wasm answers them', (
     );
   });
 
+  it('escapes strings, attribute names and annotations as cedar-wasm does, for any character', () => {
+    const character = fc
+      .oneof(fc.integer({ min: 0, max: 0x2fff }), fc.integer({ min: 0xe000, max: 0x10ffff }))
+      .map((code) => String.fromCodePoint(code));
+    fc.assert(
+      fc.property(fc.array(character, { minLength: 1, maxLength: 6 }), (characters) => {
+        const value = characters.join('');
+        const json = {
+          effect: 'permit',
+          principal: { op: 'All' },
+          action: { op: 'All' },
+          resource: { op: 'All' },
+          conditions: [
+            {
+              kind: 'when',
+              body: {
+                '==': { left: { Value: value }, right: { '.': { left: { Var: 'context' }, attr: value } } },
+              },
+            },
+          ],
+          annotations: { a: value },
+        };
+        expect(compat.policyToText(json)).toEqual(wasm.policyToText(json as unknown as wasm.PolicyJson));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('gives back the text of a policy given as text, comments and all', () => {
     const text = '  // why\n@id("x")   permit(principal, action, resource)  ;  // end\n';
     expect(compat.policyToText(text)).toEqual(wasm.policyToText(text));
