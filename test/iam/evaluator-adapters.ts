@@ -36,6 +36,7 @@ function oraclePrincipal(principal: ScenarioPrincipal): Simulation['request']['p
     case 'user':
     case 'role-session':
     case 'federated-user':
+    case 'root':
       return principal.arn;
     case 'service':
       return principal.service;
@@ -108,6 +109,7 @@ function keyakiPrincipal(principal: ScenarioPrincipal): RequestPrincipal {
   switch (principal.kind) {
     case 'user':
     case 'federated-user':
+    case 'root':
       return { kind: 'aws', arn: principal.arn };
     case 'role-session':
       return { kind: 'aws', arn: principal.arn, roleArn: principal.roleArn };

@@ -37,6 +37,8 @@ export type ScenarioPrincipal =
       readonly account: Account;
       readonly name: string;
     }
+  /** The account root user, signing with the account's own credentials. */
+  | { readonly kind: 'root'; readonly arn: string; readonly account: Account }
   | { readonly kind: 'service'; readonly service: string }
   | { readonly kind: 'anonymous' };
 
@@ -105,6 +107,7 @@ export const principals: readonly ScenarioPrincipal[] = [
     account: accounts[0],
     name: 'dave',
   },
+  { kind: 'root', arn: `arn:aws:iam::${accounts[1]}:root`, account: accounts[1] },
   ...services.map((service): ScenarioPrincipal => ({ kind: 'service', service })),
   { kind: 'anonymous' },
 ];
@@ -443,6 +446,13 @@ export function principalContext(principal: ScenarioPrincipal): Record<string, C
         'aws:PrincipalType': 'FederatedUser',
         'aws:PrincipalIsAWSService': 'false',
       };
+    case 'root':
+      return {
+        'aws:PrincipalArn': principal.arn,
+        'aws:PrincipalAccount': principal.account,
+        'aws:PrincipalType': 'Account',
+        'aws:PrincipalIsAWSService': 'false',
+      };
     case 'service':
       return { 'aws:PrincipalServiceName': principal.service, 'aws:PrincipalIsAWSService': 'true' };
     case 'anonymous':
@@ -695,6 +705,7 @@ function principalElementArbitrary(target: Target, caller: ScenarioPrincipal): f
   switch (caller.kind) {
     case 'user':
     case 'federated-user':
+    case 'root':
       callerEntries.push(
         { AWS: caller.arn },
         { AWS: caller.account },
@@ -841,11 +852,15 @@ export function scenarioArbitrary(options: ScenarioOptions = {}): fc.Arbitrary<S
       // Anonymous callers and service principals have no identity-side policies.
       const identitySide = authenticated
         ? fc.record({
-            identityPolicies: fc.array(policyArbitrary('identity', target, caller), { maxLength: 2 }),
-            permissionsBoundary: fc.option(policyArbitrary('boundary', target, caller), {
-              nil: undefined,
-              freq: 3,
-            }),
+            // The root user takes no identity-based policy and no permissions boundary.
+            identityPolicies:
+              caller.kind === 'root'
+                ? fc.constant([])
+                : fc.array(policyArbitrary('identity', target, caller), { maxLength: 2 }),
+            permissionsBoundary:
+              caller.kind === 'root'
+                ? fc.constant(undefined)
+                : fc.option(policyArbitrary('boundary', target, caller), { nil: undefined, freq: 3 }),
             // Only sessions carry a session policy.
             sessionPolicy:
               caller.kind === 'role-session' || caller.kind === 'federated-user'
