@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import { lowerPolicy } from '../../src/cedar/validator/index.js';
+import {
+  linkTemplate,
+  parseExpression,
+  parsePolicies,
+  templateSlots,
+  type Expr,
+  type Policy,
+} from '../../src/cedar/syntax/index.js';
+
+function parse(text: string, idAnnotation = false): readonly Policy[] {
+  const parsed = parsePolicies(text, { idAnnotation });
+  if (!parsed.ok) throw new Error(parsed.errors.map((error) => error.message).join('; '));
+  return parsed.policies;
+}
+
+function only(text: string): Policy {
+  const [policy] = parse(text);
+  if (policy === undefined) throw new Error('no policy');
+  return policy;
+}
+
+function body(text: string): Expr {
+  const condition = only(`permit(principal, action, resource) when { ${text} };`).conditions[0];
+  if (condition === undefined) throw new Error('no condition');
+  return condition.body;
+}
+
+/** The AST without spans, for comparisons of structure. */
+function shape(value: unknown): unknown {
+  return JSON.parse(
+    JSON.stringify(value, (key, item: unknown) =>
+      key === 'span' ? undefined : typeof item === 'bigint' ? `${item}n` : item,
+    ),
+  );
+}
+
+describe('parsed policies', () => {
+  it('keep annotations in source order, telling `@a` from `@a("")`', () => {
+    const policy = only('@b("x\\ty") @a @c("") permit(principal, action, resource);');
+    expect(shape(policy.annotations)).toEqual([
+      { key: 'b', value: 'x\ty' },
+      { key: 'a' },
+      { key: 'c', value: '' },
+    ]);
+  });
+
+  it('are named policy0, policy1, ... in order, templates included, or by `@id` when asked', () => {
+    const text =
+      'permit(principal, action, resource);\n@id("second") permit(principal == ?principal, action, resource);\nforbid(principal, action, resource);';
+    expect(parse(text).map((policy) => [policy.id, policy.kind])).toEqual([
+      ['policy0', 'static'],
+      ['policy1', 'template'],
+      ['policy2', 'static'],
+    ]);
+    expect(parse(text, true).map((policy) => policy.id)).toEqual(['policy0', 'second', 'policy2']);
+    const duplicate = parsePolicies(
+      '@id("x") permit(principal, action, resource);@id("x") forbid(principal, action, resource);',
+      {
+        idAnnotation: true,
+      },
+    );
+    expect(duplicate.ok ? [] : duplicate.errors.map((error) => error.message)).toEqual([
+      'a policy with id `x` already exists in the policy set',
+    ]);
+  });
+
+  it('are templates exactly when a slot is in the scope, `is ... in ?principal` included', () => {
+    expect(only('permit(principal is User in ?principal, action, resource);').kind).toBe('template');
+    expect(only('permit(principal, action, resource in ?resource);').kind).toBe('template');
+    expect(only('permit(principal is User, action, resource in Folder::"f");').kind).toBe('static');
+  });
+
+  it('locate the policy, its annotations, scope constraints, conditions and every expression in the text', () => {
+    const text =
+      '// a comment\n@a("1") permit(\n  principal == User::"alice",\n  action,\n  resource\n) when { context.n + -5 > 2 };';
+    const policy = only(text);
+    const slice = (span: { start: number; end: number } | undefined): string =>
+      span === undefined ? '<none>' : text.slice(span.start, span.end);
+    expect(slice(policy.span)).toBe(text.slice(text.indexOf('@a')));
+    expect(slice(policy.annotations[0]?.span)).toBe('@a("1")');
+    expect(slice(policy.principal.span)).toBe('principal == User::"alice"');
+    expect(slice(policy.action.span)).toBe('action');
+    const condition = policy.conditions[0];
+    expect(slice(condition?.span)).toBe('when { context.n + -5 > 2 }');
+    const spans: string[] = [];
+    const visit = (expr: Expr): void => {
+      spans.push(slice(expr.span));
+      if (expr.kind === 'binary') [expr.left, expr.right].forEach(visit);
+      if (expr.kind === 'getAttr') visit(expr.arg);
+    };
+    if (condition !== undefined) visit(condition.body);
+    expect(spans).toEqual(['context.n + -5 > 2', 'context.n + -5', 'context.n', 'context', '-5', '2']);
+  });
+
+  it('come with every comment of the text, in order', () => {
+    const parsed = parsePolicies('// one\npermit(principal, // two\n action, resource);// three');
+    expect(parsed.ok && parsed.comments.map((comment) => comment.text)).toEqual([' one', ' two', ' three']);
+  });
+
+  it('keep the sugar the text has: `has` paths, `is ... in`, `!=`, methods, extension calls', () => {
+    expect(shape(body('context has a.b.c'))).toEqual({
+      kind: 'has',
+      arg: { kind: 'var', name: 'context' },
+      path: ['a', 'b', 'c'],
+    });
+    expect(shape(body('principal is User in Group::"g"'))).toMatchObject({
+      kind: 'is',
+      entityType: 'User',
+      in: { kind: 'lit' },
+    });
+    expect(shape(body('1 != 2'))).toMatchObject({ kind: 'binary', op: '!=' });
+    expect(shape(body('[1].contains(1)'))).toMatchObject({ kind: 'binary', op: 'contains' });
+    expect(shape(body('ip("::1").isLoopback()'))).toEqual({
+      kind: 'call',
+      fn: 'isLoopback',
+      args: [{ kind: 'call', fn: 'ip', args: [{ kind: 'lit', value: { type: 'string', value: '::1' } }] }],
+    });
+  });
+
+  it('read `-5` as a literal and `-(5)` or `- -5` as negations, so that the smallest long can be written', () => {
+    expect(shape(body('-9223372036854775808'))).toEqual({
+      kind: 'lit',
+      value: { type: 'long', value: '-9223372036854775808n' },
+    });
+    expect(shape(body('-(5)'))).toEqual({
+      kind: 'neg',
+      arg: { kind: 'lit', value: { type: 'long', value: '5n' } },
+    });
+    expect(shape(body('- -5'))).toEqual({
+      kind: 'neg',
+      arg: { kind: 'lit', value: { type: 'long', value: '-5n' } },
+    });
+  });
+
+  it('read `like` patterns with `\\*` as a star and any other star as a wildcard', () => {
+    expect(shape(body('"" like "a\\*b*\\u{2a}c"'))).toMatchObject({
+      pattern: [
+        { kind: 'literal', text: 'a*b' },
+        { kind: 'wildcard' },
+        { kind: 'wildcard' },
+        { kind: 'literal', text: 'c' },
+      ],
+    });
+  });
+
+  it('lower into the engine language: `has` paths and `is ... in` become conjunctions', () => {
+    const lowered = lowerPolicy(
+      only(
+        'permit(principal, action, resource) when { principal has a.b && principal is User in Group::"g" };',
+      ),
+    );
+    expect(shape(lowered.conditions[0]?.body)).toMatchObject({
+      kind: 'and',
+      left: {
+        kind: 'and',
+        left: { kind: 'hasAttr', attr: 'a' },
+        right: { kind: 'hasAttr', arg: { kind: 'getAttr', attr: 'a' }, attr: 'b' },
+      },
+      right: { kind: 'and', left: { kind: 'is', entityType: 'User' }, right: { kind: 'binary', op: 'in' } },
+    });
+  });
+
+  it('include single expressions, as `cedar evaluate` takes them', () => {
+    const read = parseExpression('if context.a then 1 else 2');
+    expect(read.ok && read.expr.kind).toBe('ite');
+    const wrong = parseExpression('1 +');
+    expect(wrong.ok ? [] : wrong.errors.map((error) => error.message)).toEqual(['unexpected end of input']);
+  });
+
+  it('survive deeply nested input', () => {
+    const depth = 500;
+    expect(body(`${'('.repeat(depth)}1${')'.repeat(depth)}`).kind).toBe('lit');
+  });
+});
+
+describe('template linking', () => {
+  const template = only(
+    'permit(principal == ?principal, action, resource is Doc in ?resource) when { true };',
+  );
+  const alice = { type: 'User', id: 'alice' };
+  const folder = { type: 'Folder', id: 'f' };
+
+  it('puts an entity in every slot and makes a static policy with the new id', () => {
+    expect(templateSlots(template)).toEqual(['?principal', '?resource']);
+    const linked = linkTemplate(template, { '?principal': alice, '?resource': folder }, 'link1');
+    expect(linked.ok && shape(linked.policy)).toMatchObject({
+      id: 'link1',
+      kind: 'static',
+      principal: { op: '==', target: { kind: 'entity', uid: alice } },
+      resource: { op: 'is', entityType: 'Doc', in: { kind: 'entity', uid: folder } },
+    });
+  });
+
+  it("refuses missing and extra slots with Cedar's words", () => {
+    expect(linkTemplate(template, { '?principal': alice }, 'l')).toEqual({
+      ok: false,
+      message: 'the following slots were not provided as arguments: ?resource',
+    });
+    const principalOnly = only('permit(principal in ?principal, action, resource);');
+    expect(linkTemplate(principalOnly, { '?resource': folder }, 'l')).toEqual({
+      ok: false,
+      message:
+        'the following slots were not provided as arguments: ?principal. The following slots were provided as arguments, but did not exist in the template: ?resource',
+    });
+  });
+});
