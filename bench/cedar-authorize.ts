@@ -176,29 +176,37 @@ function median(samples: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
-// Each timed call is first run until the JIT has settled (both engines alike).
-const WARM_UP_NS = 300e6;
+// Each timed call is first run until the JIT has settled (both engines
+// alike). Counted in CPU time, so that a loaded machine (where this process
+// and its compiler threads get a fraction of a core) warms up as much.
+const WARM_UP_CPU_NS = 500e6;
 // A sample times a batch of consecutive calls at least this long, so that the
 // clock's own cost does not weigh on calls of a few microseconds.
 const SAMPLE_NS = 20e3;
 
+function cpuNow(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) * 1000;
+}
+
 /** Median nanoseconds per call: `samples` batches of calls cycling through the requests, after a warm-up. */
 function time(requests: number, samples: number, call: (index: number) => unknown): number {
   const now = (): number => Number(process.hrtime.bigint());
-  const warmUpStart = now();
   let next = 0;
-  while (next < Math.min(requests, 8) || now() - warmUpStart < WARM_UP_NS) {
+  const run = (): void => {
     call(next % requests);
     next += 1;
-  }
-  const batch = Math.max(1, Math.ceil(SAMPLE_NS / ((now() - warmUpStart) / next)));
+  };
+  const warmUpStart = cpuNow();
+  while (next < Math.min(requests, 8) || cpuNow() - warmUpStart < WARM_UP_CPU_NS) run();
+  const calibrationStart = now();
+  const calibrationFrom = next;
+  while (next === calibrationFrom || now() - calibrationStart < 10 * SAMPLE_NS) run();
+  const batch = Math.max(1, Math.ceil(SAMPLE_NS / ((now() - calibrationStart) / (next - calibrationFrom))));
   const perCall: number[] = [];
   for (let sample = 0; sample < samples; sample += 1) {
     const start = now();
-    for (let index = 0; index < batch; index += 1) {
-      call(next % requests);
-      next += 1;
-    }
+    for (let index = 0; index < batch; index += 1) run();
     perCall.push((now() - start) / batch);
   }
   return median(perCall);
