@@ -2,31 +2,9 @@
 // schemas of the Cedar integration-test corpus. Both sides get the schema as
 // `.cedarschema` text and the policies in the JSON policy format, so both
 // parse the schema and read the policies inside the timed region.
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import * as wasm from '@cedar-policy/cedar-wasm/nodejs';
 import { parseCedarSchema, validateEstPolicies } from '../src/cedar/index.js';
-
-const SHARED = new URL('../../../shared/cedar-integration-tests/', import.meta.url);
-
-function corpusArchive(): Map<string, string> {
-  const archive = gunzipSync(readFileSync(new URL('corpus-tests-dev.tar.gz', SHARED)));
-  const files = new Map<string, string>();
-  let offset = 0;
-  while (offset + 512 <= archive.length && archive[offset] !== 0) {
-    const field = (start: number, length: number): string =>
-      archive.toString('latin1', offset + start, offset + start + length).replace(/\0.*$/s, '');
-    const prefix = field(345, 155);
-    const size = Number.parseInt(field(124, 12).trim() || '0', 8);
-    if (field(156, 1) !== '5')
-      files.set(
-        `${prefix}${prefix === '' ? '' : '/'}${field(0, 100)}`,
-        archive.toString('utf8', offset + 512, offset + 512 + size),
-      );
-    offset += 512 + Math.ceil(size / 512) * 512;
-  }
-  return files;
-}
+import { corpusArchive } from '../test/cedar/official-tests.js';
 
 interface Case {
   readonly schema: string;

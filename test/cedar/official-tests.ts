@@ -1,9 +1,21 @@
 // Reading the official Cedar integration tests from ../shared, shared by the
-// runners that check decisions and the ones that check validation.
-import { readFileSync } from 'node:fs';
+// runners that check decisions and the ones that check validation, and by the
+// benchmarks.
+import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 
-export const SHARED = new URL('../../../shared/cedar-integration-tests/', import.meta.url);
+/** `../shared` beside the repository, found from this file whether it runs from `test/` or compiled into `dist/test/`. */
+function sharedFolder(): URL {
+  let folder = new URL('.', import.meta.url);
+  while (!existsSync(new URL('package.json', folder))) {
+    const parent = new URL('..', folder);
+    if (parent.href === folder.href) throw new Error('no package.json above the official-tests reader');
+    folder = parent;
+  }
+  return new URL('../shared/cedar-integration-tests/', folder);
+}
+
+export const SHARED = sharedFolder();
 
 /** The files of the corpus archive, by path, read with a minimal tar reader instead of unpacking to disk. */
 export function corpusArchive(): Map<string, string> {
