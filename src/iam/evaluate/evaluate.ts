@@ -103,23 +103,21 @@ export type EvaluationResult =
       readonly reasons: readonly DenialReason[];
     };
 
-interface NamedPolicy {
-  readonly reference: PolicyReference;
-  readonly policy: Policy;
+/** Where a policy sits among the inputs; made into a PolicyReference only for statements that apply. */
+interface Placement {
+  readonly kind: PolicyKind;
+  readonly index: number;
+  readonly level: number | undefined;
 }
 
-function named(input: PolicyInput, kind: PolicyKind, index: number, level?: number): NamedPolicy {
-  const policy = 'policy' in input ? input.policy : input;
+function policyOf(input: PolicyInput): Policy {
+  return 'policy' in input ? input.policy : input;
+}
+
+function referenceOf(input: PolicyInput, placement: Placement): PolicyReference {
+  const { kind, index, level } = placement;
   const name = 'policy' in input ? input.name : undefined;
-  return {
-    reference: {
-      kind,
-      index,
-      ...(level === undefined ? {} : { level }),
-      ...(name === undefined ? {} : { name }),
-    },
-    policy,
-  };
+  return { kind, index, ...(level === undefined ? {} : { level }), ...(name === undefined ? {} : { name }) };
 }
 
 /** A statement that applies to the request, with how its Principal named the caller. */
@@ -138,9 +136,9 @@ function statementApplies(statement: Statement, request: NormalizedRequest): Pri
     : undefined;
 }
 
-function matchedStatement(policy: NamedPolicy, statement: Statement): MatchedStatement {
+function matchedStatement(reference: PolicyReference, statement: Statement): MatchedStatement {
   return {
-    policy: policy.reference,
+    policy: reference,
     statementIndex: statement.index,
     ...(statement.sid === undefined ? {} : { sid: statement.sid }),
     effect: statement.effect,
@@ -154,17 +152,24 @@ interface Verdict {
   readonly denies: readonly Applicable[];
 }
 
-function verdictOf(policies: readonly NamedPolicy[], request: NormalizedRequest): Verdict {
+function verdictOf(
+  inputs: readonly PolicyInput[],
+  kind: PolicyKind,
+  level: number | undefined,
+  request: NormalizedRequest,
+): Verdict {
   const allows: Applicable[] = [];
   const denies: Applicable[] = [];
-  for (const policy of policies) {
-    for (const statement of policy.policy.statements) {
+  inputs.forEach((input, index) => {
+    let reference: PolicyReference | undefined;
+    for (const statement of policyOf(input).statements) {
       const principal = statementApplies(statement, request);
       if (principal === undefined) continue;
-      const found = { principal, statement: matchedStatement(policy, statement) };
+      reference ??= referenceOf(input, { kind, index, level });
+      const found = { principal, statement: matchedStatement(reference, statement) };
       (statement.effect === 'Allow' ? allows : denies).push(found);
     }
-  }
+  });
   return { allows, denies };
 }
 
@@ -189,24 +194,19 @@ interface Verdicts {
  */
 function verdictsOf(policies: EvaluationPolicies, request: NormalizedRequest): Verdicts {
   const iamCaller = request.caller.kind === 'aws';
-  const list = (inputs: readonly PolicyInput[] | undefined, kind: PolicyKind): NamedPolicy[] =>
-    (inputs ?? []).map((input, index) => named(input, kind, index));
+  const list = (inputs: readonly PolicyInput[] | undefined, kind: PolicyKind): Verdict =>
+    verdictOf(inputs ?? [], kind, undefined, request);
   const levels = (inputs: readonly (readonly PolicyInput[])[] | undefined, kind: PolicyKind): Verdict[] =>
-    (inputs ?? []).map((level, levelIndex) =>
-      verdictOf(
-        level.map((input, index) => named(input, kind, index, levelIndex)),
-        request,
-      ),
-    );
+    (inputs ?? []).map((level, levelIndex) => verdictOf(level, kind, levelIndex, request));
   const single = (input: PolicyInput | undefined, kind: PolicyKind): Verdict | undefined =>
-    input === undefined ? undefined : verdictOf([named(input, kind, 0)], request);
+    input === undefined ? undefined : verdictOf([input], kind, undefined, request);
   return {
-    identity: iamCaller ? verdictOf(list(policies.identityPolicies, 'identity'), request) : noVerdict,
+    identity: iamCaller ? list(policies.identityPolicies, 'identity') : noVerdict,
     resource: single(policies.resourcePolicy, 'resource'),
     boundary: iamCaller ? single(policies.permissionsBoundary, 'permissionsBoundary') : undefined,
     session:
       iamCaller && policies.sessionPolicies !== undefined
-        ? verdictOf(list(policies.sessionPolicies, 'session'), request)
+        ? list(policies.sessionPolicies, 'session')
         : undefined,
     scpLevels: iamCaller ? levels(policies.serviceControlPolicies, 'serviceControl') : [],
     rcpLevels: levels(policies.resourceControlPolicies, 'resourceControl'),
@@ -227,9 +227,9 @@ function boundaryNotPrincipalDenies(
 ): MatchedStatement[] {
   if (policies.resourcePolicy === undefined || policies.permissionsBoundary === undefined) return [];
   if (request.caller.kind !== 'aws') return [];
-  const resource = named(policies.resourcePolicy, 'resource', 0);
-  return resource.policy.statements
-    .filter(
+  const input = policies.resourcePolicy;
+  return policyOf(input)
+    .statements.filter(
       (statement) =>
         statement.effect === 'Deny' &&
         statement.principal?.kind === 'NotPrincipal' &&
@@ -237,7 +237,9 @@ function boundaryNotPrincipalDenies(
         resourceMatches(statement.resource, request) &&
         statement.conditions.every((condition) => conditionHolds(condition, request)),
     )
-    .map((statement) => matchedStatement(resource, statement));
+    .map((statement) =>
+      matchedStatement(referenceOf(input, { kind: 'resource', index: 0, level: undefined }), statement),
+    );
 }
 
 function explicitDenies(verdicts: Verdicts, extra: readonly MatchedStatement[]): MatchedStatement[] {

@@ -48,7 +48,7 @@ export function missingContextKeys(request: EvaluationRequest, policies: Evaluat
       if (!actionMatches(statement.action, normalized)) continue;
       for (const key of keysRead(statement)) {
         const folded = key.toLowerCase();
-        if (!normalized.context.has(folded) && !missing.has(folded)) missing.set(folded, key);
+        if (normalized.context.get(folded) === undefined && !missing.has(folded)) missing.set(folded, key);
       }
     }
   }

@@ -86,8 +86,12 @@ export interface NormalizedRequest {
   readonly resource: string;
   /** Undefined when neither the request nor the resource ARN nor the principal names one. */
   readonly resourceAccount: string | undefined;
-  /** Keys lower-cased. */
-  readonly context: ReadonlyMap<string, ContextEntry>;
+  readonly context: RequestContext;
+}
+
+/** The request context, read by lower-cased key: what the request gives, else what AWS derives. */
+export interface RequestContext {
+  readonly get: (key: string) => ContextEntry | undefined;
 }
 
 const accountIdPattern = /^\d{12}$/;
@@ -225,18 +229,32 @@ function accountOf(caller: Caller): string | undefined {
   return caller.kind === 'aws' && caller.account !== '' ? caller.account : undefined;
 }
 
+/** The account field of an ARN (the fifth), found without splitting the whole ARN. */
+function arnAccount(text: string): string | undefined {
+  if (!text.startsWith('arn:')) return undefined;
+  let start = 0;
+  for (let field = 0; field < 4; field++) {
+    start = text.indexOf(':', start) + 1;
+    if (start === 0) return undefined;
+  }
+  const end = text.indexOf(':', start);
+  return end < 0 ? undefined : text.slice(start, end);
+}
+
 function defaultResourceAccount(resource: string, caller: Caller): string | undefined {
-  const account = splitArn(resource)?.account;
+  const account = arnAccount(resource);
   if (account !== undefined && accountIdPattern.test(account)) return account;
   return accountOf(caller);
 }
 
-const derivedByCaller = new WeakMap<Caller, readonly (readonly [string, ContextEntry])[]>();
+const derivedByCaller = new WeakMap<Caller, ReadonlyMap<string, ContextEntry>>();
 
-function derivedEntries(caller: Caller): readonly (readonly [string, ContextEntry])[] {
+function derivedEntries(caller: Caller): ReadonlyMap<string, ContextEntry> {
   let entries = derivedByCaller.get(caller);
   if (entries === undefined) {
-    entries = derivedContext(caller).map(([key, value]) => [key, { kind: 'single', value }] as const);
+    entries = new Map(
+      derivedContext(caller).map(([key, value]) => [key, { kind: 'single', value }] as const),
+    );
     derivedByCaller.set(caller, entries);
   }
   return entries;
@@ -245,15 +263,16 @@ function derivedEntries(caller: Caller): readonly (readonly [string, ContextEntr
 export function normalizeRequest(request: EvaluationRequest): NormalizedRequest {
   const caller = callerOf(request.principal);
   const resourceAccount = request.resourceAccount ?? defaultResourceAccount(request.resource, caller);
-  const context = new Map<string, ContextEntry>();
+  const given = new Map<string, ContextEntry>();
   for (const key in request.context) {
     const value = request.context[key];
-    if (value !== undefined) context.set(key.toLowerCase(), entryOf(value));
+    if (value !== undefined) given.set(key.toLowerCase(), entryOf(value));
   }
-  for (const [key, entry] of derivedEntries(caller)) if (!context.has(key)) context.set(key, entry);
-  if (resourceAccount !== undefined && !context.has('aws:resourceaccount')) {
-    context.set('aws:resourceaccount', { kind: 'single', value: resourceAccount });
-  }
+  const derived = derivedEntries(caller);
+  const owner: ContextEntry | undefined =
+    resourceAccount === undefined ? undefined : { kind: 'single', value: resourceAccount };
+  const get = (key: string): ContextEntry | undefined =>
+    given.get(key) ?? derived.get(key) ?? (key === 'aws:resourceaccount' ? owner : undefined);
   const actionLowerCase = request.action.toLowerCase();
   const colon = actionLowerCase.indexOf(':');
   return {
@@ -263,7 +282,7 @@ export function normalizeRequest(request: EvaluationRequest): NormalizedRequest 
     actionService: colon < 0 ? actionLowerCase : actionLowerCase.slice(0, colon),
     resource: request.resource,
     resourceAccount,
-    context,
+    context: { get },
   };
 }
 
