@@ -169,9 +169,21 @@ describe('parsed policies', () => {
     expect(wrong.ok ? [] : wrong.errors.map((error) => error.message)).toEqual(['unexpected end of input']);
   });
 
-  it('survive deeply nested input', () => {
-    const depth = 500;
-    expect(body(`${'('.repeat(depth)}1${')'.repeat(depth)}`).kind).toBe('lit');
+  it('are refused, not a stack overflow, when nested or chained beyond the limits', () => {
+    const nested = (depth: number): string =>
+      `permit(principal, action, resource) when { ${'('.repeat(depth)}1${')'.repeat(depth)} };`;
+    expect(parsePolicies(nested(199)).ok).toBe(true);
+    const deep = parsePolicies(nested(20000));
+    expect(deep.ok ? [] : deep.errors.map((error) => error.message)).toEqual([
+      'expressions are nested too deeply: the limit is 200 levels',
+    ]);
+    const chain = (length: number): string =>
+      `permit(principal, action, resource) when { ${Array.from({ length }, () => 'true').join(' && ')} };`;
+    expect(parsePolicies(chain(999)).ok).toBe(true);
+    const long = parsePolicies(chain(100000));
+    expect(long.ok ? [] : long.errors.map((error) => error.message)).toEqual([
+      'an expression has too many operands: the limit is 1000',
+    ]);
   });
 });
 

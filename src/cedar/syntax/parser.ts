@@ -40,9 +40,13 @@ const SPECIAL_IDENTS = new Set(['true', 'false', 'if']);
 
 const REL_OPS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=', '=']);
 
-// Cedar's grammar allows at most this many nested expressions before its
-// stack gives out; a recursive-descent reader needs its own bound.
-const MAX_DEPTH = 2000;
+// Every stage after the parser walks expressions recursively, so nesting is
+// bounded here, with an error, rather than by the stack. cedar-wasm itself
+// fails from about 200 nested parentheses.
+const MAX_DEPTH = 200;
+
+// A chain `a && b && ...` is a tree as deep as it is long, so it is bounded too.
+const MAX_OPERANDS = 1000;
 
 const U64_MAX = 18446744073709551615n;
 
@@ -252,7 +256,13 @@ export class Parser {
 
   private exprBody(follow: readonly string[]): CstExpr {
     this.depth += 1;
-    if (this.depth > MAX_DEPTH) throw this.unexpectedHere(this.peek());
+    if (this.depth > MAX_DEPTH) {
+      const token = this.peek();
+      throw new GrammarError({
+        message: `expressions are nested too deeply: the limit is ${MAX_DEPTH} levels`,
+        span: { start: token.start, end: token.end },
+      });
+    }
     try {
       if (this.isIdent('if') && !this.isPunctAt(1, '::')) {
         const start = this.next().start;
@@ -277,6 +287,7 @@ export class Parser {
     while (this.isPunct('||')) {
       this.next();
       operands.push(this.and());
+      this.limitChain(operands.length);
     }
     return { kind: 'or', operands, span: this.spanFrom(start) };
   }
@@ -289,6 +300,7 @@ export class Parser {
     while (this.isPunct('&&')) {
       this.next();
       operands.push(this.relation());
+      this.limitChain(operands.length);
     }
     return { kind: 'and', operands, span: this.spanFrom(start) };
   }
@@ -346,6 +358,7 @@ export class Parser {
     while (this.isPunct('+') || this.isPunct('-')) {
       const op = this.next().text as '+' | '-';
       rest.push({ op, right: this.mult() });
+      this.limitChain(rest.length + 1);
     }
     return { kind: 'arith', first, rest, span: this.spanFrom(start) };
   }
@@ -358,8 +371,18 @@ export class Parser {
     while (this.isMultOp()) {
       const op = this.next().text as '*' | '/' | '%';
       rest.push({ op, right: this.unary() });
+      this.limitChain(rest.length + 1);
     }
     return { kind: 'arith', first, rest, span: this.spanFrom(start) };
+  }
+
+  private limitChain(length: number): void {
+    if (length < MAX_OPERANDS) return;
+    const token = this.peek();
+    throw new GrammarError({
+      message: `an expression has too many operands: the limit is ${MAX_OPERANDS}`,
+      span: { start: token.start, end: token.end },
+    });
   }
 
   private isMultOp(): boolean {

@@ -71,24 +71,28 @@ function unicodeEscape(body: string, index: number): Escape {
 
 /** The value of a string literal's body (the text between the quotes). */
 export function unescapeString(body: string): Unescaped<string> {
-  if (!body.includes('\\')) return { ok: true, value: body };
+  if (!body.includes('\\') && !body.includes('\r')) return { ok: true, value: body };
   let value = '';
   const invalid: string[] = [];
   let index = 0;
   while (index < body.length) {
-    const backslash = body.indexOf('\\', index);
-    if (backslash === -1) {
-      value += body.slice(index);
-      break;
-    }
-    value += body.slice(index, backslash);
-    const escape = escapeAt(body, backslash);
-    if ('invalid' in escape) {
-      invalid.push(escape.invalid);
-      index = backslash + Math.max(2, escape.invalid.length);
+    const ch = body[index] as string;
+    if (ch === '\r') {
+      // As in Rust, a carriage return must be written as an escape.
+      invalid.push(ch);
+      index += 1;
+    } else if (ch !== '\\') {
+      value += ch;
+      index += 1;
     } else {
-      value += escape.text;
-      index = backslash + escape.length;
+      const escape = escapeAt(body, index);
+      if ('invalid' in escape) {
+        invalid.push(escape.invalid);
+        index += Math.max(2, escape.invalid.length);
+      } else {
+        value += escape.text;
+        index += escape.length;
+      }
     }
   }
   return invalid.length === 0 ? { ok: true, value } : { ok: false, invalid };
@@ -109,6 +113,9 @@ export function unescapePattern(body: string): Unescaped<PatternElement[]> {
     if (ch === '*') {
       flush();
       elements.push({ kind: 'wildcard' });
+      index += 1;
+    } else if (ch === '\r') {
+      invalid.push(ch);
       index += 1;
     } else if (ch !== '\\') {
       literal += ch;
