@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatPolicies } from '../../src/cedar/format/index.js';
+import { lex } from '../../src/cedar/format/tokens.js';
 import { commentedPolicies, policyText } from './format-arbitraries.js';
 import { joinedAsCedarJoins, oracleFormat as oracle } from './format-support.js';
 
@@ -74,6 +75,18 @@ describe('the Cedar formatter', () => {
   it('formats the empty policy set to a single line break, as Cedar does', () => {
     expect(formatted('')).toBe(oracle(''));
     expect(formatted('// only a comment')).toBe('\n// only a comment\n');
+  });
+
+  it('splits the text between two tokens at its first line break: trailing comments, then leading ones', () => {
+    const lexed = lex('permit // after permit\n// own line\n(principal, action, resource); // end\n// last');
+    expect(lexed?.endOfFile).toEqual(['// last']);
+    const [permit, open] = lexed?.tokens ?? [];
+    if (lexed === undefined || permit === undefined || open === undefined) throw new Error('no tokens');
+    expect(lexed.comments.atStart(permit.span)).toEqual({ leading: [], trailing: '// after permit' });
+    expect(lexed.comments.atStart(open.span)).toEqual({ leading: ['// own line'], trailing: '' });
+    // Comments are taken once: what nobody took is what the formatter refuses to drop.
+    expect(lexed.comments.atStart(permit.span)).toEqual({ leading: [], trailing: '' });
+    expect(lexed.comments.untaken().map(({ comment }) => comment)).toEqual(['// end']);
   });
 
   it('is idempotent', () => {
