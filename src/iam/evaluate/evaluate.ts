@@ -243,6 +243,16 @@ function boundaryNotPrincipalDenies(
 }
 
 function explicitDenies(verdicts: Verdicts, extra: readonly MatchedStatement[]): MatchedStatement[] {
+  const denied = (verdict: Verdict | undefined): boolean =>
+    verdict !== undefined && verdict.denies.length > 0;
+  const anyDeny =
+    extra.length > 0 ||
+    [verdicts.identity, verdicts.resource, verdicts.boundary, verdicts.session, verdicts.endpoint].some(
+      denied,
+    ) ||
+    verdicts.scpLevels.some(denied) ||
+    verdicts.rcpLevels.some(denied);
+  if (!anyDeny) return [];
   const denies = [
     ...verdicts.rcpLevels.flatMap((level) => level.denies),
     ...(verdicts.endpoint?.denies ?? []),

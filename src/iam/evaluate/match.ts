@@ -140,28 +140,16 @@ export function matchesArn(pattern: Substituted, text: string): boolean {
   // Field by field, a pattern without wildcards matches exactly its own text.
   if (pattern.literal !== undefined) return pattern.literal === text;
   if (pattern.colons.length < 5) return matchesText(pattern, text);
-  const patternBounds = [-1, ...pattern.colons, pattern.chars.length];
-  const textBounds = [-1];
-  for (
-    let index = text.indexOf(':');
-    index >= 0 && textBounds.length < 6;
-    index = text.indexOf(':', index + 1)
-  ) {
-    textBounds.push(index);
-  }
-  if (textBounds.length < 6) return false;
-  textBounds.push(text.length);
+  let patternStart = 0;
+  let textStart = 0;
   for (let field = 0; field < 6; field++) {
-    const matches = globMatch(
-      pattern,
-      (patternBounds[field] ?? 0) + 1,
-      patternBounds[field + 1] ?? 0,
-      text,
-      (textBounds[field] ?? 0) + 1,
-      textBounds[field + 1] ?? 0,
-      false,
-    );
-    if (!matches) return false;
+    const last = field === 5;
+    const patternEnd = last ? pattern.chars.length : (pattern.colons[field] ?? 0);
+    const textEnd = last ? text.length : text.indexOf(':', textStart);
+    if (textEnd < 0) return false;
+    if (!globMatch(pattern, patternStart, patternEnd, text, textStart, textEnd, false)) return false;
+    patternStart = patternEnd + 1;
+    textStart = textEnd + 1;
   }
   return true;
 }
