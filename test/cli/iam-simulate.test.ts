@@ -253,6 +253,37 @@ describe('keyaki iam simulate', () => {
     expect(outcome.stdout).toBe('');
   });
 
+  it('limits a role session by its session policy and the resource by an RCP level', async () => {
+    const session = 'arn:aws:sts::111122223333:assumed-role/reporting/job-7';
+    const readOnly = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:Get*', Resource: '*' }],
+    });
+    const decisions = async (...extra: string[]): Promise<(string | undefined)[]> => {
+      const outcome = await simulate(
+        '--policy-input-list',
+        file('identity.json'),
+        '--caller-arn',
+        session,
+        '--context',
+        file('context.json'),
+        '--action-names',
+        's3:GetObject',
+        's3:ListBucket',
+        '--resource-arns',
+        'arn:aws:s3:::amzn-s3-demo-bucket/reports/a.csv',
+        ...extra,
+      );
+      return results(outcome.stdout).map((result) => result.EvalDecision);
+    };
+    expect(await decisions()).toEqual(['allowed', 'allowed']);
+    expect(await decisions('--session-policy', readOnly)).toEqual(['allowed', 'implicitDeny']);
+    expect(await decisions('--rcp', file('scp-root.json'), '--rcp', readOnly)).toEqual([
+      'allowed',
+      'implicitDeny',
+    ]);
+  });
+
   it('filters through a VPC endpoint policy and names it as the reason', async () => {
     const endpoint = JSON.stringify({
       Version: '2012-10-17',
