@@ -114,6 +114,12 @@ function escapedValue(key: string, inner: unknown, where: string): Value | undef
   }
 }
 
+// Attributes are mostly small numbers; sharing their bigints spares an allocation per value.
+const SMALL_LONG_BIAS = 128;
+const SMALL_LONGS: readonly bigint[] = Array.from({ length: 1152 }, (_, index) =>
+  BigInt(index - SMALL_LONG_BIAS),
+);
+
 /** Reads a value of the entity JSON format without a schema, where only the escapes say what is not a record. */
 export function valueFromJson(json: unknown, where: string): Value {
   if (typeof json === 'boolean' || typeof json === 'string') return json;
@@ -124,7 +130,7 @@ export function valueFromJson(json: unknown, where: string): Value {
   }
   if (typeof json === 'number') {
     if (!Number.isSafeInteger(json)) throw new JsonValueError(`${where}: \`${json}\` is not an integer`);
-    return BigInt(json);
+    return SMALL_LONGS[json + SMALL_LONG_BIAS] ?? BigInt(json);
   }
   if (isLosslessNumber(json)) {
     if (!isIntegerLiteral(json.value))
@@ -231,8 +237,11 @@ class EntityTable implements EntityStore {
     if (ids === undefined) {
       ids = new Map();
       this.byType.set(type, ids);
-    } else if (ids.has(id)) return false;
+    }
+    // One hash lookup instead of two; a duplicate fails the whole store, so overwriting it is harmless.
+    const before = ids.size;
     ids.set(id, entity);
+    if (ids.size === before) return false;
     this.all.push(entity);
     return true;
   }
