@@ -12,6 +12,7 @@ import { registerCedarValidate } from './cedar-validate.js';
 import { registerIamCheckAccessNotGranted } from './iam-check-access-not-granted.js';
 import { registerIamCheckNoNewAccess } from './iam-check-no-new-access.js';
 import { registerIamCheckNoPublicAccess } from './iam-check-no-public-access.js';
+import { registerIamFindExternalAccess } from './iam-find-external-access.js';
 import { registerIamRefine } from './iam-refine.js';
 import { registerIamSimulate } from './iam-simulate.js';
 import { registerIamValidatePolicy } from './iam-validate-policy.js';
@@ -28,6 +29,7 @@ function buildProgram(): Command {
   registerIamCheckNoNewAccess(iam);
   registerIamCheckAccessNotGranted(iam);
   registerIamCheckNoPublicAccess(iam);
+  registerIamFindExternalAccess(iam);
   registerIamRefine(iam);
   registerIamSimulate(iam);
   registerCedarTranslateSchema(cedar);

@@ -40,6 +40,13 @@ export type {
   ReasonSummary,
 } from './checks.js';
 export { publicAccessResourceTypes } from './public-access.js';
+export { findExternalAccess } from './external-access.js';
+export type {
+  ExternalAccessFinding,
+  ExternalPrincipal,
+  FindExternalAccessOutcome,
+  FindExternalAccessRequest,
+} from './external-access.js';
 export type { PublicAccessResourceType } from './public-access.js';
 export { refinePolicy, RefinementInvariantError } from './refine.js';
 export type {
