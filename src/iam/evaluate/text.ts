@@ -48,6 +48,7 @@ export function parseEvaluationPolicies(texts: EvaluationPolicyTexts): ParsedPol
       ...(name === undefined ? {} : { name }),
     };
     if (!parsed.ok) errors.push({ policy: reference, errors: parsed.errors });
+    // A document with errors only holds its place: the errors are returned, nothing is evaluated.
     const policy: Policy = parsed.ok
       ? parsed.policy
       : (parsed.partial ?? { statements: [], location: { path: [], span: emptySpan } });
