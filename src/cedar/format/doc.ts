@@ -36,6 +36,11 @@ export function concat(...docs: Doc[]): Doc {
   return { kind: 'concat', docs };
 }
 
+/** `concat` for lists built at run time, which may be too long to spread into arguments. */
+export function sequence(docs: readonly Doc[]): Doc {
+  return { kind: 'concat', docs };
+}
+
 export function group(doc: Doc): Doc {
   return { kind: 'group', doc };
 }
@@ -45,7 +50,7 @@ export function nest(indent: number, doc: Doc): Doc {
 }
 
 export function intersperse(docs: readonly Doc[], separator: Doc): Doc {
-  return concat(...docs.flatMap((doc, index) => (index === 0 ? [doc] : [separator, doc])));
+  return sequence(docs.flatMap((doc, index) => (index === 0 ? [doc] : [separator, doc])));
 }
 
 type Mode = 'flat' | 'break';

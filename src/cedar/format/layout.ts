@@ -12,6 +12,7 @@ import {
   lineEnd,
   nest,
   nil,
+  sequence,
   softBreak,
   space,
   text,
@@ -41,7 +42,7 @@ export class PolicyLayout {
   ) {}
 
   policy(policy: Cst.Policy): Doc {
-    const annotations = concat(...policy.annotations.map((annotation) => this.annotation(annotation)));
+    const annotations = sequence(policy.annotations.map((annotation) => this.annotation(annotation)));
     const effectLeading = this.comments.leadingAtStart(policy.effect.span);
     const effect = this.ident(policy.effect);
     const [principal, action, resource] = policy.variables;
@@ -238,7 +239,7 @@ export class PolicyLayout {
         docs.push(operand(node), space, withComments(text(op), comments, line));
       }
     }
-    return concat(...docs);
+    return sequence(docs);
   }
 
   private or(or: Cst.Or): Doc {
@@ -301,7 +302,7 @@ export class PolicyLayout {
       docs.push(space, withComments(text(op), comments), line, operand(next));
       previous = next;
     }
-    return group(concat(...docs));
+    return group(sequence(docs));
   }
 
   private unary(unary: Cst.Unary): Doc {
@@ -310,7 +311,10 @@ export class PolicyLayout {
     if (count > 4) throw new Error('at most four unary operators in a row');
     const comments = this.comments.inRange(unary.span.start, unary.item.span.start);
     if (comments.length !== count) throw new Error('one comment slot per unary operator');
-    return concat(...comments.map((comment) => withComments(text(symbol), comment)), this.member(unary.item));
+    return sequence([
+      ...comments.map((comment) => withComments(text(symbol), comment)),
+      this.member(unary.item),
+    ]);
   }
 
   private member(member: Cst.Member): Doc {
@@ -355,7 +359,7 @@ export class PolicyLayout {
       }
       docs.push(item(node));
     }
-    return concat(...docs);
+    return sequence(docs);
   }
 
   private primary(primary: Cst.Primary): Doc {
@@ -413,6 +417,6 @@ export class PolicyLayout {
       docs.push(withComments(text('::'), this.comments.afterEnd(previous.span)), this.ident(segment));
       previous = segment;
     }
-    return concat(...docs);
+    return sequence(docs);
   }
 }
