@@ -469,13 +469,18 @@ export class Converter {
 
   /** A name used as a type or namespace: no reserved segment, no `__cedar`. */
   private path(name: CstName): string | undefined {
-    const text = nameText(name);
-    if (name.segments.some((segment) => segment.text === RESERVED_NAMESPACE))
-      return this.fail(
-        `The name \`${text}\` contains \`${RESERVED_NAMESPACE}\`, which is reserved`,
-        name.span,
-      );
-    const reserved = name.segments.find((segment) => RESERVED.has(segment.text));
+    const segments = name.segments;
+    let reserved: Token | undefined;
+    let text = '';
+    for (const [index, segment] of segments.entries()) {
+      if (segment.text === RESERVED_NAMESPACE)
+        return this.fail(
+          `The name \`${nameText(name)}\` contains \`${RESERVED_NAMESPACE}\`, which is reserved`,
+          name.span,
+        );
+      if (reserved === undefined && RESERVED.has(segment.text)) reserved = segment;
+      text = index === 0 ? segment.text : `${text}::${segment.text}`;
+    }
     if (reserved !== undefined) return this.reservedIdentifier(reserved.text, tokenSpan(reserved));
     return text;
   }
@@ -525,7 +530,8 @@ export class Converter {
     const body = this.expr(cst.body);
     if (body === undefined) return undefined;
     // Cedar looks for slots once the condition has been read.
-    const slots = slotsIn(body);
+    const slots: (Expr & { kind: 'slot' })[] = [];
+    collectSlots(body, slots);
     for (const slot of slots)
       this.fail(
         `found template slot ${slot.id} in a \`${keyword}\` clause`,
@@ -966,35 +972,47 @@ export class Converter {
   }
 }
 
-/** The slots of an expression, in the order they are written. */
-function slotsIn(expr: Expr): (Expr & { kind: 'slot' })[] {
+/** The slots of an expression, in the order they are written, added to `found`. */
+function collectSlots(expr: Expr, found: (Expr & { kind: 'slot' })[]): void {
   switch (expr.kind) {
     case 'slot':
-      return [expr];
+      found.push(expr);
+      return;
     case 'lit':
     case 'var':
-      return [];
+      return;
     case 'ite':
-      return [...slotsIn(expr.cond), ...slotsIn(expr.then), ...slotsIn(expr.else)];
+      collectSlots(expr.cond, found);
+      collectSlots(expr.then, found);
+      collectSlots(expr.else, found);
+      return;
     case 'and':
     case 'or':
     case 'binary':
-      return [...slotsIn(expr.left), ...slotsIn(expr.right)];
+      collectSlots(expr.left, found);
+      collectSlots(expr.right, found);
+      return;
     case 'not':
     case 'neg':
     case 'isEmpty':
     case 'like':
     case 'getAttr':
     case 'has':
-      return slotsIn(expr.arg);
+      collectSlots(expr.arg, found);
+      return;
     case 'is':
-      return [...slotsIn(expr.arg), ...(expr.in === undefined ? [] : slotsIn(expr.in))];
+      collectSlots(expr.arg, found);
+      if (expr.in !== undefined) collectSlots(expr.in, found);
+      return;
     case 'set':
-      return expr.elements.flatMap(slotsIn);
+      for (const element of expr.elements) collectSlots(element, found);
+      return;
     case 'record':
-      return expr.fields.flatMap(([, value]) => slotsIn(value));
+      for (const [, value] of expr.fields) collectSlots(value, found);
+      return;
     case 'call':
-      return expr.args.flatMap(slotsIn);
+      for (const arg of expr.args) collectSlots(arg, found);
+      return;
     default: {
       const unreachable: never = expr;
       return unreachable;

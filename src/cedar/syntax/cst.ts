@@ -69,9 +69,9 @@ export interface CstAnnotation {
 /** `variable [: Name] [is Add] [RelOp Expr]`, one element of a policy scope. */
 export interface CstVariableDef {
   readonly variable: Token;
-  readonly typeConstraint?: CstName;
-  readonly entityType?: CstExpr;
-  readonly relation?: { readonly op: RelOp; readonly opSpan: SourceSpan; readonly target: CstExpr };
+  readonly typeConstraint: CstName | undefined;
+  readonly entityType: CstExpr | undefined;
+  readonly relation: { readonly op: RelOp; readonly target: CstExpr } | undefined;
   readonly span: SourceSpan;
 }
 

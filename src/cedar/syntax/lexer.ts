@@ -20,36 +20,43 @@ export interface Lexed {
   readonly comments: readonly Comment[];
 }
 
-// Longest first, so that `::` wins over `:` and `==` over `=`.
-const PUNCTUATION = [
-  '::',
-  '==',
-  '!=',
-  '<=',
-  '>=',
-  '||',
-  '&&',
+const SINGLE_PUNCTUATION = new Set([
   '@',
   '.',
   ',',
   ';',
-  ':',
   '(',
   ')',
   '{',
   '}',
   '[',
   ']',
-  '<',
-  '>',
   '+',
   '-',
   '*',
   '/',
   '%',
-  '!',
-  '=',
-];
+]);
+
+/** The length of the punctuation token at `index` (longest match), or 0 when there is none. */
+function punctuationLength(text: string, index: number): number {
+  const ch = text.charAt(index);
+  const next = text.charAt(index + 1);
+  switch (ch) {
+    case ':':
+      return next === ':' ? 2 : 1;
+    case '=':
+    case '!':
+    case '<':
+    case '>':
+      return next === '=' ? 2 : 1;
+    case '|':
+    case '&':
+      return next === ch ? 2 : 0;
+    default:
+      return SINGLE_PUNCTUATION.has(ch) ? 1 : 0;
+  }
+}
 
 const TAB = 0x09;
 const CARRIAGE_RETURN = 0x0d;
@@ -153,12 +160,12 @@ export function tokenize(text: string): Lexed {
       while (index < text.length && isIdentPart(text.charCodeAt(index))) index += 1;
       push('slot', start, index);
     } else {
-      const punct = PUNCTUATION.find((candidate) => text.startsWith(candidate, index));
-      if (punct === undefined) {
+      const length = punctuationLength(text, index);
+      if (length === 0) {
         tokens.push(invalidToken(text, start));
         break;
       }
-      index += punct.length;
+      index += length;
       push('punct', start, index);
     }
   }

@@ -225,21 +225,13 @@ export class Parser {
       this.next();
       entityType = this.add();
     }
-    const opToken = this.peek();
     const op = this.relOp();
-    const def = {
-      variable,
-      ...(typeConstraint === undefined ? {} : { typeConstraint }),
-      ...(entityType === undefined ? {} : { entityType }),
-    };
-    if (op === undefined) return { ...def, span: this.spanFrom(variable.start) };
-    this.next();
-    const target = this.expr([',', ')']);
-    return {
-      ...def,
-      relation: { op, opSpan: { start: opToken.start, end: opToken.end }, target },
-      span: this.spanFrom(variable.start),
-    };
+    let relation: CstVariableDef['relation'];
+    if (op !== undefined) {
+      this.next();
+      relation = { op, target: this.expr([',', ')']) };
+    }
+    return { variable, typeConstraint, entityType, relation, span: this.spanFrom(variable.start) };
   }
 
   private condition(): CstCondition {
