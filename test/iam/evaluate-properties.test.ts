@@ -5,7 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluate, type EvaluationPolicies } from '../../src/iam/evaluate/evaluate.js';
-import type { EvaluationRequest } from '../../src/iam/evaluate/request.js';
+import { actionMatches, candidateStatements } from '../../src/iam/evaluate/match.js';
+import { normalizeRequest, type EvaluationRequest } from '../../src/iam/evaluate/request.js';
 import type { Policy } from '../../src/iam/model.js';
 import { parsePolicy } from '../../src/iam/parse/policy.js';
 
@@ -325,6 +326,48 @@ describe('evaluator properties', () => {
         },
       ),
       { seed, numRuns: 400 },
+    );
+  });
+
+  it('the per-service statement index keeps every statement whose Action covers the action', () => {
+    const actionText = fc.oneof(
+      actionArb,
+      fc.constantFrom('S3:GETOBJECT', 's3', 'sqs:', ':x', 'ec2:RunInstances'),
+    );
+    const patternText = fc.oneof(
+      actionPatternArb,
+      fc.constantFrom('s3', 'S3:*', '*:GetObject', 's?:Get*', 'sqs*', ':x', 'ec2:runinstances'),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({ patterns: fc.array(patternText, { minLength: 1, maxLength: 3 }), not: fc.boolean() }),
+          {
+            minLength: 1,
+            maxLength: 5,
+          },
+        ),
+        actionText,
+        (statements, action) => {
+          const model = parsed({
+            Version: '2012-10-17',
+            Statement: statements.map((statement) => ({
+              Effect: 'Allow',
+              [statement.not ? 'NotAction' : 'Action']: statement.patterns,
+              Resource: '*',
+            })),
+          });
+          const request = normalizeRequest({
+            principal: 'arn:aws:iam::111122223333:user/a',
+            action,
+            resource: '*',
+          });
+          const kept = candidateStatements(model, request);
+          for (const statement of model.statements)
+            if (actionMatches(statement.action, request)) expect(kept).toContain(statement);
+        },
+      ),
+      { seed, numRuns: 1000 },
     );
   });
 });

@@ -4,7 +4,13 @@
 // against, so it favours plain, obviously right code over speed.
 import type { Effect, Location, Policy, Statement } from '../model.js';
 import { conditionHolds } from './conditions.js';
-import { actionMatches, principalMatch, resourceMatches, type PrincipalMatch } from './match.js';
+import {
+  actionMatches,
+  candidateStatements,
+  principalMatch,
+  resourceMatches,
+  type PrincipalMatch,
+} from './match.js';
 import {
   callerAccount,
   normalizeRequest,
@@ -162,7 +168,7 @@ function verdictOf(
   const denies: Applicable[] = [];
   inputs.forEach((input, index) => {
     let reference: PolicyReference | undefined;
-    for (const statement of policyOf(input).statements) {
+    for (const statement of candidateStatements(policyOf(input), request)) {
       const principal = statementApplies(statement, request);
       if (principal === undefined) continue;
       reference ??= referenceOf(input, { kind, index, level });

@@ -1,7 +1,15 @@
 // Matching one statement's Action, Resource and Principal against a request,
 // and substituting policy variables, exactly as the IAM policy reference
 // describes each element.
-import type { ActionElement, Pattern, PrincipalElement, PrincipalEntry, ResourceElement } from '../model.js';
+import type {
+  ActionElement,
+  Pattern,
+  Policy,
+  PrincipalElement,
+  PrincipalEntry,
+  ResourceElement,
+  Statement,
+} from '../model.js';
 import { matchesWildcard } from '../wildcard.js';
 import { splitArn, type Caller, type NormalizedRequest } from './request.js';
 
@@ -205,6 +213,36 @@ export function actionMatches(element: ActionElement, request: NormalizedRequest
     (sameService !== undefined && sameService.some((pattern) => matchesWildcard(pattern, action))) ||
     list.others.some((pattern) => matchesWildcard(pattern, action));
   return element.kind === 'Action' ? listed : !listed;
+}
+
+/**
+ * The statements of a policy that can apply to actions of one service, in
+ * policy order: those whose Action names the service (or leaves the service
+ * to a wildcard), and every NotAction statement. Computed once per policy and
+ * service, so a request skips the statements about other services.
+ */
+const candidatesByPolicy = new WeakMap<Policy, Map<string, readonly Statement[]>>();
+
+function mayNameService(statement: Statement, service: string): boolean {
+  const list = actionList(statement.action);
+  if (statement.action.kind === 'NotAction' || list.others.length > 0 || list.byService.has(service))
+    return true;
+  for (const name of list.names) if (name.startsWith(`${service}:`) || !name.includes(':')) return true;
+  return false;
+}
+
+export function candidateStatements(policy: Policy, request: NormalizedRequest): readonly Statement[] {
+  let byService = candidatesByPolicy.get(policy);
+  if (byService === undefined) {
+    byService = new Map();
+    candidatesByPolicy.set(policy, byService);
+  }
+  let candidates = byService.get(request.actionService);
+  if (candidates === undefined) {
+    candidates = policy.statements.filter((statement) => mayNameService(statement, request.actionService));
+    byService.set(request.actionService, candidates);
+  }
+  return candidates;
 }
 
 /** No Resource element (trust policies, some resource policies) means the statement covers the resource. */
