@@ -1,35 +1,52 @@
 // CheckNoNewAccess over the AWS managed policy corpus: every consecutive pair
 // of versions of every policy (old → new), and every version against itself
-// (which must PASS). Prints verdict counts and per-check latency.
-//   npm run bench:checks            the whole corpus
-//   npm run bench:checks -- 500     the first 500 policies
+// (which must PASS). Prints verdict counts, per-check latency (wall clock and
+// CPU time of this process, which other load on the machine disturbs less)
+// and, on a sample of the same queries, the fast engine against Z3.
+//   npm run bench:checks                 the whole corpus, Z3 (5 s limit) on every 50th pair
+//   npm run bench:checks -- 500          the first 500 policies
+//   Z3_EVERY=5 npm run bench:checks      Z3 on every 5th pair
 import { performance } from 'node:perf_hooks';
-import { checkNoNewAccess, type CheckResultValue } from '../src/iam/checks.js';
-import { managedPolicyPairs } from './managed-policies.js';
+import { checkNoNewAccess, noNewAccessFormula, type CheckResultValue } from '../src/iam/checks.js';
+import { loadActionCatalog } from '../src/iam/index.js';
+import { solve, solveWithZ3 } from '../src/logic/index.js';
+import { managedPolicyPairs, type PolicyVersionPair } from './managed-policies.js';
 
 function percentile(sorted: readonly number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? 0;
 }
 
 const limit = process.argv[2] === undefined ? Infinity : Number(process.argv[2]);
+const z3Every = Number(process.env.Z3_EVERY ?? 50);
+const z3TimeoutMs = Number(process.env.Z3_TIMEOUT_MS ?? 5_000);
 const { pairs, versions } = managedPolicyPairs(limit);
-const counts: Record<CheckResultValue | 'ERROR', number> = { PASS: 0, FAIL: 0, UNKNOWN: 0, ERROR: 0 };
-const selfCounts: Record<CheckResultValue | 'ERROR', number> = { PASS: 0, FAIL: 0, UNKNOWN: 0, ERROR: 0 };
-const times: number[] = [];
+type Tally = Record<CheckResultValue | 'ERROR', number>;
+const counts: Tally = { PASS: 0, FAIL: 0, UNKNOWN: 0, ERROR: 0 };
+const selfCounts: Tally = { PASS: 0, FAIL: 0, UNKNOWN: 0, ERROR: 0 };
+const wall: number[] = [];
+const cpu: number[] = [];
 const slowest: { name: string; ms: number }[] = [];
-const failures: string[] = [];
+const unknowns: string[] = [];
+const cpuMs = (): number => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
+// The action catalog (for readable counterexamples) loads once per process, like the modules: not a check's cost.
+await loadActionCatalog();
 const started = performance.now();
+const selfPairs: PolicyVersionPair[] = versions.map((version) => ({
+  name: version.name,
+  existing: version.document,
+  updated: version.document,
+}));
 for (const [label, list, tally] of [
   ['pairs', pairs, counts],
-  [
-    'self',
-    versions.map((version) => ({ ...version, existing: version.document, updated: version.document })),
-    selfCounts,
-  ],
+  ['self', selfPairs, selfCounts],
 ] as const) {
   for (const pair of list) {
     const start = performance.now();
-    // The verdict with its reasons and confirmed counterexample; the optional
+    const startCpu = cpuMs();
+    // The verdict with its reasons and replayed counterexample; the optional
     // entry-by-entry summary of a FAIL is left out of the timing.
     const outcome = await checkNoNewAccess(
       {
@@ -39,29 +56,61 @@ for (const [label, list, tally] of [
       },
       { summarize: false },
     );
+    cpu.push(cpuMs() - startCpu);
     const ms = performance.now() - start;
-    times.push(ms);
+    wall.push(ms);
     slowest.push({ name: `${label} ${pair.name}`, ms });
-    tally[outcome.ok ? outcome.response.result : 'ERROR']++;
-    if (outcome.ok && outcome.response.result === 'FAIL' && failures.length < 400) failures.push(pair.name);
+    const result = outcome.ok ? outcome.response.result : 'ERROR';
+    tally[result]++;
+    if (result === 'UNKNOWN') unknowns.push(`${label} ${pair.name}`);
   }
 }
 const total = performance.now() - started;
-times.sort((a, b) => a - b);
+
+// The identical queries (the first formula each check decides) on both engines.
+const fastTimes: number[] = [];
+const z3Times: number[] = [];
+let disagreements = 0;
+let z3Unknown = 0;
+for (const [index, pair] of pairs.entries()) {
+  if (index % z3Every !== 0) continue;
+  const formula = noNewAccessFormula(pair.existing, pair.updated);
+  if (formula === undefined) continue;
+  const fastStart = performance.now();
+  const fast = solve(formula);
+  fastTimes.push(performance.now() - fastStart);
+  const z3Start = performance.now();
+  const slow = await solveWithZ3(formula, { timeoutMs: z3TimeoutMs });
+  z3Times.push(performance.now() - z3Start);
+  if (slow.status === 'unknown') z3Unknown++;
+  else if (fast.status !== 'unknown' && fast.status !== slow.status) {
+    disagreements++;
+    console.log(`disagreement on ${pair.name}: fast ${fast.status}, z3 ${slow.status}`);
+  }
+}
+
+for (const list of [wall, cpu, fastTimes, z3Times]) list.sort((a, b) => a - b);
 slowest.sort((a, b) => b.ms - a.ms);
 const fmt = (ms: number): string => `${ms.toFixed(3)} ms`;
+const line = (tally: Tally): string =>
+  `PASS ${tally.PASS}  FAIL ${tally.FAIL}  UNKNOWN ${tally.UNKNOWN}  unparsable ${tally.ERROR}`;
+const stats = (sorted: readonly number[]): string =>
+  `median ${fmt(percentile(sorted, 0.5))}  p90 ${fmt(percentile(sorted, 0.9))}  p99 ${fmt(percentile(sorted, 0.99))}  max ${fmt(sorted[sorted.length - 1] ?? 0)}`;
+console.log(`policies: ${limit === Infinity ? 'all' : limit}`);
+console.log(`consecutive version pairs: ${pairs.length}  ${line(counts)}`);
+console.log(`each version against itself: ${versions.length}  ${line(selfCounts)}`);
+console.log(`checks: ${wall.length}  wall ${stats(wall)}  total ${(total / 1000).toFixed(1)} s`);
+console.log(`checks: ${cpu.length}  cpu  ${stats(cpu)}`);
 console.log(
-  `consecutive version pairs: ${pairs.length}  PASS ${counts.PASS}  FAIL ${counts.FAIL}  UNKNOWN ${counts.UNKNOWN}  unparsable ${counts.ERROR}`,
-);
-console.log(
-  `each version against itself: ${versions.length}  PASS ${selfCounts.PASS}  FAIL ${selfCounts.FAIL}  UNKNOWN ${selfCounts.UNKNOWN}  unparsable ${selfCounts.ERROR}`,
-);
-console.log(
-  `checks: ${times.length}  median ${fmt(percentile(times, 0.5))}  p90 ${fmt(percentile(times, 0.9))}  p99 ${fmt(percentile(times, 0.99))}  max ${fmt(times[times.length - 1] ?? 0)}  total ${(total / 1000).toFixed(1)} s`,
-);
-console.log(
-  `slowest: ${slowest
+  `slowest (wall): ${slowest
     .slice(0, 5)
     .map((entry) => `${entry.name} ${fmt(entry.ms)}`)
     .join(', ')}`,
+);
+if (unknowns.length > 0) console.log(`UNKNOWN: ${unknowns.slice(0, 20).join(', ')}`);
+console.log(
+  `identical queries, every ${z3Every}th pair (${fastTimes.length}): fast ${stats(fastTimes)}; z3 ${stats(z3Times)}; z3 unknown ${z3Unknown}; disagreements ${disagreements}`,
+);
+console.log(
+  `median ratio Z3 / fast: ${(percentile(z3Times, 0.5) / Math.max(percentile(fastTimes, 0.5), 1e-3)).toFixed(0)}x`,
 );

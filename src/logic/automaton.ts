@@ -21,6 +21,7 @@ export class Automaton {
   private readonly dfaSets: number[][] = [];
   private readonly dfaAccepting: boolean[] = [];
   private readonly transitions: Map<number, number>[] = [];
+  private readonly cuts: (readonly number[] | undefined)[] = [];
   readonly start: number;
 
   constructor(regex: Regex) {
@@ -54,14 +55,25 @@ export class Automaton {
 
   /** Code points where the outgoing transitions of `state` may change, as range starts. */
   boundaries(state: number, into: Set<number>): void {
+    for (const cut of this.cutsOf(state)) into.add(cut);
+  }
+
+  /** The distinct range starts of `state`'s outgoing transitions, computed once per DFA state. */
+  cutsOf(state: number): readonly number[] {
+    const known = this.cuts[state];
+    if (known !== undefined) return known;
+    const found = new Set<number>();
     for (const nfaState of this.dfaSets[state] as number[]) {
       const edge = this.states[nfaState]?.edge;
       if (edge === undefined) continue;
       for (const [low, high] of edge.ranges) {
-        into.add(low);
-        into.add(high + 1);
+        found.add(low);
+        found.add(high + 1);
       }
     }
+    const sorted = [...found].sort((a, b) => a - b);
+    this.cuts[state] = sorted;
+    return sorted;
   }
 
   matches(text: string): boolean {

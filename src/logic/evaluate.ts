@@ -80,7 +80,11 @@ export function compareValues(value: number, op: '=' | '<' | '<=' | '>' | '>=', 
   }
 }
 
-function subjectValue(subject: Subject<ScalarSort>, model: Model, element: ScalarValue | undefined): ScalarValue {
+function subjectValue(
+  subject: Subject<ScalarSort>,
+  model: Model,
+  element: ScalarValue | undefined,
+): ScalarValue {
   if (subject.kind === 'variable') return lookup(model, subject.name, subject.sort) as ScalarValue;
   if (element === undefined) throw new ModelError('an element occurs outside any/all');
   if (!hasSort(element, subject.sort)) throw new ModelError(`an element is not of sort \`${subject.sort}\``);
@@ -96,7 +100,10 @@ function lookup(model: Model, name: string, sort: Sort): Value {
 
 export function valueHasSort(value: Value, sort: Sort): boolean {
   if (Array.isArray(value)) {
-    return sort.startsWith('set<') && value.every((item: ScalarValue) => hasSort(item, sort.slice(4, -1) as ScalarSort));
+    return (
+      sort.startsWith('set<') &&
+      value.every((item: ScalarValue) => hasSort(item, sort.slice(4, -1) as ScalarSort))
+    );
   }
   return hasSort(value as ScalarValue, sort as ScalarSort);
 }

@@ -3,7 +3,7 @@
 // Constructors are the only way to build formulas: they check sorts (at
 // compile time through the handles' type parameters, and at run time for
 // what types cannot say) and fold constants, so a `Formula` is well sorted.
-import { literal, regexKey, unreachable, type CaseOptions, type Regex } from './regex.js';
+import { internKey, literal, regexKey, unreachable, type CaseOptions, type Regex } from './regex.js';
 
 export type ScalarSort = 'string' | 'number' | 'bool' | 'ip';
 export type SetSort = `set<${ScalarSort}>`;
@@ -319,11 +319,11 @@ export function variablesOf(formula: Formula): Map<string, Sort> {
 
 const keys = new WeakMap<Formula, string>();
 
-/** A canonical text of a formula: equal keys mean structurally equal formulas. */
+/** A canonical key of a formula: equal keys mean structurally equal formulas (interned, see `internKey`). */
 export function formulaKey(formula: Formula): string {
   const cached = keys.get(formula);
   if (cached !== undefined) return cached;
-  const key = computeKey(formula);
+  const key = internKey(computeKey(formula));
   keys.set(formula, key);
   return key;
 }

@@ -98,7 +98,19 @@ export interface CaseOptions {
   readonly caseInsensitive?: boolean;
 }
 
+const charRegexes = new Map<number, Regex>();
+
+/** One code point, or its case variants: memoized, literals are built for every policy entry. */
 function charRegex(codePoint: number, options: CaseOptions): Regex {
+  const slot = options.caseInsensitive === true ? -1 - codePoint : codePoint;
+  const known = charRegexes.get(slot);
+  if (known !== undefined) return known;
+  const built = buildCharRegex(codePoint, options);
+  charRegexes.set(slot, built);
+  return built;
+}
+
+function buildCharRegex(codePoint: number, options: CaseOptions): Regex {
   if (options.caseInsensitive !== true) return charClass([[codePoint, codePoint]]);
   const char = String.fromCodePoint(codePoint);
   const variants = [char, char.toLowerCase(), char.toUpperCase()]
@@ -120,17 +132,32 @@ export interface GlobOptions extends CaseOptions {
 /** An IAM glob: `*` matches any run of characters, `?` exactly one; everything else is literal. */
 export function glob(pattern: string, options: GlobOptions = {}): Regex {
   const wildcard = options.wildcardChars === undefined ? ANY_CHAR : charClass(options.wildcardChars);
-  const parts: Regex[] = [];
-  for (const char of pattern) {
-    if (char === '*') parts.push(star(wildcard));
-    else if (char === '?') parts.push(wildcard);
-    else parts.push(charRegex(char.codePointAt(0) as number, options));
-  }
-  return concat(parts);
+  return concat(
+    [...pattern].map((char) => {
+      if (char === '*') return star(wildcard);
+      if (char === '?') return wildcard;
+      return charRegex(char.codePointAt(0) as number, options);
+    }),
+  );
 }
 
-/** A canonical text for a regex, used as a cache key. */
+const regexKeys = new WeakMap<Regex, string>();
+
+/**
+ * A canonical key for a regex: structurally equal regexes get equal keys.
+ * Keys are interned ids built from the children's ids (hash-consing), so a
+ * key is short and computed in time proportional to the node's own children,
+ * however large the regex — an Action list of 800 entries is one atom.
+ */
 export function regexKey(regex: Regex): string {
+  const known = regexKeys.get(regex);
+  if (known !== undefined) return known;
+  const key = internKey(shallowRegexKey(regex));
+  regexKeys.set(regex, key);
+  return key;
+}
+
+function shallowRegexKey(regex: Regex): string {
   switch (regex.kind) {
     case 'nothing':
       return '∅';
@@ -139,14 +166,32 @@ export function regexKey(regex: Regex): string {
     case 'class':
       return `[${regex.ranges.map(([low, high]) => (low === high ? `${low}` : `${low}-${high}`)).join(',')}]`;
     case 'concat':
-      return `(${regex.parts.map(regexKey).join('·')})`;
+      return `·${regex.parts.map(regexKey).join(' ')}`;
     case 'union':
-      return `(${regex.options.map(regexKey).join('|')})`;
+      return `|${regex.options.map(regexKey).join(' ')}`;
     case 'star':
-      return `${regexKey(regex.inner)}*`;
+      return `*${regexKey(regex.inner)}`;
     default:
       return unreachable(regex);
   }
+}
+
+const interned = new Map<string, string>();
+let nextId = 0;
+const INTERN_LIMIT = 2_000_000;
+
+/**
+ * The id of a shallow key. Ids are never reused: after the table is cleared
+ * (to bound memory), an equal structure gets a fresh id, which only costs
+ * cache hits, never conflates two different structures.
+ */
+export function internKey(shallow: string): string {
+  const known = interned.get(shallow);
+  if (known !== undefined) return known;
+  if (interned.size >= INTERN_LIMIT) interned.clear();
+  const id = `#${(nextId++).toString(36)}`;
+  interned.set(shallow, id);
+  return id;
 }
 
 export function unreachable(value: never): never {

@@ -77,9 +77,15 @@ export function toSmtLib(formula: Formula): SmtQuery {
   const variables = new Map<string, Symbols>();
   for (const [name, sort] of variablesOf(formula)) {
     if (isSetSort(sort)) {
-      const count = Math.max(1, atoms.filter((atom) => atom.kind === 'quantified' && atom.set.name === name).length);
+      const count = Math.max(
+        1,
+        atoms.filter((atom) => atom.kind === 'quantified' && atom.set.name === name).length,
+      );
       const element = elementSort(sort);
-      const elements = Array.from({ length: count }, () => ({ member: declare('Bool'), element: scalar(element) }));
+      const elements = Array.from({ length: count }, () => ({
+        member: declare('Bool'),
+        element: scalar(element),
+      }));
       variables.set(name, { sort: 'set', elementSort: element, elements });
     } else {
       variables.set(name, scalar(sort as ScalarSort));
@@ -124,7 +130,8 @@ function emit(formula: Formula, variables: Lookup, element: Symbols | undefined)
       const parts = formula.parts.map((part) =>
         part.kind === 'regex' ? regexTerm(part.regex) : `(str.to_re ${symbolOf(variables.get(part.name))})`,
       );
-      const regex = parts.length === 0 ? '(str.to_re "")' : parts.length === 1 ? parts[0] : `(re.++ ${parts.join(' ')})`;
+      const regex =
+        parts.length === 0 ? '(str.to_re "")' : parts.length === 1 ? parts[0] : `(re.++ ${parts.join(' ')})`;
       return `(str.in_re ${symbolOf(variables.get(formula.subject.name))} ${regex})`;
     }
     case 'quantified': {
@@ -162,7 +169,10 @@ export function regexTerm(regex: Regex): string {
     case 'class': {
       const ranges = regex.ranges
         .filter(([low]) => low <= Z3_MAX_CODE_POINT)
-        .map(([low, high]) => `(re.range ${stringLiteral(String.fromCodePoint(low))} ${stringLiteral(String.fromCodePoint(Math.min(high, Z3_MAX_CODE_POINT)))})`);
+        .map(
+          ([low, high]) =>
+            `(re.range ${stringLiteral(String.fromCodePoint(low))} ${stringLiteral(String.fromCodePoint(Math.min(high, Z3_MAX_CODE_POINT)))})`,
+        );
       if (ranges.length === 0) return 're.none';
       return ranges.length === 1 ? (ranges[0] as string) : `(re.union ${ranges.join(' ')})`;
     }
@@ -182,7 +192,8 @@ export function stringLiteral(text: string): string {
   let body = '';
   for (const char of text) {
     const code = char.codePointAt(0) as number;
-    body += code >= 0x20 && code <= 0x7e && char !== '"' && char !== '\\' ? char : `\\u{${code.toString(16)}}`;
+    body +=
+      code >= 0x20 && code <= 0x7e && char !== '"' && char !== '\\' ? char : `\\u{${code.toString(16)}}`;
   }
   return `"${body}"`;
 }
@@ -195,7 +206,8 @@ export function realTerm(value: number): string {
     numerator *= 2;
     denominator *= 2n;
   }
-  const magnitude = denominator === 1n ? `${BigInt(numerator)}.0` : `(/ ${BigInt(numerator)}.0 ${denominator}.0)`;
+  const magnitude =
+    denominator === 1n ? `${BigInt(numerator)}.0` : `(/ ${BigInt(numerator)}.0 ${denominator}.0)`;
   return value < 0 ? `(- ${magnitude})` : magnitude;
 }
 

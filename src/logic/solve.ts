@@ -204,7 +204,8 @@ function branch(search: Search, trail: Trail, from: number): Model | undefined {
   }
   if (next === 0) return realize(search);
   search.steps++;
-  if (search.steps > search.options.maxSteps) throw new OutOfBudget(`more than ${search.options.maxSteps} decisions`);
+  if (search.steps > search.options.maxSteps)
+    throw new OutOfBudget(`more than ${search.options.maxSteps} decisions`);
   if ((search.steps & 63) === 0 && Date.now() > search.deadline) {
     throw new OutOfBudget(`time limit of ${search.options.timeoutMs} ms reached`);
   }
@@ -382,9 +383,14 @@ function realize(search: Search): Model | undefined {
     const literals = literalsOf(search, name);
     for (const atom of templates.filter((candidate) => candidate.subject.name === name)) {
       const regex = concat(
-        atom.parts.map((part) => (part.kind === 'regex' ? part.regex : literal(model.get(part.name) as string))),
+        atom.parts.map((part) =>
+          part.kind === 'regex' ? part.regex : literal(model.get(part.name) as string),
+        ),
       );
-      literals.push({ atom: { kind: 'matches', subject: atom.subject, regex }, positive: search.assignment.get(formulaKey(atom)) as boolean });
+      literals.push({
+        atom: { kind: 'matches', subject: atom.subject, regex },
+        positive: search.assignment.get(formulaKey(atom)) as boolean,
+      });
     }
     const result = theory(search, 'string', literals);
     if (result.status === 'unsat' && templatesExact(search, templates, subjects)) return undefined;

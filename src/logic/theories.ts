@@ -1,5 +1,5 @@
 // Per-variable theory checks: is there a value satisfying these literals?
-import { regularWitness, type RegularLiteral } from './automaton.js';
+import { automatonOf, regularWitness, type RegularLiteral } from './automaton.js';
 import {
   maxAddress,
   type Atom,
@@ -10,7 +10,7 @@ import {
   type ScalarValue,
   type Sort,
 } from './formula.js';
-import { unreachable } from './regex.js';
+import { regexKey, union, unreachable, type Regex } from './regex.js';
 
 /** An atom with the truth value the search gave it. */
 export interface Literal {
@@ -55,8 +55,102 @@ function solveString(literals: readonly Literal[], limits: TheoryLimits): Theory
   for (const { atom, positive } of literals) {
     if (atom.kind === 'matches') regular.push({ regex: atom.regex, positive });
   }
-  const result = regularWitness(regular, limits.maxAutomatonStates);
+  const pruned = pruneCoveredOptions(regular);
+  if (pruned === undefined) return { status: 'unsat' };
+  const cheap = sampledWitness(pruned);
+  if (cheap !== undefined) return { status: 'sat', value: cheap };
+  const result = regularWitness(pruned, limits.maxAutomatonStates);
   return result.status === 'sat' ? { status: 'sat', value: result.witness } : result;
+}
+
+/**
+ * A value must match a positive union and avoid every negative one: an option
+ * of the positive union that is literally an option of a negative union (or
+ * the whole negative regex) can never give the witness, so it is dropped
+ * before the automata are built. This is how a long Action list compared with
+ * its previous version shrinks to the entries that changed. Undefined when a
+ * positive union loses every option (no witness).
+ */
+function pruneCoveredOptions(literals: readonly RegularLiteral[]): RegularLiteral[] | undefined {
+  const forbidden = new Set<string>();
+  for (const { regex, positive } of literals) {
+    if (positive) continue;
+    forbidden.add(regexKey(regex));
+    if (regex.kind === 'union') for (const option of regex.options) forbidden.add(regexKey(option));
+  }
+  if (forbidden.size === 0) return [...literals];
+  const result: RegularLiteral[] = [];
+  for (const literal of literals) {
+    const { regex, positive } = literal;
+    if (!positive) {
+      result.push(literal);
+      continue;
+    }
+    if (forbidden.has(regexKey(regex))) return undefined;
+    if (regex.kind !== 'union') {
+      result.push(literal);
+      continue;
+    }
+    const kept = regex.options.filter((option) => !forbidden.has(regexKey(option)));
+    if (kept.length === 0) return undefined;
+    result.push(kept.length === regex.options.length ? literal : { regex: union(kept), positive });
+  }
+  return result;
+}
+
+const SAMPLED_OPTIONS = 64;
+
+/**
+ * Before any product search: the positive literals' own members, wildcards
+ * matching nothing or one readable character, tried against every literal.
+ * Most theory checks of a policy query are met this way — by an Action entry
+ * as written, which is also the most readable witness —, and the search is
+ * left to the questions that need it (UNSAT, or a witness no entry spells).
+ */
+function sampledWitness(literals: readonly RegularLiteral[]): string | undefined {
+  const positives = literals.filter((literal) => literal.positive);
+  const candidates: string[] = [];
+  const seeds = positives.length === 0 ? [''] : [];
+  for (const { regex } of positives.slice(0, 4)) {
+    const options = regex.kind === 'union' ? regex.options : [regex];
+    for (const option of options.slice(0, SAMPLED_OPTIONS)) {
+      candidates.push(sample(option, false), sample(option, true));
+    }
+  }
+  for (const candidate of [...seeds, ...candidates]) {
+    if (literals.every(({ regex, positive }) => automatonOf(regex).matches(candidate) === positive))
+      return candidate;
+  }
+  return undefined;
+}
+
+/** One member of the regex: the first option of each union, stars empty or once. */
+function sample(regex: Regex, fillStars: boolean): string {
+  switch (regex.kind) {
+    case 'nothing':
+    case 'epsilon':
+      return '';
+    case 'class':
+      return String.fromCodePoint(readableIn(regex.ranges));
+    case 'concat':
+      return regex.parts.map((part) => sample(part, fillStars)).join('');
+    case 'union':
+      return sample(regex.options[0] as Regex, fillStars);
+    case 'star':
+      return fillStars ? sample(regex.inner, false) : '';
+    default:
+      return unreachable(regex);
+  }
+}
+
+const READABLE = [...'a0-_x'].map((char) => char.codePointAt(0) as number);
+
+function readableIn(ranges: readonly (readonly [number, number])[]): number {
+  for (const preferred of READABLE)
+    if (ranges.some(([low, high]) => low <= preferred && preferred <= high)) return preferred;
+  const printable = ranges.find(([low, high]) => high >= 0x21 && low <= 0x7e);
+  if (printable !== undefined) return Math.max(printable[0], 0x21);
+  return (ranges[0] as readonly [number, number])[0];
 }
 
 /** Satisfies every comparison: the bounds give an interval, negated equalities remove points. */
@@ -104,7 +198,11 @@ function* numberCandidates(low: number, high: number, excluded: readonly number[
   const from = Number.isFinite(low) ? low : Number.isFinite(high) ? Math.min(high, 0) - 1 : 0;
   const to = Number.isFinite(high) ? high : from + excluded.length + 2;
   yield from;
-  for (let integer = Math.ceil(from); integer <= Math.min(to, Math.ceil(from) + excluded.length + 1); integer++) {
+  for (
+    let integer = Math.ceil(from);
+    integer <= Math.min(to, Math.ceil(from) + excluded.length + 1);
+    integer++
+  ) {
     yield integer;
   }
   // Halving toward the low bound finds a point that avoids the excluded ones.

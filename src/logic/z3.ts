@@ -30,7 +30,9 @@ export async function solveWithZ3(formula: Formula, options: Z3Options = {}): Pr
   const context = Z3.mk_context(config);
   Z3.del_config(config);
   try {
-    const output = await Z3.eval_smtlib2_string(context, query.script);
+    // The context's timeout does not reach check-sat run from a script: the script sets its own.
+    const timeout = `(set-option :timeout ${Math.max(1, Math.round(options.timeoutMs ?? 10_000))})\n`;
+    const output = await Z3.eval_smtlib2_string(context, timeout + query.script);
     const [status, ...rest] = output.trim().split('\n');
     if (status === 'unsat') {
       return query.lossy
@@ -99,8 +101,10 @@ function parseSexps(text: string): Sexp[] {
 }
 
 function unescape(raw: string): string {
-  return raw.replace(/\\u\{([0-9a-fA-F]+)\}|\\u([0-9a-fA-F]{4})/g, (_, braced: string | undefined, plain: string | undefined) =>
-    String.fromCodePoint(parseInt(braced ?? plain ?? '0', 16)),
+  return raw.replace(
+    /\\u\{([0-9a-fA-F]+)\}|\\u([0-9a-fA-F]{4})/g,
+    (_, braced: string | undefined, plain: string | undefined) =>
+      String.fromCodePoint(parseInt(braced ?? plain ?? '0', 16)),
   );
 }
 

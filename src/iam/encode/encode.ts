@@ -497,10 +497,26 @@ function conditionHolds(condition: Condition, context: Context): Formula {
   return ifExists ? or(not(present), result) : result;
 }
 
+const actionUnions = new Map<string, Regex>();
+const ACTION_CACHE_LIMIT = 20_000;
+
+/**
+ * One atom per statement: the union of its Action entries, which the string
+ * theory prunes entry by entry. Cached by the list as written: versions of a
+ * policy repeat their lists, and an 800-entry list is costly to rebuild.
+ */
+function actionUnion(raws: readonly string[]): Regex {
+  const key = raws.join('\n');
+  const known = actionUnions.get(key);
+  if (known !== undefined) return known;
+  if (actionUnions.size >= ACTION_CACHE_LIMIT) actionUnions.clear();
+  const built = union(raws.map((raw) => glob(raw, { caseInsensitive: true })));
+  actionUnions.set(key, built);
+  return built;
+}
+
 function statementMatches(statement: Statement, context: Context): Formula {
-  const actions = union(
-    statement.action.entries.map((entry) => glob(entry.pattern.raw, { caseInsensitive: true })),
-  );
+  const actions = actionUnion(statement.action.entries.map((entry) => entry.pattern.raw));
   const actionMatched = matches(action, actions);
   const resourceMatched =
     statement.resource === undefined
