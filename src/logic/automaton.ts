@@ -38,6 +38,11 @@ export class Automaton {
     return this.dfaAccepting[state] as boolean;
   }
 
+  /** No NFA state is left: nothing is accepted from here on. */
+  dead(state: number): boolean {
+    return (this.dfaSets[state] as number[]).length === 0;
+  }
+
   /** The DFA state after reading `codePoint`. */
   step(state: number, codePoint: number): number {
     const row = this.transitions[state] as Map<number, number>;
@@ -232,6 +237,14 @@ export function regularWitness(literals: readonly RegularLiteral[], maxStates: n
       chars.sort((a, b) => Number(!isPrintable(a)) - Number(!isPrintable(b)));
       for (const char of chars) {
         const successor = states.map((state, index) => (machines[index] as Automaton).step(state, char));
+        // A positive literal whose machine died can never accept again: prune the branch.
+        if (
+          successor.some(
+            (state, index) => literals[index]?.positive === true && machines[index]?.dead(state) === true,
+          )
+        ) {
+          continue;
+        }
         const successorKey = successor.join(',');
         if (parents.has(successorKey)) continue;
         parents.set(successorKey, { from: key, char });

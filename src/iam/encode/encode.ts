@@ -491,10 +491,12 @@ function conditionHolds(condition: Condition, context: Context): Formula {
     const body = (element: { kind: 'element' }): Formula => matchesOne(testedOf(keyInfo, element));
     if (setOperator === 'ForAllValues') result = all(set, (element) => negate(body(element)));
     else if (setOperator === 'ForAnyValue') result = any(set, (element) => negate(body(element)));
-    // A single-valued operator on a multi-valued key: some value matches (none, when negated).
-    else result = negate(any(set, (element) => body(element)));
+    // Without a set operator a multi-valued key fails the condition, negated or not (as the
+    // concrete evaluator reads "multivalued context keys require a condition set operator").
+    else result = info.negated ? not(present) : FALSE;
   }
-  return ifExists ? or(not(present), result) : result;
+  // ForAnyValue on a missing key is false even with IfExists: the set operator's rule wins.
+  return ifExists && setOperator !== 'ForAnyValue' ? or(not(present), result) : result;
 }
 
 const actionUnions = new Map<string, Regex>();
