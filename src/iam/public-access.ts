@@ -119,8 +119,16 @@ export interface RestrictingKey {
 }
 
 /**
- * Keys that, fixed to known values, make access non-public. aws:PrincipalArn
- * and aws:PrincipalAccount are not listed: they are read off the principal,
+ * Keys that, fixed to known values, make access non-public. Checked against
+ * S3's PublicAccessBlockConfiguration ("a fixed aws:SourceArn, aws:SourceVpc,
+ * aws:SourceVpce, aws:SourceOwner, aws:SourceAccount, a fixed value of
+ * s3:x-amz-server-side-encryption-aws-kms-key-id, a fixed value of aws:userid
+ * outside the pattern AROLEID:*", and aws:SourceIp limited to a set of CIDRs)
+ * and Access Analyzer's zone-of-trust keys (organization ids and paths, KMS
+ * caller account, S3 access point account and ARN, web identity audiences).
+ * A fixed `AROLEID:*` userid is a pattern the outsider's value does not
+ * match, so it restricts as AWS says. aws:PrincipalArn and
+ * aws:PrincipalAccount are not listed: they are read off the principal,
  * which is already an outsider.
  */
 export const restrictingKeys: readonly RestrictingKey[] = [
@@ -139,6 +147,8 @@ export const restrictingKeys: readonly RestrictingKey[] = [
   { key: 'kms:CallerAccount', outsider: 'account' },
   { key: 's3:DataAccessPointAccount', outsider: 'account' },
   { key: 's3:DataAccessPointArn', outsider: 'arn-in-account' },
+  // S3 Block Public Access: "a fixed value of s3:x-amz-server-side-encryption-aws-kms-key-id".
+  { key: 's3:x-amz-server-side-encryption-aws-kms-key-id', outsider: 'identifier' },
   { key: 'lambda:EventSourceToken', outsider: 'identifier' },
   { key: 'cognito-identity.amazonaws.com:aud', outsider: 'identifier' },
   { key: 'accounts.google.com:aud', outsider: 'identifier' },

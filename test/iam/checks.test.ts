@@ -48,6 +48,13 @@ describe('CheckNoPublicAccess', () => {
     ).toBe('PASS');
   });
 
+  it('a fixed SSE-KMS key id restricts as S3 Block Public Access says, a wildcard one does not', async () => {
+    const key = 's3:x-amz-server-side-encryption-aws-kms-key-id';
+    const arn = 'arn:aws:kms:us-east-1:111122223333:key/abc';
+    expect(await publicResult(policy(open({ Condition: { StringEquals: { [key]: arn } } })))).toBe('PASS');
+    expect(await publicResult(policy(open({ Condition: { StringLike: { [key]: '*' } } })))).toBe('FAIL');
+  });
+
   it('a wildcard organization or an unrelated key leaves it public', async () => {
     expect(
       await publicResult(policy(open({ Condition: { StringLike: { 'aws:PrincipalOrgID': '*' } } }))),
