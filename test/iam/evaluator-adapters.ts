@@ -74,6 +74,9 @@ export function toSimulation(scenario: Scenario): Simulation {
       : { permissionBoundaryPolicies: [{ name: 'boundary', policy: scenario.permissionsBoundary }] }),
     ...(scenario.resourcePolicy === undefined ? {} : { resourcePolicy: scenario.resourcePolicy }),
     ...(scenario.sessionPolicy === undefined ? {} : { sessionPolicy: scenario.sessionPolicy }),
+    ...(scenario.vpcEndpointPolicy === undefined
+      ? {}
+      : { vpcEndpointPolicies: [{ name: 'endpoint', policy: scenario.vpcEndpointPolicy }] }),
     serviceControlPolicies: scenario.serviceControlPolicies.map((level, index) => ({
       orgIdentifier: `scp-level-${index}`,
       policies: level.map(named(`scp${index}-`)),
@@ -163,6 +166,9 @@ export function keyakiPolicies(scenario: Scenario): EvaluationPolicies {
     ...(scenario.sessionPolicy === undefined
       ? {}
       : { sessionPolicies: [parseDocument(scenario.sessionPolicy)] }),
+    ...(scenario.vpcEndpointPolicy === undefined
+      ? {}
+      : { vpcEndpointPolicy: parseDocument(scenario.vpcEndpointPolicy) }),
     serviceControlPolicies: scenario.serviceControlPolicies.map((level) => level.map(parseDocument)),
     resourceControlPolicies: scenario.resourceControlPolicies.map((level) =>
       [rcpFullAwsAccess, ...level].map(parseDocument),

@@ -61,6 +61,8 @@ export interface Scenario {
   readonly permissionsBoundary?: PolicyDocument;
   /** The policy passed when a role session or federated user session was created. */
   readonly sessionPolicy?: PolicyDocument;
+  /** The policy of the VPC endpoint the request went through. */
+  readonly vpcEndpointPolicy?: PolicyDocument;
   /** Root first, account last; each level must allow. */
   readonly serviceControlPolicies: readonly (readonly PolicyDocument[])[];
   /** Custom RCPs per level, without the RCPFullAWSAccess that AWS attaches to every level. */
@@ -696,7 +698,7 @@ function conditionBlockArbitrary(): fc.Arbitrary<JsonObject | undefined> {
       }
       return block as JsonObject;
     }),
-    { nil: undefined, freq: 2 },
+    { nil: undefined, freq: 1 },
   );
 }
 
@@ -764,14 +766,18 @@ function principalElementArbitrary(target: Target, caller: ScenarioPrincipal): f
   );
 }
 
-type PolicyRole = 'identity' | 'resource' | 'boundary' | 'session' | 'scp' | 'rcp';
+type PolicyRole = 'identity' | 'resource' | 'boundary' | 'session' | 'vpce' | 'scp' | 'rcp';
 
 function statementArbitrary(
   role: PolicyRole,
   target: Target,
   caller: ScenarioPrincipal,
 ): fc.Arbitrary<JsonObject> {
-  const effect = role === 'rcp' ? fc.constant('Deny') : fc.constantFrom('Allow', 'Allow', 'Allow', 'Deny');
+  // Deny statements are one in six: every policy kind can deny, and one matching Deny decides.
+  const effect =
+    role === 'rcp'
+      ? fc.constant('Deny')
+      : fc.constantFrom('Allow', 'Allow', 'Allow', 'Allow', 'Allow', 'Deny');
   return fc
     .record({
       effect,
@@ -794,7 +800,8 @@ function statementArbitrary(
       const statement: Record<string, Json> = {};
       if (drawn.sid !== undefined) statement.Sid = drawn.sid;
       statement.Effect = drawn.effect;
-      if (role === 'rcp') statement.Principal = '*';
+      // RCPs and (as iam-simulate accepts them) VPC endpoint policies name everyone; conditions narrow them.
+      if (role === 'rcp' || role === 'vpce') statement.Principal = '*';
       if (drawn.principal !== undefined) {
         // NotPrincipal is only meaningful (and only recommended) with Deny.
         const negate = drawn.notPrincipal && drawn.effect === 'Deny' && drawn.principal !== '*';
@@ -888,6 +895,10 @@ export function scenarioArbitrary(options: ScenarioOptions = {}): fc.Arbitrary<S
             nil: undefined,
             freq: authenticated ? 2 : 8,
           }),
+          vpcEndpointPolicy: fc.option(policyArbitrary('vpce', target, caller, 2), {
+            nil: undefined,
+            freq: 10,
+          }),
           resourceControlPolicies: fc.oneof(
             { weight: 3, arbitrary: fc.constant([]) },
             {
@@ -899,23 +910,32 @@ export function scenarioArbitrary(options: ScenarioOptions = {}): fc.Arbitrary<S
             },
           ),
         })
-        .map(({ context, identitySide: side, resourcePolicy, resourceControlPolicies }): Scenario => ({
-          request: {
-            principal: caller,
-            action: target.action,
-            resource: target.resource,
-            resourceAccount: target.resourceAccount,
+        .map(
+          ({
             context,
-          },
-          identityPolicies: side.identityPolicies,
-          ...(side.permissionsBoundary === undefined
-            ? {}
-            : { permissionsBoundary: side.permissionsBoundary }),
-          ...(side.sessionPolicy === undefined ? {} : { sessionPolicy: side.sessionPolicy }),
-          ...(resourcePolicy === undefined ? {} : { resourcePolicy }),
-          serviceControlPolicies: side.serviceControlPolicies,
-          resourceControlPolicies,
-        }));
+            identitySide: side,
+            resourcePolicy,
+            vpcEndpointPolicy,
+            resourceControlPolicies,
+          }): Scenario => ({
+            request: {
+              principal: caller,
+              action: target.action,
+              resource: target.resource,
+              resourceAccount: target.resourceAccount,
+              context,
+            },
+            identityPolicies: side.identityPolicies,
+            ...(side.permissionsBoundary === undefined
+              ? {}
+              : { permissionsBoundary: side.permissionsBoundary }),
+            ...(side.sessionPolicy === undefined ? {} : { sessionPolicy: side.sessionPolicy }),
+            ...(resourcePolicy === undefined ? {} : { resourcePolicy }),
+            ...(vpcEndpointPolicy === undefined ? {} : { vpcEndpointPolicy }),
+            serviceControlPolicies: side.serviceControlPolicies,
+            resourceControlPolicies,
+          }),
+        );
     }),
   );
 }

@@ -51,6 +51,7 @@ function policiesOf(scenario: Scenario): PolicyDocument[] {
     ...(scenario.permissionsBoundary === undefined ? [] : [scenario.permissionsBoundary]),
     ...(scenario.resourcePolicy === undefined ? [] : [scenario.resourcePolicy]),
     ...(scenario.sessionPolicy === undefined ? [] : [scenario.sessionPolicy]),
+    ...(scenario.vpcEndpointPolicy === undefined ? [] : [scenario.vpcEndpointPolicy]),
     ...scenario.serviceControlPolicies.flat(),
     ...scenario.resourceControlPolicies.flat(),
   ];
@@ -98,16 +99,18 @@ function rewriteStatements(scenario: Scenario, rewrite: StatementRewrite): Scena
     documents
       .map((document) => rewritePolicy(document, rewrite))
       .filter((document) => document !== undefined);
-  const { permissionsBoundary, resourcePolicy, sessionPolicy, ...rest } = scenario;
+  const { permissionsBoundary, resourcePolicy, sessionPolicy, vpcEndpointPolicy, ...rest } = scenario;
   const boundary = one(permissionsBoundary);
   const resource = one(resourcePolicy);
   const session = one(sessionPolicy);
+  const endpoint = one(vpcEndpointPolicy);
   return {
     ...rest,
     identityPolicies: many(scenario.identityPolicies),
     ...(boundary === undefined ? {} : { permissionsBoundary: boundary }),
     ...(resource === undefined ? {} : { resourcePolicy: resource }),
     ...(session === undefined ? {} : { sessionPolicy: session }),
+    ...(endpoint === undefined ? {} : { vpcEndpointPolicy: endpoint }),
     serviceControlPolicies: scenario.serviceControlPolicies.map(many),
     resourceControlPolicies: scenario.resourceControlPolicies.map(many),
   };
@@ -168,7 +171,7 @@ function bareAddressOfTheOtherFamily(condition: ConditionEntry, scenario: Scenar
   if (typeof address !== 'string') return false;
   const requestIsV6 = address.includes(':');
   return (
-    /^NotIpAddress(IfExists)?$/.test(condition.operator) &&
+    /(^|:)NotIpAddress(IfExists)?$/.test(condition.operator) &&
     condition.key.toLowerCase() === 'aws:sourceip' &&
     condition.values.some((value) => !value.includes('/') && value.includes(':') !== requestIsV6)
   );
