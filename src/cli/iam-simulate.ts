@@ -93,8 +93,12 @@ export function registerIamSimulate(group: Command): void {
     });
 }
 
-/** A default caller for identity-only simulation, as simulate-custom-policy evaluates without one. */
-const defaultCaller = 'arn:aws:iam::123456789012:user/simulated-caller';
+/**
+ * Without --caller-arn the caller is an IAM user of the resource owner's
+ * account, as simulate-custom-policy evaluates identity-based policies alone.
+ */
+const defaultAccount = '123456789012';
+const defaultCaller = (account: string): string => `arn:aws:iam::${account}:user/simulated-caller`;
 
 function simulate(options: SimulateOptions): number {
   if (options.resourcePolicy !== undefined && options.callerArn === undefined) {
@@ -150,9 +154,9 @@ function simulate(options: SimulateOptions): number {
     return ExitCode.unusableInput;
   }
   const context = readContext(options);
-  const caller = options.callerArn ?? defaultCaller;
+  const caller = options.callerArn ?? defaultCaller(options.resourceOwner ?? defaultAccount);
   const resourceOwner =
-    options.resourceOwner ?? (options.callerArn === undefined ? '123456789012' : undefined);
+    options.resourceOwner ?? (options.callerArn === undefined ? defaultAccount : undefined);
   const evaluations = evaluateAll(options, parsed.policies, context, caller, resourceOwner);
   process.stdout.write(
     options.output === 'json'

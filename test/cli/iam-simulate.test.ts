@@ -346,6 +346,24 @@ describe('keyaki iam simulate', () => {
     ).rejects.toThrow(message);
   });
 
+  it('without a caller, simulates an IAM user of the resource owner account', async () => {
+    const queue = 'arn:aws:sqs:us-east-1:444455556666:jobs';
+    const sendMessage =
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"*"}]}';
+    const run = (...extra: string[]) =>
+      simulate(
+        '--policy-input-list',
+        sendMessage,
+        '--action-names',
+        'sqs:SendMessage',
+        '--resource-arns',
+        queue,
+        ...extra,
+      );
+    expect((await run('--resource-owner', '444455556666')).exitCode).toBe(0);
+    expect((await run()).exitCode).toBe(0);
+  });
+
   it('refuses a resource policy without a caller, and a context entry of an unknown type', async () => {
     await expect(
       simulate('--resource-policy', file('bucket-policy.json'), '--action-names', 's3:GetObject'),
