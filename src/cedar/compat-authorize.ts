@@ -6,6 +6,7 @@ import { isTemplate, makeRequest, parseEntities } from './eval/api.js';
 import { entityRefOf } from './eval/entities.js';
 import { detailedError, formatOf, type CompatSchema, type DetailedError } from './schema/compat.js';
 import { parseSchema, type EntityUid, type Schema } from './schema/index.js';
+import { linkTemplate, type SlotId } from './syntax/index.js';
 import { parsePolicyText, policiesFromEst, type ValidatorPolicy } from './validator/index.js';
 
 export type CompatPolicy = string | object;
@@ -133,24 +134,28 @@ function compilePolicySet(set: CompatAuthorizationPolicySet): Read<CompiledPolic
   if (errors.length > 0) return { ok: false, errors };
   const compiled = statics.map((policy) => compilePolicy(policy));
   for (const link of set.templateLinks ?? []) {
-    claim(link.newId);
     const template = templates.get(link.templateId);
-    if (template === undefined) {
-      errors.push(detailedError(`failed to find a template with id \`${link.templateId}\``, 'error'));
+    const problem =
+      template === undefined
+        ? `failed to find a template with id \`${link.templateId}\``
+        : ids.has(link.newId)
+          ? `template-linked policy id \`${link.newId}\` conflicts with an existing policy id`
+          : undefined;
+    ids.add(link.newId);
+    if (template === undefined || problem !== undefined) {
+      errors.push(detailedError(`unable to link template: ${problem}`, 'error'));
       continue;
     }
-    const slots = new Map<string, EntityUid>();
+    const values: { [slot in SlotId]?: EntityUid } = {};
     for (const [slot, value] of Object.entries(link.values)) {
       const uid = entityRefOf(value);
-      if (uid === undefined) errors.push(detailedError(`invalid entity for slot \`${slot}\``, 'error'));
-      else slots.set(slot, uid);
+      if (uid === undefined || (slot !== '?principal' && slot !== '?resource'))
+        errors.push(detailedError(`invalid entity for slot \`${slot}\``, 'error'));
+      else values[slot] = uid;
     }
-    try {
-      compiled.push(compilePolicy(template, slots, link.newId));
-    } catch (error) {
-      if (!(error instanceof Error)) throw error;
-      errors.push(detailedError(`failed to link template \`${link.templateId}\`: ${error.message}`, 'error'));
-    }
+    const linked = linkTemplate(template, values, link.newId);
+    if (linked.ok) compiled.push(compilePolicy(linked.policy));
+    else errors.push(detailedError(`unable to link template: ${linked.message}`, 'error'));
   }
   return errors.length === 0 ? { ok: true, value: new CompiledPolicySet(compiled) } : { ok: false, errors };
 }

@@ -1,4 +1,6 @@
+import * as wasm from '@cedar-policy/cedar-wasm/nodejs';
 import { describe, expect, it } from 'vitest';
+import { isAuthorized } from '../../src/cedar/compat.js';
 import { lowerPolicy } from '../../src/cedar/validator/index.js';
 import {
   linkTemplate,
@@ -216,5 +218,35 @@ describe('template linking', () => {
       message:
         'the following slots were not provided as arguments: ?principal. The following slots were provided as arguments, but did not exist in the template: ?resource',
     });
+  });
+
+  it('fails in the cedar-wasm-shaped `isAuthorized` with the errors cedar-wasm gives', () => {
+    const call = (values: Record<string, { type: string; id: string }>, newId = 'link') => ({
+      principal: alice,
+      action: { type: 'Action', id: 'view' },
+      resource: folder,
+      context: {},
+      entities: [],
+      policies: {
+        staticPolicies: {},
+        templates: { t: 'permit(principal == ?principal, action, resource in ?resource);' },
+        templateLinks: [{ templateId: 't', newId, values }],
+      },
+    });
+    const cases = [
+      call({ '?principal': alice }),
+      call({}),
+      call({ '?principal': alice, '?resource': folder }, 't'),
+    ];
+    for (const input of cases) {
+      const expected = wasm.isAuthorized(input);
+      const actual = isAuthorized(input);
+      const messages = (answer: { type: string; errors?: { message: string }[] }): string[] =>
+        answer.type === 'failure' ? (answer.errors ?? []).map((error) => error.message) : [];
+      expect(messages(actual as { type: string; errors?: { message: string }[] })).toEqual(
+        messages(expected),
+      );
+      expect(actual.type).toBe(expected.type);
+    }
   });
 });

@@ -1,12 +1,13 @@
 // Template linking: a template with its slots replaced by entities is a static
 // policy. The slots given must be exactly the slots the template has, as Cedar
 // requires, and the errors say which are missing or extra in Cedar's words.
-import type { EntityTarget, EntityUid, Policy, ScopeConstraint, SlotId } from './ast.js';
+import type { EntityTarget, EntityUid, Expr, Policy, ScopeConstraint, SlotId } from './ast.js';
 
 export type LinkValues = Readonly<Partial<Record<SlotId, EntityUid>>>;
 
-export type LinkResult =
-  { readonly ok: true; readonly policy: Policy } | { readonly ok: false; readonly message: string };
+/** `Body` is the expression type of the conditions, untouched by linking. */
+export type LinkResult<Body = Expr> =
+  { readonly ok: true; readonly policy: Policy<Body> } | { readonly ok: false; readonly message: string };
 
 const SLOTS: readonly SlotId[] = ['?principal', '?resource'];
 
@@ -17,7 +18,7 @@ function scopeSlot(scope: ScopeConstraint): SlotId | undefined {
 }
 
 /** The slots of a template, in the order `?principal`, `?resource`. */
-export function templateSlots(template: Policy): SlotId[] {
+export function templateSlots<Body>(template: Policy<Body>): SlotId[] {
   const slots = new Set([scopeSlot(template.principal), scopeSlot(template.resource)]);
   return SLOTS.filter((slot) => slots.has(slot));
 }
@@ -47,11 +48,16 @@ function linkScope(scope: ScopeConstraint, values: LinkValues): ScopeConstraint 
 }
 
 /** Links `template` with one entity per slot into the static policy `id`. */
-export function linkTemplate(template: Policy, values: LinkValues, id: string): LinkResult {
+export function linkTemplate<Body = Expr>(
+  template: Policy<Body>,
+  values: LinkValues,
+  id: string,
+): LinkResult<Body> {
   const slots = templateSlots(template);
   const given = SLOTS.filter((slot) => values[slot] !== undefined);
-  const missing = slots.filter((slot) => !given.includes(slot));
-  const extra = given.filter((slot) => !slots.includes(slot));
+  // Listed `?resource` first, in the order cedar-wasm lists them.
+  const missing = slots.filter((slot) => !given.includes(slot)).reverse();
+  const extra = given.filter((slot) => !slots.includes(slot)).reverse();
   const problems = [
     ...(missing.length > 0
       ? [`the following slots were not provided as arguments: ${missing.join(',')}`]
