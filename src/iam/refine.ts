@@ -5,7 +5,11 @@
 // general generalization of what remains). The policy is rewritten as a plain
 // JSON value so untouched keys, order and casing survive byte for byte.
 import type { ActionCatalog } from './catalog.js';
+import { proveGuarantee, type StatementPair } from './refine-guarantee.js';
+import { hasWildcard, literalService, stringList } from './refine-patterns.js';
 import { matchesWildcard } from './wildcard.js';
+
+export { RefinementInvariantError } from './refine-guarantee.js';
 
 /** One entry of Access Analyzer's unused-permission finding. */
 export interface UnusedPermission {
@@ -64,17 +68,10 @@ export interface RefineInputError {
   readonly message: string;
 }
 
-/** The refinement broke its guarantee: a bug in Keyaki, never the user's fault. */
-export class RefinementInvariantError extends Error {
-  override readonly name = 'RefinementInvariantError';
-}
-
 type JsonObject = Record<string, unknown>;
 
 const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const hasWildcard = (text: string): boolean => text.includes('*') || text.includes('?');
 
 /** Catalog-wide lookups, built once per catalog. */
 interface CatalogIndex {
@@ -175,13 +172,6 @@ function unusedSet(
 
 const isUnused = (unused: UnusedSet, lowerAction: string): boolean =>
   unused.names.has(lowerAction) || unused.wholeServices.has(lowerAction.slice(0, lowerAction.indexOf(':')));
-
-/** The pattern's service when it names exactly one, lower-cased. */
-function literalService(pattern: string): string | undefined {
-  const colon = pattern.indexOf(':');
-  const service = colon < 0 ? pattern : pattern.slice(0, colon);
-  return colon >= 0 && !hasWildcard(service) ? service.toLowerCase() : undefined;
-}
 
 /** The catalog actions a pattern may match: one service when its service part is literal. */
 function candidateActions(pattern: string, index: CatalogIndex): readonly string[] {
@@ -386,13 +376,6 @@ function exclusionsFor(notActions: readonly string[], context: RefineContext): s
   return added;
 }
 
-const stringList = (value: unknown): readonly string[] | undefined =>
-  typeof value === 'string'
-    ? [value]
-    : Array.isArray(value) && value.every((v) => typeof v === 'string')
-      ? (value as string[])
-      : undefined;
-
 /** The same shape as written: a single string stays a string when one entry remains. */
 const listLike = (original: unknown, entries: readonly string[]): unknown =>
   typeof original === 'string' && entries.length === 1 ? entries[0] : [...entries];
@@ -451,8 +434,9 @@ function refineStatement(
 
 /**
  * Recommends a refinement of `policyDocument` that no longer grants the
- * unused permissions. Throws `RefinementInvariantError` if the result would
- * not allow exactly the original's catalog actions minus the unused ones.
+ * unused permissions. The result is proved by the solver to allow exactly
+ * the original's catalog actions minus the unused ones; `RefinementInvariantError`
+ * is thrown, never an unproved result returned, when that fails.
  */
 export function refinePolicy(input: RefinePolicyInput): RefineResult | RefineInputError {
   let document: unknown = input.policyDocument;
@@ -469,7 +453,7 @@ export function refinePolicy(input: RefinePolicyInput): RefineResult | RefineInp
   const warnings: RefineWarning[] = [];
   const unused = unusedSet(input.unusedPermissions, index, warnings);
   const context: RefineContext = { index, unused, warnings, matches: createMatcher() };
-  const pairs: { original: JsonObject; refined: JsonObject | undefined }[] = [];
+  const pairs: StatementPair[] = [];
   const changes: StatementChange[] = [];
   for (const [position, statement] of statements.entries()) {
     const path = Array.isArray(document.Statement) ? `Statement[${position}]` : 'Statement';
@@ -479,7 +463,7 @@ export function refinePolicy(input: RefinePolicyInput): RefineResult | RefineInp
     changes.push(outcome.change);
     pairs.push({ original: statement, refined: outcome.statement });
   }
-  assertGuarantee(pairs, context);
+  proveGuarantee(pairs, unused, input.catalog);
   const kept = pairs.flatMap((pair) => (pair.refined === undefined ? [] : [pair.refined]));
   const catalogVersion = input.catalog.version;
   if (kept.length === 0) {
@@ -497,82 +481,4 @@ export function refinePolicy(input: RefinePolicyInput): RefineResult | RefineInp
     warnings,
     catalogVersion,
   };
-}
-
-/**
- * The catalog actions (lower-cased) that the statement's action element
- * matches, among `relevant`: each pattern is tried only on its own service.
- */
-function statementMatches(
-  statement: JsonObject,
-  relevant: readonly string[],
-  context: RefineContext,
-): Set<string> {
-  const negated = 'NotAction' in statement;
-  const patterns = stringList(negated ? statement.NotAction : statement.Action) ?? [];
-  const matched = new Set<string>();
-  for (const pattern of patterns)
-    for (const action of candidateLowerActions(pattern, context.index))
-      if (context.matches(pattern, action)) matched.add(action);
-  return negated ? new Set(relevant.filter((action) => !matched.has(action))) : matched;
-}
-
-/** The catalog actions (lower-cased) any pattern of these statements could match. */
-function relevantActions(statements: readonly JsonObject[], index: CatalogIndex): readonly string[] {
-  const namespaces = new Set<string>();
-  for (const statement of statements) {
-    if ('NotAction' in statement) return index.lowerActions;
-    for (const pattern of stringList(statement.Action) ?? []) {
-      const service = literalService(pattern);
-      if (service === undefined) return index.lowerActions;
-      namespaces.add(service);
-    }
-  }
-  return [...namespaces].flatMap((namespace) => index.lowerByNamespace.get(namespace) ?? []);
-}
-
-const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean =>
-  a.size === b.size && [...a].every((item) => b.has(item));
-
-function allowedByPolicy(statementSets: readonly { effect: unknown; matched: Set<string> }[]): Set<string> {
-  const allowed = new Set<string>();
-  for (const { effect, matched } of statementSets)
-    if (effect === 'Allow') for (const action of matched) allowed.add(action);
-  for (const { effect, matched } of statementSets)
-    if (effect === 'Deny') for (const action of matched) allowed.delete(action);
-  return allowed;
-}
-
-/**
- * The guarantee, checked exactly over the finite catalog: each Allow
- * statement now matches its original actions minus the unused ones (removed
- * statements nothing), Deny statements are unchanged, and the policy as a
- * whole allows the original's actions minus the unused ones.
- */
-function assertGuarantee(
-  pairs: readonly { readonly original: JsonObject; readonly refined: JsonObject | undefined }[],
-  context: RefineContext,
-): void {
-  const { unused } = context;
-  const relevant = relevantActions(
-    pairs.flatMap((pair) => (pair.refined === undefined ? [pair.original] : [pair.original, pair.refined])),
-    context.index,
-  );
-  const minusUnused = (set: ReadonlySet<string>): Set<string> =>
-    new Set([...set].filter((action) => !isUnused(unused, action)));
-  const before = pairs.map(({ original }) => ({
-    effect: original.Effect,
-    matched: statementMatches(original, relevant, context),
-  }));
-  const after = pairs.map(({ original, refined }) => ({
-    effect: original.Effect,
-    matched: refined === undefined ? new Set<string>() : statementMatches(refined, relevant, context),
-  }));
-  before.forEach((was, i) => {
-    const expected = was.effect === 'Deny' ? was.matched : minusUnused(was.matched);
-    if (!sameSet((after[i] as { matched: Set<string> }).matched, expected))
-      throw new RefinementInvariantError(`statement ${i} does not grant exactly its used actions`);
-  });
-  if (!sameSet(allowedByPolicy(after), minusUnused(allowedByPolicy(before))))
-    throw new RefinementInvariantError('the refined policy does not allow exactly the used actions');
 }

@@ -1,0 +1,154 @@
+// The proof of the refinement's guarantee: it accepts exactly the refinements
+// that a brute-force comparison over the catalog accepts, and names an action
+// that breaks the guarantee when there is one.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { catalogFromActions } from '../../src/iam/catalog.js';
+import {
+  proveGuarantee,
+  RefinementInvariantError,
+  type StatementPair,
+  type UnusedActions,
+} from '../../src/iam/refine-guarantee.js';
+import { matchesWildcard } from '../../src/iam/wildcard.js';
+
+const catalog = catalogFromActions('test-1', {
+  s3: ['GetObject', 'GetObjectAcl', 'GetBucketPolicy', 'ListBucket', 'PutObject'],
+  sqs: ['SendMessage', 'ReceiveMessage'],
+});
+
+const allow = (Action: string[]): Record<string, unknown> => ({ Effect: 'Allow', Action, Resource: '*' });
+const unusedOf = (...names: string[]): UnusedActions => ({
+  names: new Set(names.map((name) => name.toLowerCase())),
+  wholeServices: new Set(),
+});
+const prove = (pairs: StatementPair[], unused: UnusedActions = unusedOf()): void =>
+  proveGuarantee(pairs, unused, catalog);
+
+describe('the refinement guarantee', () => {
+  it('accepts a refinement that removes exactly the unused actions', () => {
+    const original = allow(['s3:Get*', 'sqs:SendMessage']);
+    const refined = allow(['s3:GetObject*', 'sqs:SendMessage']);
+    expect(() => prove([{ original, refined }], unusedOf('s3:GetBucketPolicy'))).not.toThrow();
+  });
+
+  it('compares actions ignoring case, as IAM does', () => {
+    const original = allow(['S3:get*']);
+    const refined = allow(['s3:GETOBJECT*']);
+    expect(() => prove([{ original, refined }], unusedOf('s3:getbucketpolicy'))).not.toThrow();
+  });
+
+  it('names an action the refined statement grants that the original did not', () => {
+    const pair = { original: allow(['s3:GetObject']), refined: allow(['s3:GetObject*']) };
+    expect(() => prove([pair])).toThrow(
+      new RefinementInvariantError(
+        'statement 0: the refined statement grants `s3:getobjectacl`, which the original did not',
+      ),
+    );
+  });
+
+  it('names a used action the refined statement no longer grants', () => {
+    const pair = { original: allow(['s3:Get*']), refined: allow(['s3:GetObject']) };
+    expect(() => prove([pair], unusedOf('s3:GetBucketPolicy'))).toThrow(
+      /^statement 0: the refined statement no longer grants used action `s3:getobjectacl`$/,
+    );
+  });
+
+  it('names an unused action the refined statement still grants', () => {
+    const pair = { original: allow(['s3:Get*']), refined: allow(['s3:Get*']) };
+    expect(() => prove([pair], unusedOf('s3:GetBucketPolicy'))).toThrow(
+      /still grants unused action `s3:getbucketpolicy`/,
+    );
+  });
+
+  it('finds a violation in any service a cross-service wildcard reaches', () => {
+    const pair = { original: allow(['*']), refined: allow(['s3:*']) };
+    expect(() => prove([pair])).toThrow(/no longer grants used action `sqs:/);
+  });
+
+  it('checks a removed statement: nothing it granted may have been used', () => {
+    const original = allow(['sqs:*']);
+    expect(() => prove([{ original, refined: undefined }], unusedOf('sqs:SendMessage'))).toThrow(
+      /no longer grants used action `sqs:receivemessage`/,
+    );
+    const whollyUnused: UnusedActions = { names: new Set(), wholeServices: new Set(['sqs']) };
+    expect(() => prove([{ original, refined: undefined }], whollyUnused)).not.toThrow();
+  });
+
+  it('checks NotAction statements over every service', () => {
+    const original = { Effect: 'Allow', NotAction: 's3:*', Resource: '*' };
+    const extended = { ...original, NotAction: ['s3:*', 'sqs:SendMessage'] };
+    expect(() => prove([{ original, refined: extended }], unusedOf('sqs:SendMessage'))).not.toThrow();
+    expect(() => prove([{ original, refined: original }], unusedOf('sqs:SendMessage'))).toThrow(
+      /still grants unused action `sqs:sendmessage`/,
+    );
+  });
+
+  it('refuses a changed Deny statement', () => {
+    const deny = { Effect: 'Deny', Action: 's3:*', Resource: '*' };
+    expect(() => prove([{ original: deny, refined: { ...deny } }])).toThrow(/a Deny statement was changed/);
+    expect(() => prove([{ original: deny, refined: deny }])).not.toThrow();
+  });
+});
+
+// A small catalog over few letters, so random patterns often overlap.
+const smallCatalog = catalogFromActions('small-1', {
+  a: ['Ab', 'Aba', 'B', 'Bab', 'Ba'],
+  b: ['A', 'Ab', 'Bb'],
+});
+const smallActions = [...smallCatalog.services.values()].flatMap((service) =>
+  service.actions.map((name) => `${service.namespace}:${name}`),
+);
+
+const pattern = fc
+  .tuple(
+    fc.constantFrom('a', 'b', '*', 'A', 'c'),
+    fc.array(fc.constantFrom('a', 'b', 'A', 'B', '*', '?'), { maxLength: 4 }),
+  )
+  .map(([service, name]) => (service === '*' ? `*${name.join('')}` : `${service}:${name.join('')}`));
+
+const statement = fc.record({
+  negated: fc.boolean(),
+  patterns: fc.array(pattern, { minLength: 1, maxLength: 3 }),
+});
+
+const toJson = (s: { negated: boolean; patterns: string[] }): Record<string, unknown> => ({
+  Effect: 'Allow',
+  [s.negated ? 'NotAction' : 'Action']: s.patterns,
+  Resource: '*',
+});
+
+const grants = (s: { negated: boolean; patterns: string[] } | undefined, action: string): boolean =>
+  s !== undefined && s.patterns.some((p) => matchesWildcard(p, action, true)) !== s.negated;
+
+describe('the refinement guarantee against brute force over a small catalog', () => {
+  it('throws exactly when some catalog action breaks it', () => {
+    fc.assert(
+      fc.property(
+        statement,
+        fc.option(statement, { nil: undefined }),
+        fc.subarray(smallActions),
+        (original, refined, unusedNames) => {
+          const unused = unusedOf(...unusedNames);
+          const breaks = (action: string): boolean =>
+            grants(refined, action) !== (grants(original, action) && !unused.names.has(action.toLowerCase()));
+          const pair = { original: toJson(original), refined: refined === undefined ? undefined : toJson(refined) };
+          let error: unknown;
+          try {
+            proveGuarantee([pair], unused, smallCatalog);
+          } catch (thrown) {
+            error = thrown;
+          }
+          if (!smallActions.some(breaks)) {
+            expect(error).toBeUndefined();
+          } else {
+            expect(error).toBeInstanceOf(RefinementInvariantError);
+            const witness = /`([^`]*)`/.exec((error as Error).message)?.[1] ?? '';
+            expect(smallActions.filter(breaks).map((action) => action.toLowerCase())).toContain(witness);
+          }
+        },
+      ),
+      { numRuns: 400, seed: 4 },
+    );
+  });
+});
