@@ -245,13 +245,51 @@ export function candidateStatements(policy: Policy, request: NormalizedRequest):
   return candidates;
 }
 
+/**
+ * A Resource element prepared once: ARNs without wildcards or variables in a
+ * set, patterns without variables prepared, the rest substituted per request.
+ */
+interface ResourceList {
+  readonly literals: ReadonlySet<string>;
+  readonly fixed: readonly Substituted[];
+  readonly variable: readonly Pattern[];
+}
+
+const resourceLists = new WeakMap<ResourceElement, ResourceList>();
+
+function resourceList(element: ResourceElement, request: NormalizedRequest): ResourceList {
+  let list = resourceLists.get(element);
+  if (list === undefined) {
+    const literals = new Set<string>();
+    const fixed: Substituted[] = [];
+    const variable: Pattern[] = [];
+    for (const { pattern } of element.entries) {
+      if (pattern.parts.some((part) => part.kind === 'variable')) {
+        variable.push(pattern);
+        continue;
+      }
+      const prepared = substitute(pattern, request);
+      if (prepared?.literal !== undefined) literals.add(prepared.literal);
+      else if (prepared !== undefined) fixed.push(prepared);
+    }
+    list = { literals, fixed, variable };
+    resourceLists.set(element, list);
+  }
+  return list;
+}
+
 /** No Resource element (trust policies, some resource policies) means the statement covers the resource. */
 export function resourceMatches(element: ResourceElement | undefined, request: NormalizedRequest): boolean {
   if (element === undefined) return true;
-  const listed = element.entries.some((entry) => {
-    const pattern = substitute(entry.pattern, request);
-    return pattern !== undefined && matchesArn(pattern, request.resource);
-  });
+  const list = resourceList(element, request);
+  const resource = request.resource;
+  const listed =
+    list.literals.has(resource) ||
+    list.fixed.some((pattern) => matchesArn(pattern, resource)) ||
+    list.variable.some((pattern) => {
+      const substituted = substitute(pattern, request);
+      return substituted !== undefined && matchesArn(substituted, resource);
+    });
   return element.kind === 'Resource' ? listed : !listed;
 }
 
