@@ -148,7 +148,14 @@ function benchCases(limit: number, catalog: ActionCatalog): BenchCase[] {
         text,
         document: JSON.parse(text) as object,
         policy: parsed.policy,
-        request: { principal: caller, action, resource: concreteResource(statement, action, next), context },
+        // The resource is the caller's account's, as iam-simulate is told (`accountId`), whatever account its ARN names.
+        request: {
+          principal: caller,
+          action,
+          resource: concreteResource(statement, action, next),
+          resourceAccount: account,
+          context,
+        },
         context,
       });
     }
