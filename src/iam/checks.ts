@@ -291,6 +291,16 @@ async function actionCatalog(): Promise<ActionCatalog> {
   return catalog;
 }
 
+/** A resource pattern as a real-looking ARN: a region and an account where the pattern leaves them open. */
+function fillArn(raw: string): string {
+  const fields = raw.split(':');
+  if (fields.length >= 6 && fields[0] === 'arn') {
+    if (fields[3] === '*') fields[3] = 'us-east-1';
+    if (fields[4] === '*') fields[4] = '111122223333';
+  }
+  return fields.join(':').replace(/\*/g, 'example').replace(/\?/g, 'x');
+}
+
 function filledPatterns(policies: readonly Policy[]): {
   actions: string[];
   resources: string[];
@@ -303,7 +313,7 @@ function filledPatterns(policies: readonly Policy[]): {
       for (const entry of statement.action.entries) actions.push(entry.pattern.raw);
       for (const entry of statement.resource?.entries ?? []) {
         if (entry.pattern.parts.some((part) => part.kind === 'variable')) continue;
-        resources.push(entry.pattern.raw.replace(/\*/g, 'example').replace(/\?/g, 'x'));
+        if (entry.pattern.raw !== '*') resources.push(fillArn(entry.pattern.raw));
       }
     }
   }
@@ -322,20 +332,20 @@ function filledPatterns(policies: readonly Policy[]): {
  */
 function polish(model: Model, formula: Formula, policies: readonly Policy[], known: ActionCatalog): Model {
   let current = new Map<string, Value>(model);
-  const tryValue = (name: string, value: string): boolean => {
+  const tryValues = (values: readonly (readonly [string, string])[]): boolean => {
     const candidate = new Map(current);
-    candidate.set(name, value);
-    if (!evaluateFormula(formula, candidate)) return false;
+    for (const [name, value] of values) candidate.set(name, value);
+    if (!holdsIn(formula, candidate)) return false;
     current = candidate;
     return true;
   };
+  const tryValue = (name: string, value: string): boolean => tryValues([[name, value]]);
   const { resources, services } = filledPatterns(policies);
   const witnessAction = String(current.get(action.name) ?? '');
-  const witnessService = witnessAction.split(':')[0]?.toLowerCase() ?? '';
-  const inCatalog = known.services
-    .get(witnessService)
-    ?.byLowerName.has(witnessAction.split(':')[1]?.toLowerCase() ?? '');
-  if (inCatalog !== true) {
+  const [witnessService = '', witnessName = ''] = witnessAction.toLowerCase().split(':');
+  const spelled = known.services.get(witnessService)?.byLowerName.get(witnessName);
+  // The catalog's spelling of the same action (the engine's witness may mix cases), else a catalog action.
+  if (spelled === undefined || !tryValue(action.name, `${witnessService}:${spelled}`)) {
     let tries = 0;
     search: for (const service of [witnessService, ...services.filter((s) => s !== witnessService)].slice(
       0,
@@ -347,10 +357,18 @@ function polish(model: Model, formula: Formula, policies: readonly Policy[], kno
       }
     }
   }
-  const witnessResource = String(current.get(resource.name) ?? '');
-  if (!witnessResource.startsWith('arn:') || witnessResource.length < 8) {
-    for (const candidate of resources)
-      if (candidate !== witnessResource && tryValue(resource.name, candidate)) break;
+  const service = String(current.get(action.name) ?? '').split(':')[0] ?? 'service';
+  const arns = [...resources, `arn:aws:${service}:us-east-1:111122223333:example`];
+  for (const candidate of arns) if (tryValue(resource.name, candidate)) break;
+  // An IAM identity of a documentation account reads better than the engine's first principal.
+  for (const arn of ['arn:aws:iam::111122223333:role/example', 'arn:aws:iam::111122223333:user/example']) {
+    if (
+      tryValues([
+        [principalType.name, 'AWS'],
+        [principal.name, arn],
+      ])
+    )
+      break;
   }
   const who = current.get(principal.name);
   if (
@@ -416,7 +434,8 @@ async function blamedStatements(question: Question, model: Model, options: Check
       if (entry !== undefined && holdsIn(entry.matches, witness)) blamed.add(position);
     }
     // INVARIANT: a model of the query satisfies one of the statements asked about.
-    if (blamed.size === before) throw new Error('internal error: a model of the blame query matches no statement');
+    if (blamed.size === before)
+      throw new Error('internal error: a model of the blame query matches no statement');
     const others = allows.filter((position) => !blamed.has(position));
     if (others.length === 0) break;
     const verdict = await decideFormula(formulaOf(question, grantedBy(question, others)), options);

@@ -145,6 +145,15 @@ describe('CheckNoNewAccess', () => {
     );
   });
 
+  it('a policy variable inside a set operator is never answered wrongly (a free test: PASS stays a proof)', async () => {
+    const tagged = policy(
+      allow({ Condition: { 'ForAnyValue:StringLike': { 'aws:TagKeys': ['${aws:username}-*'] } } }),
+    );
+    expect(await newAccessResult(tagged, tagged)).toBe('PASS');
+    // The condition is a free Boolean: the candidate request may not replay, so FAIL or UNKNOWN, never PASS.
+    expect(await newAccessResult(policy(allow({ Action: 's3:PutObject' })), tagged)).not.toBe('PASS');
+  });
+
   it('a Null condition is about presence', async () => {
     const absent = policy(allow({ Condition: { Null: { 'aws:MultiFactorAuthAge': 'true' } } }));
     const present = policy(allow({ Condition: { Null: { 'aws:MultiFactorAuthAge': 'false' } } }));

@@ -175,10 +175,16 @@ export function keyTableOf(policies: readonly Policy[], extraKeys: readonly KeyI
 interface Context {
   readonly keys: KeyTable;
   inexact: boolean;
+  /** Building a quantifier body, which may only test the element: a free test cannot go there. */
+  inElement: boolean;
 }
+
+/** A test inside a quantifier body that the logic cannot state: the whole condition becomes free. */
+class NotStatableInBody extends Error {}
 
 /** A test the logic cannot state: a free Boolean, one per distinct test. */
 function freeTest(context: Context, description: string): Formula {
+  if (context.inElement) throw new NotStatableInBody(description);
   context.inexact = true;
   return boolAtom(variable(`free:${description}`, 'bool'));
 }
@@ -489,11 +495,23 @@ function conditionHolds(condition: Condition, context: Context): Formula {
   } else {
     const set = keyVariable(keyInfo) as Variable<'set<string>'>;
     const body = (element: { kind: 'element' }): Formula => matchesOne(testedOf(keyInfo, element));
-    if (setOperator === 'ForAllValues') result = all(set, (element) => negate(body(element)));
-    else if (setOperator === 'ForAnyValue') result = any(set, (element) => negate(body(element)));
-    // Without a set operator a multi-valued key fails the condition, negated or not (as the
-    // concrete evaluator reads "multivalued context keys require a condition set operator").
-    else result = info.negated ? not(present) : FALSE;
+    try {
+      context.inElement = true;
+      if (setOperator === 'ForAllValues') result = all(set, (element) => negate(body(element)));
+      else if (setOperator === 'ForAnyValue') result = any(set, (element) => negate(body(element)));
+      // Without a set operator a multi-valued key fails the condition, negated or not (as the
+      // concrete evaluator reads "multivalued context keys require a condition set operator").
+      else result = info.negated ? not(present) : FALSE;
+    } catch (error) {
+      if (!(error instanceof NotStatableInBody)) throw error;
+      context.inElement = false;
+      result = freeTest(
+        context,
+        `${condition.operator.name}~${key}~${condition.values.map((v) => String(v.value)).join(',')}`,
+      );
+    } finally {
+      context.inElement = false;
+    }
   }
   // ForAnyValue on a missing key is false even with IfExists: the set operator's rule wins.
   return ifExists && setOperator !== 'ForAnyValue' ? or(not(present), result) : result;
@@ -671,7 +689,7 @@ function derivedKeyAxioms(keys: KeyTable): Formula {
 /** Encodes policies that will be compared: one key table, one set of axioms. */
 export function encodePolicies(policies: readonly Policy[], options: EncodeOptions = {}): Encoding {
   const keys = keyTableOf(policies, options.extraKeys);
-  const context: Context = { keys, inexact: false };
+  const context: Context = { keys, inexact: false, inElement: false };
   const encoded = policies.map((policy) => encodeOne(policy, context));
   return {
     policies: encoded,
