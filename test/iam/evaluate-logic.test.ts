@@ -150,6 +150,18 @@ describe('role sessions in resource-based policies', () => {
     );
   });
 
+  it('a Deny with NotPrincipal naming a role spares the sessions of that role and no one else', () => {
+    const resourcePolicy = policy(
+      allow({ Principal: '*', Action: 's3:GetObject' }),
+      deny({ NotPrincipal: { AWS: [roleArn, account] }, Action: 's3:GetObject' }),
+    );
+    expect(decide({ principal: session }, { resourcePolicy })).toBe('Allow');
+    const carol = { principal: `arn:aws:iam::${otherAccount}:user/carol`, resourceAccount: account };
+    expect(decide(carol, { resourcePolicy, identityPolicies: [getObject] })).toBe('ExplicitDeny');
+    const onlyRole = policy(allow({ Principal: '*' }), deny({ NotPrincipal: { AWS: roleArn } }));
+    expect(decide({}, { resourcePolicy: onlyRole })).toBe('ExplicitDeny');
+  });
+
   it('aws:PrincipalArn of a session is its role ARN', () => {
     const identityPolicies = [policy(allow({ Condition: { ArnEquals: { 'aws:PrincipalArn': roleArn } } }))];
     expect(decide({ principal: session }, { identityPolicies })).toBe('Allow');
