@@ -113,8 +113,25 @@ describe('the JSON policy format', () => {
         'expected an expression object with exactly one key',
       ],
       [{ ...base, annotations: { a: 1 } }, 'expected annotation `a` to be a string'],
+      [
+        { ...base, action: { op: '==', entity: { type: 'Foo', id: 'a' } } },
+        'expected an entity uid with type `Action` but got `Foo::"a"`',
+      ],
+      [
+        { ...base, resource: { op: '==', slot: '?principal' } },
+        'invalid slot name or slot used in wrong position',
+      ],
+      [
+        { ...base, conditions: [{ kind: 'unless', body: { Slot: '?resource' } }] },
+        'found template slot ?resource in a `unless` clause',
+      ],
+      [{ ...base, conditions: [{ kind: 'when', body: { foo: [] } }] }, 'unknown expression `foo`'],
+      [{ ...base, principal: { op: 'is', entity_type: 'if' } }, 'invalid entity type `if`'],
     ];
-    for (const [json, message] of cases) expect(policyFromEst('p', json)).toEqual({ ok: false, message });
+    for (const [json, message] of cases) {
+      expect(policyFromEst('p', json)).toEqual({ ok: false, message });
+      expect(wasm.policyToText(json as wasm.Policy).type, message).toBe('failure');
+    }
   });
 });
 

@@ -26,7 +26,7 @@ import { unescapePattern, unescapeString, type Unescaped } from './unescape.js';
 
 const VARS: ReadonlySet<string> = new Set(['principal', 'action', 'resource', 'context']);
 
-const RESERVED: ReadonlySet<string> = new Set([
+export const RESERVED: ReadonlySet<string> = new Set([
   'true',
   'false',
   'if',
@@ -38,7 +38,7 @@ const RESERVED: ReadonlySet<string> = new Set([
   'has',
 ]);
 
-const RESERVED_NAMESPACE = '__cedar';
+export const RESERVED_NAMESPACE = '__cedar';
 
 const I64_MAX = 9223372036854775807n;
 
@@ -96,7 +96,7 @@ function suggestFunction(name: string): string | undefined {
   return best !== undefined && best.distance <= 3 ? `did you mean \`${best.name}\`?` : undefined;
 }
 
-function isActionType(type: string): boolean {
+export function isActionType(type: string): boolean {
   return type === 'Action' || type.endsWith('::Action');
 }
 
@@ -126,12 +126,12 @@ function escapeDebug(ch: string): string {
 }
 
 /** A uid as Cedar prints it in messages: `Type::"id"` with the id escaped. */
-function displayUid(uid: EntityUid): string {
+export function displayUid(uid: EntityUid): string {
   return `${uid.type}::"${Array.from(uid.id, escapeDebug).join('')}"`;
 }
 
 /** `a`, `a` and `b`, `a`, `b`, and `c`. */
-function joinWithAnd(items: readonly string[]): string {
+export function joinWithAnd(items: readonly string[]): string {
   if (items.length <= 2) return items.join(' and ');
   return `${items.slice(0, -1).join(', ')}, and ${items.at(-1) ?? ''}`;
 }
@@ -973,7 +973,7 @@ export class Converter {
 }
 
 /** The slots of an expression, in the order they are written, added to `found`. */
-function collectSlots(expr: Expr, found: (Expr & { kind: 'slot' })[]): void {
+export function collectSlots(expr: Expr, found: (Expr & { kind: 'slot' })[]): void {
   switch (expr.kind) {
     case 'slot':
       found.push(expr);

@@ -20,6 +20,15 @@ import type {
   SlotId,
   Var,
 } from './ast.js';
+import {
+  RESERVED,
+  RESERVED_NAMESPACE,
+  collectSlots,
+  displayUid,
+  isActionType,
+  joinWithAnd,
+} from './convert.js';
+import { extensionCallStyle } from './functions.js';
 
 export type EstJson = null | boolean | number | bigint | string | readonly EstJson[] | EstObject;
 
@@ -256,10 +265,22 @@ function integer(value: unknown): bigint | undefined {
   return undefined;
 }
 
+const IDENTIFIER = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
+
+/** An entity type name, checked as the text syntax would check it. */
+function entityType(value: unknown, what: string): string {
+  const name = string(value, what);
+  const valid = name
+    .split('::')
+    .every((segment) => IDENTIFIER.test(segment) && !RESERVED.has(segment) && segment !== RESERVED_NAMESPACE);
+  if (!valid) throw new EstFailure(`invalid entity type \`${name}\``);
+  return name;
+}
+
 function entityUid(value: unknown): EntityUid {
   const raw = object(value, 'an entity reference');
   const inner = isObject(raw['__entity']) ? raw['__entity'] : raw;
-  return { type: string(inner['type'], 'an entity type'), id: string(inner['id'], 'an entity id') };
+  return { type: entityType(inner['type'], 'an entity type'), id: string(inner['id'], 'an entity id') };
 }
 
 function slotId(value: unknown): SlotId {
@@ -267,43 +288,65 @@ function slotId(value: unknown): SlotId {
   throw new EstFailure(`invalid slot \`${String(value)}\``);
 }
 
-function entityTarget(constraint: JsonObject): EntityTarget {
-  if (constraint['slot'] !== undefined) return { kind: 'slot', id: slotId(constraint['slot']) };
-  return { kind: 'entity', uid: entityUid(constraint['entity']) };
+function entityTarget(constraint: JsonObject, variable: 'principal' | 'resource'): EntityTarget {
+  if (constraint['slot'] === undefined) return { kind: 'entity', uid: entityUid(constraint['entity']) };
+  const slot = slotId(constraint['slot']);
+  if (slot !== `?${variable}`) throw new EstFailure('invalid slot name or slot used in wrong position');
+  return { kind: 'slot', id: slot };
 }
 
-function scope(value: unknown, what: string): ScopeConstraint {
-  const constraint = object(value, what);
+function scope(value: unknown, variable: 'principal' | 'resource'): ScopeConstraint {
+  const what = `${variable} scope`;
+  const constraint = object(value, `the ${what}`);
   switch (constraint['op']) {
     case 'All':
+    case 'all':
       return { op: 'all' };
     case '==':
-      return { op: '==', target: entityTarget(constraint) };
+      return { op: '==', target: entityTarget(constraint, variable) };
     case 'in':
-      return { op: 'in', target: entityTarget(constraint) };
+      return { op: 'in', target: entityTarget(constraint, variable) };
     case 'is': {
-      const entityType = string(constraint['entity_type'], 'the type in an `is` scope');
+      const type = entityType(constraint['entity_type'], 'the type in an `is` scope');
       const inner = constraint['in'];
       return inner === undefined
-        ? { op: 'is', entityType }
-        : { op: 'is', entityType, in: entityTarget(object(inner, 'the `in` of an `is` scope')) };
+        ? { op: 'is', entityType: type }
+        : {
+            op: 'is',
+            entityType: type,
+            in: entityTarget(object(inner, 'the `in` of an `is` scope'), variable),
+          };
     }
     default:
       throw new EstFailure(`unknown ${what} operator \`${String(constraint['op'])}\``);
   }
 }
 
+/** Action scope entities must be actions, as in policy text. */
+function actions(uids: EntityUid[]): EntityUid[] {
+  const wrong = uids.filter((uid) => !isActionType(uid.type));
+  if (wrong.length === 0) return uids;
+  const subject = wrong.length > 1 ? 'entity uids' : 'an entity uid';
+  throw new EstFailure(
+    `expected ${subject} with type \`Action\` but got ${joinWithAnd(wrong.map((uid) => `\`${displayUid(uid)}\``))}`,
+  );
+}
+
 function actionScope(value: unknown): ActionConstraint {
   const constraint = object(value, 'the action scope');
   switch (constraint['op']) {
     case 'All':
+    case 'all':
       return { op: 'all' };
-    case '==':
-      return { op: '==', uid: entityUid(constraint['entity']) };
+    case '==': {
+      const uid = entityUid(constraint['entity']);
+      actions([uid]);
+      return { op: '==', uid };
+    }
     case 'in':
       if (Array.isArray(constraint['entities']))
-        return { op: 'in', uids: constraint['entities'].map(entityUid), isList: true };
-      return { op: 'in', uids: [entityUid(constraint['entity'])], isList: false };
+        return { op: 'in', uids: actions(constraint['entities'].map(entityUid)), isList: true };
+      return { op: 'in', uids: actions([entityUid(constraint['entity'])]), isList: false };
     default:
       throw new EstFailure(`unknown action scope operator \`${String(constraint['op'])}\``);
   }
@@ -420,10 +463,10 @@ function estToExpr(value: unknown): Expr {
     case 'is': {
       const is = object(body, 'an `is` test');
       const arg = estToExpr(is['left']);
-      const entityType = string(is['entity_type'], 'the type of an `is` test');
+      const type = entityType(is['entity_type'], 'the type of an `is` test');
       return is['in'] === undefined
-        ? { kind: 'is', arg, entityType }
-        : { kind: 'is', arg, entityType, in: estToExpr(is['in']) };
+        ? { kind: 'is', arg, entityType: type }
+        : { kind: 'is', arg, entityType: type, in: estToExpr(is['in']) };
     }
     case 'if-then-else': {
       const ite = object(body, 'an if-then-else');
@@ -445,6 +488,7 @@ function estToExpr(value: unknown): Expr {
       };
     default:
       if (BINARY_OPS.has(key)) return { kind: 'binary', op: key as BinaryOp, ...leftRight(body) };
+      if (extensionCallStyle(key) === undefined) throw new EstFailure(`unknown expression \`${key}\``);
       return { kind: 'call', fn: key, args: list(body, `the arguments of \`${key}\``).map(estToExpr) };
   }
 }
@@ -465,7 +509,12 @@ function condition(value: unknown): Condition {
   const kind = clause['kind'];
   if (kind !== 'when' && kind !== 'unless')
     throw new EstFailure(`unknown condition kind \`${String(kind)}\``);
-  return { kind, body: estToExpr(clause['body']) };
+  const body = estToExpr(clause['body']);
+  const slots: (Expr & { kind: 'slot' })[] = [];
+  collectSlots(body, slots);
+  const [slot] = slots;
+  if (slot !== undefined) throw new EstFailure(`found template slot ${slot.id} in a \`${kind}\` clause`);
+  return { kind, body };
 }
 
 function annotations(value: unknown): Annotation[] {
@@ -492,8 +541,8 @@ export function policyFromEst(id: string, value: unknown): EstResult {
     const effect = policy['effect'];
     if (effect !== 'permit' && effect !== 'forbid')
       throw new EstFailure(`unknown effect \`${String(effect)}\``);
-    const principal = scope(policy['principal'], 'principal scope');
-    const resource = scope(policy['resource'], 'resource scope');
+    const principal = scope(policy['principal'], 'principal');
+    const resource = scope(policy['resource'], 'resource');
     return {
       ok: true,
       policy: {
