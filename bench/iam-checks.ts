@@ -27,6 +27,7 @@ const wall: number[] = [];
 const cpu: number[] = [];
 const slowest: { name: string; ms: number }[] = [];
 const unknowns: string[] = [];
+const internalErrors: string[] = [];
 const cpuMs = (): number => {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1000;
@@ -48,6 +49,7 @@ for (const [label, list, tally] of [
     const startCpu = cpuMs();
     // The verdict with its reasons and replayed counterexample; the optional
     // entry-by-entry summary of a FAIL is left out of the timing.
+    // An internal error (a counterexample the evaluator does not confirm) is counted and shown, not fatal here.
     const outcome = await checkNoNewAccess(
       {
         existingPolicyDocument: pair.existing,
@@ -55,7 +57,12 @@ for (const [label, list, tally] of [
         policyType: 'IDENTITY_POLICY',
       },
       { summarize: false },
-    );
+    ).catch((error: unknown) => {
+      const message = error instanceof Error ? error.message.slice(0, 400) : String(error);
+      internalErrors.push(`${label} ${pair.name}: ${message}`);
+      return undefined;
+    });
+    if (outcome === undefined) continue;
     cpu.push(cpuMs() - startCpu);
     const ms = performance.now() - start;
     wall.push(ms);
@@ -108,6 +115,8 @@ console.log(
     .join(', ')}`,
 );
 if (unknowns.length > 0) console.log(`UNKNOWN: ${unknowns.slice(0, 20).join(', ')}`);
+console.log(`internal errors: ${internalErrors.length}`);
+for (const message of internalErrors.slice(0, 5)) console.log(`  ${message}`);
 console.log(
   `identical queries, every ${z3Every}th pair (${fastTimes.length}): fast ${stats(fastTimes)}; z3 ${stats(z3Times)}; z3 unknown ${z3Unknown}; disagreements ${disagreements}`,
 );
