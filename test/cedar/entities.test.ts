@@ -1,7 +1,8 @@
 import * as wasm from '@cedar-policy/cedar-wasm/nodejs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatValue, parseEntities, type EntitiesResult } from '../../src/cedar/index.js';
+import { isAuthorized } from '../../src/cedar/compat.js';
+import { formatValue, makeRequest, parseEntities, type EntitiesResult } from '../../src/cedar/index.js';
 
 /** A store as plain data: each entity's uid, attributes and tags in Cedar syntax, and its ancestors. */
 function dump(result: EntitiesResult): unknown {
@@ -251,5 +252,47 @@ describe('reading entities', () => {
         'transitive closure computation/enforcement error: input graph has a cycle containing vertex `G::"x"`',
       ],
     );
+  });
+});
+
+describe('reading a request context', () => {
+  const request = {
+    principal: { type: 'User', id: 'a' },
+    action: { type: 'Action', id: 'view' },
+    resource: { type: 'Doc', id: 'd' },
+  };
+
+  it('reads context text as Cedar does: integers exact, floats and repeated keys refused', () => {
+    const read = makeRequest({ ...request, context: '{"n": -9223372036854775808, "s": "\\u00e9"}' });
+    expect(read.ok && read.request.context.fields.get('n')).toBe(-9223372036854775808n);
+    expect(read.ok && read.request.context.fields.get('s')).toBe('é');
+    const float = makeRequest({ ...request, context: '{"n": 2.0}' });
+    expect(float.ok || float.errors).toEqual(['context.n: `2.0` is not an integer']);
+    const twice = makeRequest({ ...request, context: '{"a": true, "a": false}' });
+    expect(twice.ok || twice.errors).toEqual([
+      'the key `a` occurs two or more times in the same JSON object at line 1 column 13',
+    ]);
+  });
+
+  it('decides the same whether the entities come as JSON values or as their text', () => {
+    const entities = [
+      {
+        uid: { type: 'User', id: 'a' },
+        attrs: { level: 9007199254740993n },
+        parents: [{ type: 'Group', id: 'g' }],
+      },
+      { uid: { type: 'Group', id: 'g' }, attrs: {}, parents: [] },
+    ];
+    const text =
+      '[{"uid": {"type": "User", "id": "a"}, "attrs": {"level": 9007199254740993}, "parents": [{"type": "Group", "id": "g"}]}, {"uid": {"type": "Group", "id": "g"}, "attrs": {}, "parents": []}]';
+    const policies = {
+      staticPolicies:
+        'permit(principal in Group::"g", action, resource) when { principal.level == 9007199254740993 };',
+    };
+    const call = { ...request, context: {}, policies };
+    const fromValues = isAuthorized({ ...call, entities });
+    const fromText = isAuthorized({ ...call, entities: text });
+    expect(fromValues.type === 'success' && fromValues.response.decision).toBe('allow');
+    expect(fromText).toEqual(fromValues);
   });
 });
