@@ -102,6 +102,8 @@ export function proveGuarantee(
 /** A set of actions that must contain no catalog action, and what an action in it would mean. */
 interface Obligation {
   readonly formula: Formula;
+  /** Usually UNSAT over every string of the service already, which needs no catalog automaton. */
+  readonly catalogFree: boolean;
   readonly violation: (witness: string) => string;
 }
 
@@ -119,14 +121,17 @@ function obligations(pair: StatementPair, services: readonly string[], unused: P
   return [
     {
       formula: and(refinedFormula, not(originalFormula)),
+      catalogFree: true,
       violation: (witness) => `the refined statement grants ${witness}, which the original did not`,
     },
     {
       formula: and(refinedFormula, unusedFormula),
+      catalogFree: true,
       violation: (witness) => `the refined statement still grants unused action ${witness}`,
     },
     {
       formula: and(originalFormula, uncovered(refined, unused)),
+      catalogFree: false,
       violation: (witness) => `the refined statement no longer grants used action ${witness}`,
     },
   ];
@@ -140,9 +145,11 @@ function uncovered(refined: ActionElement | undefined, unused: PatternSet): Form
   return not(matches(action, setRegex(unitePatternSets(refined.patterns, unused))));
 }
 
-/** Decides the obligation over `n:*`, then over the catalog actions that can matter (`domain`). */
+/** Decides the obligation over the catalog actions that can matter (`domain`), over `n:*` first when that usually suffices. */
 function prove(obligation: Obligation, statementIndex: number, namespace: string, domain: Formula): void {
-  if (solve(and(servicesFormula([namespace]), obligation.formula), SOLVE_LIMITS).status === 'unsat') return;
+  const overService = (): boolean =>
+    solve(and(servicesFormula([namespace]), obligation.formula), SOLVE_LIMITS).status === 'unsat';
+  if (obligation.catalogFree && overService()) return;
   const verdict = solve(and(domain, obligation.formula), SOLVE_LIMITS);
   switch (verdict.status) {
     case 'unsat':
@@ -258,37 +265,63 @@ function literalPrefixes(pair: StatementPair, namespace: string): readonly strin
   return prefixes;
 }
 
-const catalogNames = new WeakMap<ActionCatalog, Map<string, readonly string[]>>();
-
-/** The service's catalog actions, lower-cased `n:name`. */
-function catalogActions(catalog: ActionCatalog, namespace: string): readonly string[] {
-  let byService = catalogNames.get(catalog);
-  if (byService === undefined) {
-    byService = new Map();
-    catalogNames.set(catalog, byService);
-  }
-  let names = byService.get(namespace);
-  if (names === undefined) {
-    names = (catalog.services.get(namespace)?.actions ?? []).map((name) =>
-      `${namespace}:${name}`.toLowerCase(),
-    );
-    byService.set(namespace, names);
-  }
-  return names;
+/** A service's catalog as a trie of lower-cased `n:name`, with each subtree's regex built once. */
+interface CatalogTrie {
+  readonly root: TrieNode;
+  readonly regexes: WeakMap<TrieNode, Regex>;
 }
 
-/** `action` is one of the service's catalog actions starting with one of `prefixes` (all of them when undefined). */
+const catalogTries = new WeakMap<ActionCatalog, Map<string, CatalogTrie>>();
+
+function catalogTrie(catalog: ActionCatalog, namespace: string): CatalogTrie {
+  let byService = catalogTries.get(catalog);
+  if (byService === undefined) {
+    byService = new Map();
+    catalogTries.set(catalog, byService);
+  }
+  let trie = byService.get(namespace);
+  if (trie === undefined) {
+    const names = catalog.services.get(namespace)?.actions ?? [];
+    const words = names.map((name) => ({ text: `${namespace}:${name}`.toLowerCase(), anySuffix: false }));
+    trie = { root: prefixTrie(words), regexes: new WeakMap() };
+    byService.set(namespace, trie);
+  }
+  return trie;
+}
+
+/** The words below `node`; shared between queries, so the solver's caches see the same regexes again. */
+function subtreeRegex(trie: CatalogTrie, node: TrieNode): Regex {
+  const known = trie.regexes.get(node);
+  if (known !== undefined) return known;
+  const regex = union([
+    ...(node.final ? [EPSILON] : []),
+    ...[...node.children].map(([char, child]) => concat([literal(char), subtreeRegex(trie, child)])),
+  ]);
+  trie.regexes.set(node, regex);
+  return regex;
+}
+
+/**
+ * `action` is one of the service's catalog actions starting with one of
+ * `prefixes` (any, when undefined): a union of the catalog's words.
+ */
 function catalogFormula(
   catalog: ActionCatalog,
   namespace: string,
   prefixes: readonly string[] | undefined,
 ): Formula {
-  const names = catalogActions(catalog, namespace);
-  const relevant =
-    prefixes === undefined
-      ? names
-      : names.filter((name) => prefixes.some((prefix) => name.startsWith(prefix)));
-  return matches(action, setRegex(literalSet(relevant)));
+  const trie = catalogTrie(catalog, namespace);
+  const starts = prefixes === undefined ? [''] : [...new Set(prefixes)];
+  // A prefix that extends another adds nothing.
+  const minimal = starts.filter(
+    (start) => !starts.some((other) => other !== start && start.startsWith(other)),
+  );
+  const options = minimal.flatMap((start) => {
+    let node: TrieNode | undefined = trie.root;
+    for (const char of start) node = node?.children.get(char);
+    return node === undefined ? [] : [concat([literal(start), subtreeRegex(trie, node)])];
+  });
+  return matches(action, union(options));
 }
 
 /** A word, or with `anySuffix` every string starting with it. */
