@@ -1,10 +1,13 @@
 // Differential specification of the concrete evaluator: on thousands of
 // generated scenarios (a caller, a request, identity policies, a permissions
-// boundary, a resource policy, SCP and RCP levels, all drawn from one shared
-// vocabulary), Keyaki's decision equals that of @cloud-copilot/iam-simulate,
-// an independent implementation. The only disagreements tolerated are the
-// classes documented in test/iam/KNOWN_DIFFERENCES.md, each recognised by a
-// named predicate below; any other disagreement fails with a shrunk scenario.
+// boundary, a session policy, a resource policy, a VPC endpoint policy, SCP and
+// RCP levels, all drawn from one shared vocabulary), Keyaki's decision equals
+// that of @cloud-copilot/iam-simulate, an independent implementation. The only
+// disagreements tolerated are the classes documented in
+// test/iam/KNOWN_DIFFERENCES.md (test/iam/known-differences.ts), and only when
+// taking their constructs out of the scenario makes the two agree again; any
+// other disagreement fails with a shrunk scenario. Set DIFFERENTIAL_RUNS to run
+// more cases locally.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadActionCatalog } from '../../src/iam/catalog.js';
