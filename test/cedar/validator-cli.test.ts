@@ -85,6 +85,6 @@ describe('keyaki cedar validate', () => {
     const broken = file('broken.cedar', 'permit(principal, action, resource) when { 1 + };');
     const result = await run(['validate', '--policies', broken, '--schema', json, '--schema-format', 'json']);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain('broken.cedar:1:48: error: unexpected `}`');
+    expect(result.stderr).toContain('broken.cedar:1:48: error: unexpected token `}`');
   });
 });
