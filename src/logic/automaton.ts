@@ -176,7 +176,7 @@ function inRanges(ranges: readonly CodePointRange[], codePoint: number): boolean
 }
 
 const automata = new Map<string, Automaton>();
-const CACHE_LIMIT = 10_000;
+const CACHE_LIMIT = 1_000;
 
 /** The shared automaton of a regex. */
 export function automatonOf(regex: Regex): Automaton {

@@ -178,7 +178,7 @@ function shallowRegexKey(regex: Regex): string {
 
 const interned = new Map<string, string>();
 let nextId = 0;
-const INTERN_LIMIT = 2_000_000;
+const INTERN_LIMIT = 500_000;
 
 /**
  * The id of a shallow key. Ids are never reused: after the table is cleared

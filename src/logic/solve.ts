@@ -285,7 +285,7 @@ function minimalCore(search: Search, sort: Sort, literals: readonly Literal[]): 
 }
 
 const theoryResults = new Map<string, TheoryResult>();
-const THEORY_CACHE_LIMIT = 50_000;
+const THEORY_CACHE_LIMIT = 10_000;
 
 /** Theory checks are pure in their literals, so results are shared across searches. */
 function theory(search: Search, sort: Sort, literals: readonly Literal[]): TheoryResult {
