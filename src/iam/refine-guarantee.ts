@@ -11,34 +11,28 @@
 // `action` is the lower-cased action: IAM compares actions ignoring case, so
 // lower-casing the action, the patterns and the catalog is that comparison.
 //
-// The catalog is cut by service. An action of service `n` is `n:` followed by
-// its name, so a pattern whose service part is literal only matches actions
-// of that service; per service the query is
-// catalog_n(action) ∧ ((orig ∧ ¬unused) xor refined) over the patterns that can
-// match there, and these queries together are the query over the whole
-// catalog. Each is first decided over every string starting with `n:`, a
-// superset of catalog_n: UNSAT there is a proof for the catalog too, and it
-// needs no automaton of the catalog (a `*` statement would otherwise walk all
-// ~22,000 actions). Only a SAT answer there is decided again over catalog_n.
-import {
-  and,
-  ANY_STRING,
-  concat,
-  EPSILON,
-  FALSE,
-  glob,
-  literal,
-  matches,
-  not,
-  solve,
-  union,
-  unreachable,
-  variable,
-  type Formula,
-  type Regex,
-} from '../logic/index.js';
+// Per statement the query is catalog(action) ∧ ((orig ∧ ¬unused) xor refined),
+// split in three obligations, over the services the statement can match: an
+// action of service `n` is `n:` followed by its name, so a pattern whose
+// service part is literal only matches actions of that service. The catalog
+// enters as a small superset that the statement's patterns cannot tell apart
+// from it (`distinguishedCatalogRegex`): UNSAT there is a proof over the
+// catalog, and only a SAT answer is decided again over the exact catalog to
+// name a catalog action that breaks the guarantee.
+import { and, FALSE, matches, not, solve, unreachable, variable, type Formula } from '../logic/index.js';
 import type { ActionCatalog } from './catalog.js';
-import { hasWildcard, literalService, stringList } from './refine-patterns.js';
+import { literalService, stringList } from './refine-patterns.js';
+import {
+  catalogRegex,
+  distinguishedCatalogRegex,
+  literalPrefix,
+  minimalPrefixes,
+  NO_PATTERNS,
+  patternSet,
+  setRegex,
+  unitePatternSets,
+  type PatternSet,
+} from './refine-languages.js';
 
 /** The refinement broke its guarantee: a bug in Keyaki, never the user's fault. */
 export class RefinementInvariantError extends Error {
@@ -61,8 +55,8 @@ export interface UnusedActions {
 
 const action = variable('action', 'string');
 
-/** Large services (ec2, ~700 actions) explore a few thousand product states per query. */
-const SOLVE_LIMITS = { maxAutomatonStates: 200_000 } as const;
+/** A `*` statement against a third of the catalog unused explores tens of thousands of product states. */
+const SOLVE_LIMITS = { maxAutomatonStates: 400_000, timeoutMs: 60_000 } as const;
 
 /**
  * Proves the guarantee with `solve`; throws `RefinementInvariantError` naming
@@ -74,7 +68,7 @@ export function proveGuarantee(
   unused: UnusedActions,
   catalog: ActionCatalog,
 ): void {
-  const unusedIn = unusedSets(unused);
+  const unusedWithin = unusedPatterns(unused);
   pairs.forEach((pair, statementIndex) => {
     if (pair.original.Effect !== 'Allow') {
       if (pair.refined !== pair.original)
@@ -82,56 +76,45 @@ export function proveGuarantee(
       return;
     }
     const services = servicesToProve(pair, catalog);
-    const touched = services.filter((namespace) => unusedIn(namespace).prefixes.length > 0);
-    const untouched = services.filter((namespace) => unusedIn(namespace).prefixes.length === 0);
-    // Services the finding does not touch are proved together first: a `*` statement reaches ~450.
-    const together =
-      untouched.length > 1 &&
-      obligations(pair, untouched, NO_PATTERNS).every(
-        (obligation) =>
-          solve(and(servicesFormula(untouched), obligation.formula), SOLVE_LIMITS).status === 'unsat',
-      );
-    for (const namespace of together ? touched : services) {
-      const domain = catalogFormula(catalog, namespace, literalPrefixes(pair, namespace));
-      for (const obligation of obligations(pair, [namespace], unusedIn(namespace)))
-        prove(obligation, statementIndex, namespace, domain);
-    }
+    if (services.length === 0) return;
+    const original = actionElement(pair.original, services);
+    const refined = pair.refined === undefined ? undefined : actionElement(pair.refined, services);
+    const prefixes = literalPrefixes(original, refined);
+    const unusedSet = unusedWithin(services, prefixes);
+    const sets = [original.patterns, refined?.patterns ?? NO_PATTERNS, unusedSet];
+    const domain = matches(action, distinguishedCatalogRegex(catalog, services, sets));
+    const exactDomain = (): Formula => matches(action, catalogRegex(catalog, services, prefixes));
+    for (const obligation of obligations(original, refined, unusedSet))
+      prove(obligation, statementIndex, domain, exactDomain);
   });
 }
 
 /** A set of actions that must contain no catalog action, and what an action in it would mean. */
 interface Obligation {
   readonly formula: Formula;
-  /** Usually UNSAT over every string of the service already, which needs no catalog automaton. */
-  readonly catalogFree: boolean;
   readonly violation: (witness: string) => string;
 }
 
-/**
- * (orig ∧ ¬unused) xor refined, split in three: the first two are usually
- * UNSAT over `n:*` already, without the catalog; the third, `nothing used
- * removed`, needs the catalog.
- */
-function obligations(pair: StatementPair, services: readonly string[], unused: PatternSet): Obligation[] {
-  const original = actionElement(pair.original, services);
-  const refined = pair.refined === undefined ? undefined : actionElement(pair.refined, services);
+/** (orig ∧ ¬unused) xor refined, split in three conjunctions. */
+function obligations(
+  original: ActionElement,
+  refined: ActionElement | undefined,
+  unused: PatternSet,
+): Obligation[] {
   const originalFormula = elementFormula(original);
   const refinedFormula = refined === undefined ? FALSE : elementFormula(refined);
   const unusedFormula = matches(action, setRegex(unused));
   return [
     {
       formula: and(refinedFormula, not(originalFormula)),
-      catalogFree: true,
       violation: (witness) => `the refined statement grants ${witness}, which the original did not`,
     },
     {
       formula: and(refinedFormula, unusedFormula),
-      catalogFree: true,
       violation: (witness) => `the refined statement still grants unused action ${witness}`,
     },
     {
       formula: and(originalFormula, uncovered(refined, unused)),
-      catalogFree: false,
       violation: (witness) => `the refined statement no longer grants used action ${witness}`,
     },
   ];
@@ -145,12 +128,15 @@ function uncovered(refined: ActionElement | undefined, unused: PatternSet): Form
   return not(matches(action, setRegex(unitePatternSets(refined.patterns, unused))));
 }
 
-/** Decides the obligation over the catalog actions that can matter (`domain`), over `n:*` first when that usually suffices. */
-function prove(obligation: Obligation, statementIndex: number, namespace: string, domain: Formula): void {
-  const overService = (): boolean =>
-    solve(and(servicesFormula([namespace]), obligation.formula), SOLVE_LIMITS).status === 'unsat';
-  if (obligation.catalogFree && overService()) return;
-  const verdict = solve(and(domain, obligation.formula), SOLVE_LIMITS);
+/** Decides the obligation over the distinguished catalog, and over the exact one to name a witness. */
+function prove(
+  obligation: Obligation,
+  statementIndex: number,
+  domain: Formula,
+  exactDomain: () => Formula,
+): void {
+  let verdict = solve(and(domain, obligation.formula), SOLVE_LIMITS);
+  if (verdict.status === 'sat') verdict = solve(and(exactDomain(), obligation.formula), SOLVE_LIMITS);
   switch (verdict.status) {
     case 'unsat':
       return;
@@ -160,7 +146,7 @@ function prove(obligation: Obligation, statementIndex: number, namespace: string
       );
     case 'unknown':
       throw new RefinementInvariantError(
-        `statement ${statementIndex}: the guarantee for service \`${namespace}\` could not be proved: ${verdict.reason}`,
+        `statement ${statementIndex}: the guarantee could not be proved: ${verdict.reason}`,
       );
     default:
       return unreachable(verdict);
@@ -212,193 +198,56 @@ function elementFormula(element: ActionElement): Formula {
   return element.negated ? not(matched) : matched;
 }
 
-/** Per service, the unused actions, built once per refinement. */
-function unusedSets(unused: UnusedActions): (namespace: string) => PatternSet {
+/**
+ * What the relevant patterns of both statements start with, up to their first
+ * wildcard; undefined when either is a NotAction element, which can match
+ * anything. A glob only matches strings starting with its literal prefix, so
+ * every obligation (each needs `orig` or `refined` to hold) is empty outside
+ * the actions with one of these prefixes.
+ */
+function literalPrefixes(
+  original: ActionElement,
+  refined: ActionElement | undefined,
+): readonly string[] | undefined {
+  const elements = refined === undefined ? [original] : [original, refined];
+  if (elements.some((element) => element.negated)) return undefined;
+  return elements.flatMap(({ patterns }) => [
+    ...patterns.prefixes.map((prefix) => prefix.text),
+    ...patterns.others.map(literalPrefix),
+  ]);
+}
+
+/**
+ * The unused actions of some services that start with one of the literal
+ * prefixes (all of them, when undefined). Leaving out the others changes no
+ * obligation: an action outside the prefixes satisfies neither `orig` nor
+ * `refined`, and each obligation needs one of them.
+ */
+function unusedPatterns(
+  unused: UnusedActions,
+): (services: readonly string[], prefixes: readonly string[] | undefined) => PatternSet {
   const namesByService = new Map<string, string[]>();
   for (const name of unused.names) {
     const namespace = name.slice(0, name.indexOf(':'));
+    if (unused.wholeServices.has(namespace)) continue;
     const names = namesByService.get(namespace);
     if (names === undefined) namesByService.set(namespace, [name]);
     else names.push(name);
   }
-  return (namespace) =>
-    unused.wholeServices.has(namespace)
-      ? { prefixes: [{ text: `${namespace}:`, anySuffix: true }], others: [] }
-      : literalSet(namesByService.get(namespace) ?? []);
-}
-
-const NO_PATTERNS: PatternSet = { prefixes: [], others: [] };
-
-const servicesFormulas = new Map<string, Formula>();
-
-/** Every string starting with `n:` for one of the services: their actions and any they may gain. */
-function servicesFormula(services: readonly string[]): Formula {
-  const key = services.join(' ');
-  let formula = servicesFormulas.get(key);
-  if (formula === undefined) {
-    const prefixes = services.map((namespace) => ({ text: `${namespace}:`, anySuffix: true }));
-    formula = matches(action, setRegex({ prefixes, others: [] }));
-    if (services.length === 1) servicesFormulas.set(key, formula);
-  }
-  return formula;
-}
-
-/**
- * What each relevant pattern of both statements starts with, lower-cased, up
- * to its first wildcard; undefined for a NotAction element, which can match
- * anything. A glob only matches strings starting with its literal prefix, so
- * every obligation (each needs `orig` or `refined` to hold) is empty outside
- * the catalog actions with one of these prefixes.
- */
-function literalPrefixes(pair: StatementPair, namespace: string): readonly string[] | undefined {
-  const statements = pair.refined === undefined ? [pair.original] : [pair.original, pair.refined];
-  const prefixes: string[] = [];
-  for (const statement of statements) {
-    const { negated, patterns } = actionPatterns(statement);
-    if (negated) return undefined;
-    for (const pattern of patterns) {
-      const service = literalService(pattern);
-      if (service !== undefined && service !== namespace) continue;
-      prefixes.push(pattern.toLowerCase().split(/[*?]/)[0] ?? '');
-    }
-  }
-  return prefixes;
-}
-
-/** A service's catalog as a trie of lower-cased `n:name`, with each subtree's regex built once. */
-interface CatalogTrie {
-  readonly root: TrieNode;
-  readonly regexes: WeakMap<TrieNode, Regex>;
-}
-
-const catalogTries = new WeakMap<ActionCatalog, Map<string, CatalogTrie>>();
-
-function catalogTrie(catalog: ActionCatalog, namespace: string): CatalogTrie {
-  let byService = catalogTries.get(catalog);
-  if (byService === undefined) {
-    byService = new Map();
-    catalogTries.set(catalog, byService);
-  }
-  let trie = byService.get(namespace);
-  if (trie === undefined) {
-    const names = catalog.services.get(namespace)?.actions ?? [];
-    const words = names.map((name) => ({ text: `${namespace}:${name}`.toLowerCase(), anySuffix: false }));
-    trie = { root: prefixTrie(words), regexes: new WeakMap() };
-    byService.set(namespace, trie);
-  }
-  return trie;
-}
-
-/** The words below `node`; shared between queries, so the solver's caches see the same regexes again. */
-function subtreeRegex(trie: CatalogTrie, node: TrieNode): Regex {
-  const known = trie.regexes.get(node);
-  if (known !== undefined) return known;
-  const regex = union([
-    ...(node.final ? [EPSILON] : []),
-    ...[...node.children].map(([char, child]) => concat([literal(char), subtreeRegex(trie, child)])),
-  ]);
-  trie.regexes.set(node, regex);
-  return regex;
-}
-
-/**
- * `action` is one of the service's catalog actions starting with one of
- * `prefixes` (any, when undefined): a union of the catalog's words.
- */
-function catalogFormula(
-  catalog: ActionCatalog,
-  namespace: string,
-  prefixes: readonly string[] | undefined,
-): Formula {
-  const trie = catalogTrie(catalog, namespace);
-  const starts = prefixes === undefined ? [''] : [...new Set(prefixes)];
-  // A prefix that extends another adds nothing.
-  const minimal = starts.filter(
-    (start) => !starts.some((other) => other !== start && start.startsWith(other)),
-  );
-  const options = minimal.flatMap((start) => {
-    let node: TrieNode | undefined = trie.root;
-    for (const char of start) node = node?.children.get(char);
-    return node === undefined ? [] : [concat([literal(start), subtreeRegex(trie, node)])];
-  });
-  return matches(action, union(options));
-}
-
-/** A word, or with `anySuffix` every string starting with it. */
-interface Prefix {
-  readonly text: string;
-  readonly anySuffix: boolean;
-}
-
-/**
- * A union of IAM globs: literals and `prefix*` patterns, which are factored
- * by common prefixes, and other globs (`?`, inner `*`) as options of their own.
- */
-interface PatternSet {
-  readonly prefixes: readonly Prefix[];
-  readonly others: readonly Regex[];
-}
-
-const literalSet = (words: readonly string[]): PatternSet => ({
-  prefixes: words.map((text) => ({ text, anySuffix: false })),
-  others: [],
-});
-
-function patternSet(patterns: readonly string[]): PatternSet {
-  const prefixes: Prefix[] = [];
-  const others: Regex[] = [];
-  for (const pattern of patterns) {
-    const anySuffix = pattern.endsWith('*');
-    const text = anySuffix ? pattern.slice(0, -1) : pattern;
-    if (hasWildcard(text)) others.push(glob(pattern));
-    else prefixes.push({ text, anySuffix });
-  }
-  return { prefixes, others };
-}
-
-const unitePatternSets = (a: PatternSet, b: PatternSet): PatternSet => ({
-  prefixes: [...a.prefixes, ...b.prefixes],
-  others: [...a.others, ...b.others],
-});
-
-interface TrieNode {
-  readonly children: Map<string, TrieNode>;
-  /** A word ends here. */
-  final: boolean;
-  /** Every continuation matches: a `prefix*` pattern ends here. */
-  anySuffix: boolean;
-}
-
-function prefixTrie(prefixes: readonly Prefix[]): TrieNode {
-  const root: TrieNode = { children: new Map(), final: false, anySuffix: false };
-  for (const { text, anySuffix } of prefixes) {
-    let node = root;
-    for (const char of text) {
-      let child = node.children.get(char);
-      if (child === undefined) {
-        child = { children: new Map(), final: false, anySuffix: false };
-        node.children.set(char, child);
-      }
-      node = child;
-    }
-    if (anySuffix) node.anySuffix = true;
-    else node.final = true;
-  }
-  return root;
-}
-
-/**
- * The set's language. Factoring by prefixes keeps the same language as the
- * plain union, but each automaton state has one successor per letter:
- * determinizing it stays small and the solver splits the alphabet at few points.
- */
-function setRegex(set: PatternSet): Regex {
-  const toRegex = (node: TrieNode): Regex =>
-    node.anySuffix
-      ? ANY_STRING
-      : union([
-          ...(node.final ? [EPSILON] : []),
-          ...[...node.children].map(([char, child]) => concat([literal(char), toRegex(child)])),
-        ]);
-  return union([...(set.prefixes.length === 0 ? [] : [toRegex(prefixTrie(set.prefixes))]), ...set.others]);
+  return (services, prefixes) => {
+    const starts = prefixes === undefined ? undefined : minimalPrefixes(prefixes);
+    const relevant = (text: string): boolean =>
+      starts === undefined || starts.some((start) => text.startsWith(start) || start.startsWith(text));
+    const whole = services.filter(
+      (namespace) => unused.wholeServices.has(namespace) && relevant(`${namespace}:`),
+    );
+    const words = services.flatMap((namespace) => (namesByService.get(namespace) ?? []).filter(relevant));
+    return {
+      prefixes: [
+        ...whole.map((namespace) => ({ text: `${namespace}:`, anySuffix: true })),
+        ...words.map((text) => ({ text, anySuffix: false })),
+      ],
+      others: [],
+    };
+  };
 }
