@@ -2,6 +2,7 @@ import * as wasm from '@cedar-policy/cedar-wasm/nodejs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isAuthorized } from '../../src/cedar/compat.js';
+import { parseJsonText } from '../../src/cedar/eval/json-text.js';
 import { formatValue, makeRequest, parseEntities, type EntitiesResult } from '../../src/cedar/index.js';
 
 /** A store as plain data: each entity's uid, attributes and tags in Cedar syntax, and its ancestors. */
@@ -91,6 +92,155 @@ describe('reading entities', () => {
       }),
       { numRuns: 1500 },
     );
+  });
+
+  it('reads entity text straight to the store it would give as a tree, errors included', () => {
+    // Text the direct reader takes and text it leaves to the general reader:
+    // members in any order and repeated, fields Cedar ignores, keys that read
+    // as numbers, escapes, numbers that are no Longs, `null`, whitespace anywhere.
+    const space = fc.constantFrom('', ' ', '\n ', '\t');
+    type Json = { readonly text: string };
+    const write = (text: string): Json => ({ text });
+    const object = (members: readonly (readonly [string, Json])[], gap: string): Json =>
+      write(
+        `{${members.map(([key, value]) => `${gap}${JSON.stringify(key)}${gap}:${value.text}`).join(',')}${gap}}`,
+      );
+    const uid = fc.oneof(
+      fc
+        .tuple(fc.constantFrom('User', 'ns::Doc', 'if', '1a'), fc.constantFrom('a', 'b', 'é\\n'), space)
+        .map(([type, id, gap]) =>
+          object(
+            [
+              ['type', write(JSON.stringify(type))],
+              ['id', write(JSON.stringify(id))],
+            ],
+            gap,
+          ),
+        ),
+      fc.constantFrom(
+        write('{"id": "a", "type": "User"}'),
+        write('{"__entity": {"type": "User", "id": "b"}}'),
+        write('{"type": "User", "id": "a", "type": "User"}'),
+        write('{"type": "User", "id": "a", "extra": 1}'),
+        write('{"type": "User"}'),
+        write('{"type": 1, "id": "a"}'),
+      ),
+    );
+    const number = fc.oneof(
+      {
+        weight: 4,
+        arbitrary: fc.constantFrom('0', '-7', '1152', '9007199254740993', '-9223372036854775808'),
+      },
+      { weight: 1, arbitrary: fc.constantFrom('9223372036854775808', '1.0', '-0', '1e3') },
+    );
+    const value: fc.Arbitrary<Json> = fc.letrec<{ value: Json }>((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        { weight: 3, arbitrary: number.map(write) },
+        { weight: 3, arbitrary: fc.constantFrom('true', '"s"', '"\\u00e9\\"x"').map(write) },
+        fc.constantFrom('false', 'null').map(write),
+        uid.map((inner) => object([['__entity', inner]], '')),
+        fc.constantFrom(
+          write('{"__extn": {"fn": "ip", "arg": "10.0.0.1"}}'),
+          write('{"__extn": {"fn": "decimal", "arg": "1.23456"}}'),
+          write('{"__entity": {"type": "User", "id": "a"}, "x": 1}'),
+          write('{"x": 1, "__entity": {"type": "User", "id": "a"}}'),
+        ),
+        fc
+          .tuple(fc.array(tie('value'), { maxLength: 3 }), space)
+          .map(([items, gap]) => write(`[${gap}${items.map((item) => item.text).join(`,${gap}`)}]`)),
+        fc
+          .tuple(
+            fc.array(fc.tuple(fc.constantFrom('x', 'y', '2', '__extn'), tie('value')), { maxLength: 3 }),
+            space,
+          )
+          .map(([members, gap]) => object(members, gap)),
+      ),
+    })).value;
+    const valueMap = fc
+      .tuple(fc.array(fc.tuple(fc.constantFrom('n', 's', '1', 'rec'), value), { maxLength: 3 }), space)
+      .map(([members, gap]) => object(members, gap));
+    const parents = fc
+      .array(uid, { maxLength: 2 })
+      .map((items) => write(`[${items.map((item) => item.text).join(', ')}]`));
+    const field = fc.oneof(
+      { weight: 3, arbitrary: uid.map((inner) => ['uid', inner] as const) },
+      { weight: 3, arbitrary: valueMap.map((inner) => ['attrs', inner] as const) },
+      { weight: 3, arbitrary: parents.map((inner) => ['parents', inner] as const) },
+      { weight: 1, arbitrary: valueMap.map((inner) => ['tags', inner] as const) },
+      { weight: 1, arbitrary: value.map((inner) => ['note', inner] as const) },
+    );
+    // Mostly the three required fields, in any order, now and then one more (perhaps a repeat).
+    const entity = fc
+      .tuple(
+        fc.tuple(
+          uid.map((inner) => ['uid', inner] as const),
+          valueMap.map((inner) => ['attrs', inner] as const),
+          parents.map((inner) => ['parents', inner] as const),
+        ),
+        fc.array(field, { maxLength: 1 }),
+        fc.nat(3),
+        space,
+      )
+      .map(([required, extra, turn, gap]) => {
+        const members = [...required, ...extra];
+        return object([...members.slice(turn), ...members.slice(0, turn)], gap);
+      });
+    const entities = fc
+      .tuple(fc.array(entity, { maxLength: 4 }), space)
+      .map(([items, gap]) => `${gap}[${items.map((item) => item.text).join(`,${gap}`)}]${gap}`);
+    const general = (text: string): EntitiesResult => {
+      try {
+        return parseEntities(parseJsonText(text));
+      } catch (error) {
+        return { ok: false, errors: [(error as Error).message] };
+      }
+    };
+    let read = 0;
+    fc.assert(
+      fc.property(entities, (text) => {
+        const direct = parseEntities(text);
+        if (direct.ok) read += 1;
+        expect(dump(direct)).toEqual(dump(general(text)));
+      }),
+      { numRuns: 2000 },
+    );
+    // The comparison means something only if many texts are read.
+    expect(read).toBeGreaterThan(200);
+  });
+
+  it('reads context text straight to the record it would give as a tree, errors included', () => {
+    const request = {
+      principal: { type: 'U', id: 'a' },
+      action: { type: 'Action', id: 'a' },
+      resource: { type: 'U', id: 'a' },
+    };
+    const texts = [
+      '{}',
+      ' { "a" : [1, -2, "x", true, {"b": {}}] } ',
+      '{"n": 9223372036854775807, "e": {"__entity": {"type": "User", "id": "a"}}}',
+      '{"ip": {"__extn": {"fn": "ip", "arg": "10.0.0.1"}}, "2": 1, "a": 0}',
+      '{"n": 1.0}',
+      '{"a": 1, "a": 2}',
+      'null',
+      '[]',
+      '{"__entity": {"type": "User", "id": "a"}}',
+      '{"a": 1} x',
+    ];
+    for (const text of texts) {
+      const direct = makeRequest({ ...request, context: text });
+      let general: unknown;
+      try {
+        general = makeRequest({ ...request, context: parseJsonText(text) });
+      } catch (error) {
+        general = { ok: false, errors: [(error as Error).message] };
+      }
+      const shown = (result: unknown): unknown => {
+        const made = result as ReturnType<typeof makeRequest>;
+        return made.ok ? formatValue(made.request.context) : made.errors;
+      };
+      expect(shown(direct), text).toEqual(shown(general));
+    }
   });
 
   it('keeps the i64 edges exact and refuses one past them, in text and in values', () => {

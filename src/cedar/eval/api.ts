@@ -10,7 +10,7 @@ import {
 import { CompiledPolicySet, authorize, compilePolicy, type Decision } from './authorizer.js';
 import {
   JsonValueError,
-  contextFromJson,
+  contextFromInput,
   parseEntities,
   parseJsonText,
   valueFromTyped,
@@ -78,11 +78,11 @@ export type RequestResult =
 export function makeRequest(input: RequestInput, schema?: Schema): RequestResult {
   const uid = (value: EntityUid): EntityRef => new EntityRef(value.type, value.id);
   try {
-    const contextJson = typeof input.context === 'string' ? parseJsonText(input.context) : input.context;
     let context: RecordValue;
     if (schema === undefined) {
-      context = contextFromJson(contextJson);
+      context = contextFromInput(input.context);
     } else {
+      const contextJson = typeof input.context === 'string' ? parseJsonText(input.context) : input.context;
       const checked = validateRequest(schema, { ...input, context: contextJson ?? {} });
       if (!checked.ok) return checked;
       const value = valueFromTyped(checked.value);

@@ -34,10 +34,7 @@ const INTEGER_LITERAL = /^-?(?:0|[1-9][0-9]*)$/;
 const MAX_DEPTH = 127;
 
 // The longest digit strings that are always safe integers (2^53 has 16 digits).
-const SAFE_DIGITS = 15;
-
-// A string without escapes or control characters, up to and including its closing quote.
-const PLAIN_STRING_REST = /[^"\\\u0000-\u001f]*"/y;
+export const SAFE_DIGITS = 15;
 
 const ESCAPES: Readonly<Record<string, string>> = {
   '"': '"',
@@ -54,33 +51,38 @@ const TAB = 0x09;
 const LINE_FEED = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 const SPACE = 0x20;
-const QUOTE = 0x22;
+export const QUOTE = 0x22;
 const PLUS = 0x2b;
 const COMMA = 0x2c;
-const MINUS = 0x2d;
+export const MINUS = 0x2d;
 const DOT = 0x2e;
-const ZERO = 0x30;
+export const ZERO = 0x30;
 const NINE = 0x39;
 const COLON = 0x3a;
 const UPPER_E = 0x45;
-const OPEN_BRACKET = 0x5b;
+export const OPEN_BRACKET = 0x5b;
 const BACKSLASH = 0x5c;
-const CLOSE_BRACKET = 0x5d;
+export const CLOSE_BRACKET = 0x5d;
 const LOWER_E = 0x65;
-const LOWER_F = 0x66;
-const LOWER_N = 0x6e;
-const LOWER_T = 0x74;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
+export const LOWER_F = 0x66;
+export const LOWER_N = 0x6e;
+export const LOWER_T = 0x74;
+export const OPEN_BRACE = 0x7b;
+export const CLOSE_BRACE = 0x7d;
 
-function isDigit(code: number): boolean {
+export function isDigit(code: number): boolean {
   return code >= ZERO && code <= NINE;
 }
 
-class JsonReader {
+/**
+ * A reader positioned in JSON text. `value` reads any value as a tree; the
+ * lower-level steps are there for readers that build what they need straight
+ * from the text (see entities-text.ts).
+ */
+export class JsonReader {
   position = 0;
 
-  constructor(private readonly text: string) {}
+  constructor(protected readonly text: string) {}
 
   fail(problem: string, at: number = this.position): never {
     let line = 1;
@@ -129,86 +131,108 @@ class JsonReader {
     }
   }
 
-  private literal<T>(word: string, value: T): T {
+  protected literal<T>(word: string, value: T): T {
     if (!this.text.startsWith(word, this.position)) this.fail('expected value');
     this.position += word.length;
     return value;
   }
 
-  private enter(depth: number): void {
+  /** The code unit at the position (`NaN` at the end of the text). */
+  protected peek(): number {
+    return this.text.charCodeAt(this.position);
+  }
+
+  /**
+   * Steps into an array or object at `depth`, past its opening bracket and the
+   * whitespace after it; when it is empty, past its closing bracket too, and
+   * says so.
+   */
+  protected open(depth: number, close: number): boolean {
     if (depth > MAX_DEPTH) this.fail('recursion limit exceeded');
     this.position += 1;
     this.skipWhitespace();
+    if (this.text.charCodeAt(this.position) !== close) return false;
+    this.position += 1;
+    return true;
+  }
+
+  /**
+   * After an element or a member: steps past a `,` and says there is more, or
+   * past the closing bracket and says there is not.
+   */
+  protected more(close: number): boolean {
+    this.skipWhitespace();
+    const code = this.text.charCodeAt(this.position);
+    this.position += 1;
+    if (code === close) return false;
+    if (code !== COMMA) {
+      const eof = close === CLOSE_BRACKET ? 'EOF while parsing a list' : 'EOF while parsing an object';
+      const expected = close === CLOSE_BRACKET ? 'expected `,` or `]`' : 'expected `,` or `}`';
+      this.fail(Number.isNaN(code) ? eof : expected, this.position - 1);
+    }
+    this.skipWhitespace();
+    return true;
+  }
+
+  /** Reads a member's key and the `:` after it, up to its value. */
+  protected key(): string {
+    const keyAt = this.position;
+    if (this.text.charCodeAt(keyAt) !== QUOTE) {
+      this.fail(keyAt >= this.text.length ? 'EOF while parsing an object' : 'key must be a string');
+    }
+    const key = this.string();
+    this.skipWhitespace();
+    if (this.text.charCodeAt(this.position) !== COLON) {
+      this.fail(this.position >= this.text.length ? 'EOF while parsing an object' : 'expected `:`');
+    }
+    this.position += 1;
+    this.skipWhitespace();
+    return key;
+  }
+
+  protected duplicateKey(key: string, keyAt: number): never {
+    return this.fail(`the key \`${key}\` occurs two or more times in the same JSON object`, keyAt);
   }
 
   private array(depth: number): unknown[] {
-    this.enter(depth);
     const elements: unknown[] = [];
-    if (this.text.charCodeAt(this.position) === CLOSE_BRACKET) {
-      this.position += 1;
-      return elements;
-    }
-    for (;;) {
-      elements.push(this.value(depth));
-      this.skipWhitespace();
-      const code = this.text.charCodeAt(this.position);
-      this.position += 1;
-      if (code === CLOSE_BRACKET) return elements;
-      if (code !== COMMA)
-        this.fail(Number.isNaN(code) ? 'EOF while parsing a list' : 'expected `,` or `]`', this.position - 1);
-      this.skipWhitespace();
-    }
+    if (this.open(depth, CLOSE_BRACKET)) return elements;
+    do elements.push(this.value(depth));
+    while (this.more(CLOSE_BRACKET));
+    return elements;
   }
 
   private object(depth: number): Record<string, unknown> {
-    this.enter(depth);
     const object: Record<string, unknown> = {};
-    if (this.text.charCodeAt(this.position) === CLOSE_BRACE) {
-      this.position += 1;
-      return object;
-    }
-    for (;;) {
+    if (this.open(depth, CLOSE_BRACE)) return object;
+    do {
       const keyAt = this.position;
-      if (this.text.charCodeAt(keyAt) !== QUOTE) {
-        this.fail(keyAt >= this.text.length ? 'EOF while parsing an object' : 'key must be a string');
-      }
-      const key = this.string();
-      this.skipWhitespace();
-      if (this.text.charCodeAt(this.position) !== COLON) {
-        this.fail(this.position >= this.text.length ? 'EOF while parsing an object' : 'expected `:`');
-      }
-      this.position += 1;
-      this.skipWhitespace();
+      const key = this.key();
       const value = this.value(depth);
-      if (Object.hasOwn(object, key)) {
-        this.fail(`the key \`${key}\` occurs two or more times in the same JSON object`, keyAt);
-      }
+      if (Object.hasOwn(object, key)) this.duplicateKey(key, keyAt);
       // Assigning `__proto__` would set the prototype instead of adding the key.
       if (key === '__proto__')
         Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
       else object[key] = value;
-      this.skipWhitespace();
-      const code = this.text.charCodeAt(this.position);
-      this.position += 1;
-      if (code === CLOSE_BRACE) return object;
-      if (code !== COMMA)
-        this.fail(
-          Number.isNaN(code) ? 'EOF while parsing an object' : 'expected `,` or `}`',
-          this.position - 1,
-        );
-      this.skipWhitespace();
-    }
+    } while (this.more(CLOSE_BRACE));
+    return object;
   }
 
   /** Reads a string; the position is at its opening quote. */
-  private string(): string {
+  protected string(): string {
+    const text = this.text;
     const start = this.position + 1;
-    PLAIN_STRING_REST.lastIndex = start;
-    if (PLAIN_STRING_REST.test(this.text)) {
-      this.position = PLAIN_STRING_REST.lastIndex;
-      return this.text.slice(start, this.position - 1);
+    let position = start;
+    for (;;) {
+      const code = text.charCodeAt(position);
+      if (code === QUOTE) {
+        this.position = position + 1;
+        return text.slice(start, position);
+      }
+      // An escape, a control character or the end of the text.
+      if (code === BACKSLASH || code < SPACE || Number.isNaN(code)) return this.escapedString(start);
+      position += 1;
     }
-    return this.escapedString(start);
   }
 
   private escapedString(start: number): string {
@@ -246,17 +270,18 @@ class JsonReader {
     }
   }
 
-  private number(): number | bigint | LosslessNumber {
+  /**
+   * Steps over a number and says whether it is written as an integer (no
+   * fraction, no exponent; `-0` is one here); the position is at its first character.
+   */
+  protected scanNumber(): boolean {
     const text = this.text;
-    const start = this.position;
-    let position = start;
+    let position = this.position;
     if (text.charCodeAt(position) === MINUS) position += 1;
-    const digitsStart = position;
     if (text.charCodeAt(position) === ZERO) position += 1;
     else if (isDigit(text.charCodeAt(position))) {
       while (isDigit(text.charCodeAt(position))) position += 1;
     } else this.fail('invalid number', position);
-    const digits = position - digitsStart;
     let integer = true;
     if (text.charCodeAt(position) === DOT) {
       integer = false;
@@ -274,8 +299,15 @@ class JsonReader {
       while (isDigit(text.charCodeAt(position))) position += 1;
     }
     this.position = position;
-    const literal = text.slice(start, position);
+    return integer;
+  }
+
+  private number(): number | bigint | LosslessNumber {
+    const start = this.position;
+    const integer = this.scanNumber();
+    const literal = this.text.slice(start, this.position);
     if (!integer || literal === '-0') return new LosslessNumber(literal);
+    const digits = literal.length - (literal.charCodeAt(0) === MINUS ? 1 : 0);
     if (digits <= SAFE_DIGITS) return Number(literal);
     const big = BigInt(literal);
     return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER)
