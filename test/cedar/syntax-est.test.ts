@@ -133,6 +133,32 @@ describe('the JSON policy format', () => {
       expect(wasm.policyToText(json as wasm.Policy).type, message).toBe('failure');
     }
   });
+
+  it('reads an integral JSON number as the long JavaScript writes it, within i64, as cedar-wasm does', () => {
+    const scope = { op: 'All' };
+    const withValue = (value: number): unknown => ({
+      effect: 'permit',
+      principal: scope,
+      action: scope,
+      resource: scope,
+      conditions: [{ kind: 'when', body: { '==': { left: { Value: value }, right: { Value: 1 } } } }],
+    });
+    // cedar-wasm reads a number as JavaScript writes it: 7953754288172630000, not the double's exact …016.
+    for (const value of [2 ** 53 + 2, 7953754288172630000, -9223372036854774784, -0]) {
+      const read = policyFromEst('p', withValue(value));
+      const body = read.ok ? read.policy.conditions[0]?.body : undefined;
+      const left = body?.kind === 'binary' ? body.left : undefined;
+      expect(left?.kind === 'lit' && left.value, String(value)).toEqual({
+        type: 'long',
+        value: BigInt(String(value)),
+      });
+      expect(wasm.policyToText(withValue(value) as wasm.Policy).type).toBe('success');
+    }
+    for (const value of [2 ** 63, -(2 ** 63), 1.5, 1e300]) {
+      expect(policyFromEst('p', withValue(value)).ok, String(value)).toBe(false);
+      expect(wasm.policyToText(withValue(value) as wasm.Policy).type).toBe('failure');
+    }
+  });
 });
 
 // Generated policies: expressions over the whole grammar, written as text.

@@ -5,6 +5,7 @@ import {
   policyCondition,
   type ActionConstraint,
   type EntityTarget,
+  type Expr,
   type ScopeConstraint,
   type ValidatorPolicy,
 } from '../validator/expr.js';
@@ -28,6 +29,7 @@ export interface ScopeIndex {
 export interface CompiledPolicy {
   readonly id: string;
   readonly effect: Effect;
+  /** Scope and conditions; compiled into closures the first time a request reaches the policy. */
   readonly condition: Compiled;
   readonly scope: ScopeIndex;
 }
@@ -44,7 +46,23 @@ export interface Decision {
   readonly errors: readonly PolicyError[];
 }
 
-/** Compiles a parsed policy once; a template needs values for its slots. */
+/**
+ * A condition compiled on its first call and kept. Most requests reach a few
+ * policies of a large set through the scope index, so compiling every policy
+ * up front would spend most of the time of reading a policy set on closures
+ * that may never run. Deferring changes no answer: compiling fails only on an
+ * unlinked slot, and `compilePolicy` has already refused those in the scope
+ * (the only place slots can be).
+ */
+function compiledOnFirstUse(expr: Expr, slots: SlotValues): Compiled {
+  let compiled: Compiled | undefined;
+  return (env) => {
+    compiled ??= compileExpr(expr, slots);
+    return compiled(env);
+  };
+}
+
+/** Prepares a parsed policy to be evaluated; a template needs values for its slots. */
 export function compilePolicy(
   policy: ValidatorPolicy,
   slots: SlotValues = new Map(),
@@ -72,7 +90,7 @@ export function compilePolicy(
   return {
     id,
     effect: policy.effect,
-    condition: compileExpr(policyCondition(policy), slots),
+    condition: compiledOnFirstUse(policyCondition(policy), slots),
     scope: {
       ...(principal === undefined ? {} : { principal }),
       ...(action === undefined ? {} : { action }),
@@ -105,9 +123,16 @@ export class CompiledPolicySet {
         unindexed.push(index);
         return;
       }
-      const map = byTarget.get(role) ?? new Map<string, number[]>();
-      byTarget.set(role, map);
-      for (const key of new Set(policy.scope[role])) map.set(key, [...(map.get(key) ?? []), index]);
+      let map = byTarget.get(role);
+      if (map === undefined) {
+        map = new Map();
+        byTarget.set(role, map);
+      }
+      for (const key of new Set(policy.scope[role])) {
+        const indices = map.get(key);
+        if (indices === undefined) map.set(key, [index]);
+        else indices.push(index);
+      }
     });
     this.byTarget = byTarget;
     this.unindexed = unindexed;

@@ -40,7 +40,8 @@ export const RESERVED: ReadonlySet<string> = new Set([
 
 export const RESERVED_NAMESPACE = '__cedar';
 
-const I64_MAX = 9223372036854775807n;
+export const I64_MAX = 9223372036854775807n;
+export const I64_MIN = -I64_MAX - 1n;
 
 const SCOPE_HELP = 'policy scopes must contain a `principal`, `action`, and `resource` element in that order';
 
@@ -765,7 +766,7 @@ export class Converter {
     errorSpan: SourceSpan,
     literalSpan: SourceSpan = errorSpan,
   ): Expr | undefined {
-    if (value > I64_MAX || value < -I64_MAX - 1n)
+    if (value > I64_MAX || value < I64_MIN)
       return this.fail(
         `integer literal \`${written}\` is too large`,
         errorSpan,

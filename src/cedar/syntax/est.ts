@@ -21,6 +21,8 @@ import type {
   Var,
 } from './ast.js';
 import {
+  I64_MAX,
+  I64_MIN,
   RESERVED,
   RESERVED_NAMESPACE,
   collectSlots,
@@ -254,10 +256,20 @@ function list(value: unknown, what: string): readonly unknown[] {
   return value;
 }
 
-/** An integer as JSON.parse (number) or lossless-json (bigint, LosslessNumber) gives it. */
+/**
+ * An integer as JSON.parse (number) or lossless-json (bigint, LosslessNumber)
+ * gives it. An integral number is taken as JavaScript writes it (its shortest
+ * decimal form: `7953754288172630000`, not the double's exact
+ * `7953754288172630016`) when that is within i64, which is how cedar-wasm
+ * reads it; `1.5` and `2 ** 63` (written `9223372036854776000`) are refused.
+ */
 function integer(value: unknown): bigint | undefined {
   if (typeof value === 'bigint') return value;
-  if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : undefined;
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value) || Math.abs(value) >= 1e21) return undefined;
+    const written = BigInt(String(value));
+    return written >= I64_MIN && written <= I64_MAX ? written : undefined;
+  }
   if (isObject(value) && value['isLosslessNumber'] === true && typeof value['value'] === 'string') {
     const text = value['value'];
     return /^-?(0|[1-9][0-9]*)$/.test(text) ? BigInt(text) : undefined;

@@ -38,23 +38,31 @@ const SINGLE_PUNCTUATION = new Set([
   '%',
 ]);
 
-/** The length of the punctuation token at `index` (longest match), or 0 when there is none. */
-function punctuationLength(text: string, index: number): number {
+/**
+ * The punctuation token at `index` (longest match), or `undefined` when there
+ * is none. The token texts are these constants, so that no string is cut out
+ * of the source for them.
+ */
+function punctuationAt(text: string, index: number): string | undefined {
   const ch = text.charAt(index);
   const next = text.charAt(index + 1);
   switch (ch) {
     case ':':
-      return next === ':' ? 2 : 1;
+      return next === ':' ? '::' : ':';
     case '=':
+      return next === '=' ? '==' : '=';
     case '!':
+      return next === '=' ? '!=' : '!';
     case '<':
+      return next === '=' ? '<=' : '<';
     case '>':
-      return next === '=' ? 2 : 1;
+      return next === '=' ? '>=' : '>';
     case '|':
+      return next === '|' ? '||' : undefined;
     case '&':
-      return next === ch ? 2 : 0;
+      return next === '&' ? '&&' : undefined;
     default:
-      return SINGLE_PUNCTUATION.has(ch) ? 1 : 0;
+      return SINGLE_PUNCTUATION.has(ch) ? ch : undefined;
   }
 }
 
@@ -160,13 +168,13 @@ export function tokenize(text: string): Lexed {
       while (index < text.length && isIdentPart(text.charCodeAt(index))) index += 1;
       push('slot', start, index);
     } else {
-      const length = punctuationLength(text, index);
-      if (length === 0) {
+      const punctuation = punctuationAt(text, index);
+      if (punctuation === undefined) {
         tokens.push(invalidToken(text, start));
         break;
       }
-      index += length;
-      push('punct', start, index);
+      index += punctuation.length;
+      tokens.push({ kind: 'punct', text: punctuation, start, end: index });
     }
   }
   const last = tokens.at(-1);
