@@ -9,12 +9,16 @@ import {
   decide,
   evaluateFormula,
   FALSE,
-  formulaKey,
+  literal,
+  matches,
   not,
   or,
+  solve,
+  union,
   variablesOf,
   type Formula,
   type Model,
+  type Regex,
   type ScalarSort,
   type Value,
   type Verdict,
@@ -25,8 +29,10 @@ import {
   encodePolicies,
   resourceMatchesPattern,
   type EncodedPolicy,
+  type EncodedStatement,
   type Encoding,
 } from './encode/encode.js';
+import { entryCovers, matchesInService, scopeKey, serviceEntries, statementKey } from './encode/services.js';
 import {
   action,
   principal,
@@ -177,17 +183,28 @@ function parseDocument(field: string, text: string): Parsed {
 }
 
 /**
- * A question over every request: `target` allows the request and `rest`
- * holds. Reasons name the target's Allow statements that take part in some
- * model; `confirm` replays a request through the concrete evaluator.
+ * A question over every request, asked in parts: a model of a part is a
+ * request that one of the part's candidates (Allow statements of `target`)
+ * grants while the part's `rest` holds. `whole` is the question uncut; the
+ * parts together have a model exactly when it has. Reasons name the
+ * candidates that take part in some model; `confirm` replays a request
+ * through the concrete evaluator.
  */
 interface Question {
   readonly encoding: Encoding;
   readonly target: EncodedPolicy;
-  readonly rest: Formula;
+  readonly whole: Part;
+  readonly parts: readonly Part[];
   readonly confirm: (request: ConcreteRequest) => string | undefined;
+}
+
+/** Some candidate matches (as `matches` reads it in this part) and `rest` holds. */
+interface Part {
   /** Positions of the target's Allow statements that may take part in a model; the others provably do not. */
   readonly candidates: readonly number[];
+  readonly matches: (position: number) => Formula;
+  /** The target's Denys do not apply, the check's own condition holds, and the request axioms. */
+  readonly rest: Formula;
 }
 
 function allowPositions(policy: EncodedPolicy): number[] {
@@ -196,13 +213,49 @@ function allowPositions(policy: EncodedPolicy): number[] {
   );
 }
 
-const grantedBy = (question: Question, positions: readonly number[]): Formula =>
-  or(...positions.map((position) => question.target.statements[position]?.matches ?? FALSE));
+const partFormula = (part: Part, positions: readonly number[] = part.candidates): Formula =>
+  and(or(...positions.map(part.matches)), part.rest);
 
-const formulaOf = (
-  question: Question,
-  granted: Formula = grantedBy(question, question.candidates),
-): Formula => and(granted, not(question.target.denied), question.rest, question.encoding.axioms);
+/** The target's candidates as whole statements, against `condition` (built on first use). */
+function wholePart(
+  encoding: Encoding,
+  target: EncodedPolicy,
+  candidates: readonly number[],
+  condition: () => Formula,
+): Part {
+  let rest: Formula | undefined;
+  return {
+    candidates,
+    matches: (position) => target.statements[position]?.matches ?? FALSE,
+    get rest(): Formula {
+      return (rest ??= and(not(target.denied), condition(), encoding.axioms));
+    },
+  };
+}
+
+/** A question of one part: the target's Allow statements against `condition`. */
+function singleQuestion(
+  encoding: Encoding,
+  condition: Formula,
+  confirm: (request: ConcreteRequest) => string | undefined,
+): Question {
+  const target = encoding.policies[0] as EncodedPolicy;
+  const whole = wholePart(encoding, target, allowPositions(target), () => condition);
+  return { encoding, target, whole, parts: [whole], confirm };
+}
+
+const statementKeys = (policy: EncodedPolicy, effect: 'Allow' | 'Deny'): Set<string> =>
+  new Set(
+    policy.statements
+      .filter((entry) => entry.statement.effect === effect)
+      .map((entry) => statementKey(entry.statement)),
+  );
+
+/** Every Deny statement of the existing policy is also in the new one. */
+function deniesKept(before: EncodedPolicy, after: EncodedPolicy): boolean {
+  const newDenies = statementKeys(after, 'Deny');
+  return [...statementKeys(before, 'Deny')].every((key) => newDenies.has(key));
+}
 
 /**
  * The new policy's Allow statements that can grant new access. One that is
@@ -212,18 +265,91 @@ const formulaOf = (
  * Versions of a policy mostly keep their statements, so this leaves the
  * search with the statements that changed.
  */
-function changedAllows(before: EncodedPolicy, after: EncodedPolicy): number[] {
-  const keysOf = (policy: EncodedPolicy, effect: 'Allow' | 'Deny'): Set<string> =>
-    new Set(
-      policy.statements
-        .filter((entry) => entry.statement.effect === effect)
-        .map((entry) => formulaKey(entry.matches)),
-    );
-  const newDenies = keysOf(after, 'Deny');
+function changedAllows(before: EncodedPolicy, after: EncodedPolicy, kept: boolean): number[] {
   const all = allowPositions(after);
-  if ([...keysOf(before, 'Deny')].some((key) => !newDenies.has(key))) return all;
-  const oldAllows = keysOf(before, 'Allow');
-  return all.filter((position) => !oldAllows.has(formulaKey(after.statements[position]?.matches ?? FALSE)));
+  if (!kept) return all;
+  const oldAllows = statementKeys(before, 'Allow');
+  return all.filter((position) => {
+    const statement = after.statements[position]?.statement;
+    return statement === undefined || !oldAllows.has(statementKey(statement));
+  });
+}
+
+/**
+ * Whether the existing Allow statements with the same principal, resource and
+ * conditions as `statement` have Action entries that cover its `raws` in
+ * `service` (encode/services.ts `entryCovers`): then the existing policy
+ * grants whatever `statement` grants there.
+ */
+function coveredInService(
+  before: EncodedPolicy,
+  statement: EncodedStatement,
+  service: string,
+  raws: readonly string[],
+): boolean {
+  const scope = scopeKey(statement.statement);
+  const patterns = before.statements.flatMap((entry) => {
+    if (entry.statement.effect !== 'Allow' || entry.statement.action.kind !== 'Action') return [];
+    if (scopeKey(entry.statement) !== scope) return [];
+    const { byService, anyService } = serviceEntries(entry.statement);
+    return [...(byService.get(service) ?? []), ...anyService];
+  });
+  if (patterns.length === 0) return false;
+  const exact = new Set(patterns.map((pattern) => pattern.toLowerCase()));
+  const prefixes = patterns.filter((pattern) => pattern.endsWith('*'));
+  return raws.every(
+    (raw) => exact.has(raw.toLowerCase()) || prefixes.some((pattern) => entryCovers(pattern, raw)),
+  );
+}
+
+/**
+ * CheckNoNewAccess cut by service (encode/services.ts): a candidate whose
+ * Action entries all name literal services is asked about in each of its
+ * services, against both policies' statements as they read there, except
+ * where existing Allow statements cover its entries (only when the existing
+ * Denys are all kept). A candidate with NotAction or an entry of any service
+ * is asked about whole.
+ */
+function serviceParts(
+  encoding: Encoding,
+  before: EncodedPolicy,
+  after: EncodedPolicy,
+  candidates: readonly number[],
+  kept: boolean,
+): Part[] {
+  const byService = new Map<string, number[]>();
+  const whole: number[] = [];
+  for (const position of candidates) {
+    const entry = after.statements[position] as EncodedStatement;
+    const entries = serviceEntries(entry.statement);
+    if (entry.statement.action.kind === 'NotAction' || entries.anyService.length > 0) {
+      whole.push(position);
+      continue;
+    }
+    for (const [service, raws] of entries.byService) {
+      if (kept && coveredInService(before, entry, service, raws)) continue;
+      byService.set(service, [...(byService.get(service) ?? []), position]);
+    }
+  }
+  const parts = [...byService].map(([service, positions]): Part => {
+    const inService = (policy: EncodedPolicy, effect: 'Allow' | 'Deny'): Formula =>
+      or(
+        ...policy.statements
+          .filter((entry) => entry.statement.effect === effect)
+          .map((entry) => matchesInService(entry, service)),
+      );
+    return {
+      candidates: positions,
+      matches: (position) => matchesInService(after.statements[position] as EncodedStatement, service),
+      rest: and(
+        not(inService(after, 'Deny')),
+        not(and(inService(before, 'Allow'), not(inService(before, 'Deny')))),
+        encoding.axioms,
+      ),
+    };
+  });
+  if (whole.length > 0) parts.push(wholePart(encoding, after, whole, () => not(before.allows)));
+  return parts;
 }
 
 async function decideFormula(formula: Formula, options: CheckOptions): Promise<Verdict> {
@@ -301,28 +427,45 @@ function fillArn(raw: string): string {
   return fields.join(':').replace(/\*/g, 'example').replace(/\?/g, 'x');
 }
 
-function filledPatterns(policies: readonly Policy[]): {
-  actions: string[];
-  resources: string[];
-  services: string[];
-} {
-  const actions: string[] = [];
+interface FilledPatterns {
+  readonly resources: readonly string[];
+  readonly services: readonly string[];
+}
+
+const filledByPolicy = new WeakMap<Policy, FilledPatterns>();
+
+/** The policy's Resource entries as real-looking ARNs and the services its actions name (kept per parsed policy). */
+function filledPatterns(policy: Policy): FilledPatterns {
+  const known = filledByPolicy.get(policy);
+  if (known !== undefined) return known;
   const resources: string[] = [];
-  for (const policy of policies) {
-    for (const statement of policy.statements) {
-      for (const entry of statement.action.entries) actions.push(entry.pattern.raw);
-      for (const entry of statement.resource?.entries ?? []) {
-        if (entry.pattern.parts.some((part) => part.kind === 'variable')) continue;
-        if (entry.pattern.raw !== '*') resources.push(fillArn(entry.pattern.raw));
-      }
+  const services = new Set<string>();
+  for (const statement of policy.statements) {
+    for (const entry of statement.action.entries) {
+      const service = entry.pattern.raw.split(':')[0]?.toLowerCase() ?? '';
+      if (/^[a-z0-9-]+$/.test(service)) services.add(service);
+    }
+    for (const entry of statement.resource?.entries ?? []) {
+      if (entry.pattern.parts.some((part) => part.kind === 'variable')) continue;
+      if (entry.pattern.raw !== '*') resources.push(fillArn(entry.pattern.raw));
     }
   }
-  const services = [
-    ...new Set(
-      actions.map((raw) => raw.split(':')[0]?.toLowerCase() ?? '').filter((s) => /^[a-z0-9-]+$/.test(s)),
-    ),
-  ];
-  return { actions, resources, services };
+  const filled = { resources, services: [...services] };
+  filledByPolicy.set(policy, filled);
+  return filled;
+}
+
+const catalogUnions = new Map<string, Regex>();
+
+/** A service's catalog actions, as the catalog spells them. */
+function catalogActions(known: ActionCatalog, service: string): Regex | undefined {
+  const cached = catalogUnions.get(service);
+  if (cached !== undefined) return cached;
+  const names = known.services.get(service)?.actions;
+  if (names === undefined || names.length === 0) return undefined;
+  const actions = union(names.map((name) => literal(`${service}:${name}`)));
+  catalogUnions.set(service, actions);
+  return actions;
 }
 
 /**
@@ -330,35 +473,34 @@ function filledPatterns(policies: readonly Policy[]): {
  * resource and an account from the policies, where the formula still holds.
  * Only a cosmetic choice among models: every change is checked on the formula.
  */
-function polish(model: Model, formula: Formula, policies: readonly Policy[], known: ActionCatalog): Model {
-  let current = new Map<string, Value>(model);
+function polish(model: Model, formula: Formula, target: Policy, known: ActionCatalog): Model {
+  let current = completed(formula, model);
   const tryValues = (values: readonly (readonly [string, string])[]): boolean => {
     const candidate = new Map(current);
     for (const [name, value] of values) candidate.set(name, value);
-    if (!holdsIn(formula, candidate)) return false;
+    if (!evaluateFormula(formula, candidate)) return false;
     current = candidate;
     return true;
   };
   const tryValue = (name: string, value: string): boolean => tryValues([[name, value]]);
-  const { resources, services } = filledPatterns(policies);
+  const { resources, services } = filledPatterns(target);
   const witnessAction = String(current.get(action.name) ?? '');
   const [witnessService = '', witnessName = ''] = witnessAction.toLowerCase().split(':');
   const spelled = known.services.get(witnessService)?.byLowerName.get(witnessName);
   // The catalog's spelling of the same action (the engine's witness may mix cases), else a catalog action.
   if (spelled === undefined || !tryValue(action.name, `${witnessService}:${spelled}`)) {
-    let tries = 0;
-    search: for (const service of [witnessService, ...services.filter((s) => s !== witnessService)].slice(
-      0,
-      6,
-    )) {
-      for (const name of known.services.get(service)?.actions ?? []) {
-        if (++tries > 2_000) break search;
-        if (tryValue(action.name, `${service}:${name}`)) break search;
+    for (const service of [witnessService, ...services.filter((s) => s !== witnessService)].slice(0, 3)) {
+      const actions = catalogActions(known, service);
+      if (actions === undefined) continue;
+      const verdict = solve(and(formula, matches(action, actions)), { timeoutMs: 50 });
+      if (verdict.status === 'sat') {
+        current = completed(formula, verdict.model);
+        break;
       }
     }
   }
   const service = String(current.get(action.name) ?? '').split(':')[0] ?? 'service';
-  const arns = [...resources, `arn:aws:${service}:us-east-1:111122223333:example`];
+  const arns = [...resources.slice(0, 32), `arn:aws:${service}:us-east-1:111122223333:example`];
   for (const candidate of arns) if (tryValue(resource.name, candidate)) break;
   // An IAM identity of a documentation account reads better than the engine's first principal.
   for (const arn of ['arn:aws:iam::111122223333:role/example', 'arn:aws:iam::111122223333:user/example']) {
@@ -381,15 +523,17 @@ function polish(model: Model, formula: Formula, policies: readonly Policy[], kno
   return current;
 }
 
-/** `formula` under `model`, variables the model does not mention (folded away from the question) at a default. */
-function holdsIn(formula: Formula, model: Model): boolean {
+/** The model with every variable of `formula` it does not mention (folded away from the question) at a default. */
+function completed(formula: Formula, model: Model): Map<string, Value> {
   const complete = new Map<string, Value>(model);
   for (const [name, sort] of variablesOf(formula)) {
     if (complete.has(name)) continue;
     complete.set(name, sort.startsWith('set<') ? [] : defaults[sort as ScalarSort]);
   }
-  return evaluateFormula(formula, complete);
+  return complete;
 }
+
+const holdsIn = (formula: Formula, model: Model): boolean => evaluateFormula(formula, completed(formula, model));
 
 const defaults: Readonly<Record<ScalarSort, Value>> = {
   string: '',
@@ -417,33 +561,6 @@ function unknown(reason: string): CheckResponse {
   };
 }
 
-/**
- * The Allow statements of the target that take part in some model: those the
- * model satisfies, then one query for a model through the others, until none
- * is left — one query per group of statements, not one per statement.
- */
-async function blamedStatements(question: Question, model: Model, options: CheckOptions): Promise<number[]> {
-  const allows = question.candidates;
-  const blamed = new Set<number>();
-  let current: Model | undefined = model;
-  while (current !== undefined) {
-    const witness: Model = current;
-    const before = blamed.size;
-    for (const position of allows) {
-      const entry = question.target.statements[position];
-      if (entry !== undefined && holdsIn(entry.matches, witness)) blamed.add(position);
-    }
-    // INVARIANT: a model of the query satisfies one of the statements asked about.
-    if (blamed.size === before)
-      throw new Error('internal error: a model of the blame query matches no statement');
-    const others = allows.filter((position) => !blamed.has(position));
-    if (others.length === 0) break;
-    const verdict = await decideFormula(formulaOf(question, grantedBy(question, others)), options);
-    current = verdict.status === 'sat' ? verdict.model : undefined;
-  }
-  return [...blamed].sort((a, b) => a - b);
-}
-
 function reasonFor(
   policy: EncodedPolicy,
   position: number,
@@ -461,47 +578,51 @@ function reasonFor(
 type Answer =
   | { readonly result: 'PASS' }
   | { readonly result: 'UNKNOWN'; readonly reason: string }
-  | {
-      readonly result: 'FAIL';
-      readonly counterexample: Counterexample;
-      readonly blamed: readonly number[];
-      readonly formula: Formula;
-    };
+  | { readonly result: 'FAIL'; readonly counterexample: Counterexample; readonly blamed: readonly number[] };
 
-async function answer(
-  question: Question,
-  policies: readonly Policy[],
-  options: CheckOptions,
-): Promise<Answer> {
-  const formula = formulaOf(question);
-  const verdict = await decideFormula(formula, options);
-  switch (verdict.status) {
-    case 'unsat':
-      return { result: 'PASS' };
-    case 'unknown':
-      return { result: 'UNKNOWN', reason: verdict.reason };
-    case 'sat': {
-      const model = polish(verdict.model, formula, policies, await actionCatalog());
-      if (
-        !question.encoding.exact &&
-        question.confirm(requestOf(model, question.encoding.keys)) !== undefined
-      ) {
-        return {
-          result: 'UNKNOWN',
-          reason: 'a test the logic cannot state made the candidate request unreal',
-        };
+/**
+ * Decides the question part by part. Within a part, each model blames the
+ * candidates it satisfies and the next query asks for a model through the
+ * others, until none is left — one query per group of statements, not one
+ * per statement; a statement blamed in one part is not asked about again.
+ * The first model, polished, is the counterexample.
+ */
+async function answer(question: Question, target: Policy, options: CheckOptions): Promise<Answer> {
+  const blamed = new Set<number>();
+  let first: Model | undefined;
+  let undecided: string | undefined;
+  for (const part of question.parts) {
+    let open = part.candidates.filter((position) => !blamed.has(position));
+    while (open.length > 0) {
+      const formula = partFormula(part, open);
+      const verdict = await decideFormula(formula, options);
+      if (verdict.status === 'unsat') break;
+      if (verdict.status === 'unknown') {
+        undecided ??= verdict.reason;
+        break;
       }
-      const counterexample = confirmed(question, model);
-      return {
-        result: 'FAIL',
-        counterexample,
-        blamed: await blamedStatements(question, model, options),
-        formula,
-      };
+      const model =
+        first === undefined ? polish(verdict.model, formula, target, await actionCatalog()) : verdict.model;
+      if (!question.encoding.exact && question.confirm(requestOf(model, question.encoding.keys)) !== undefined) {
+        undecided ??= 'a test the logic cannot state made the candidate request unreal';
+        break;
+      }
+      first ??= model;
+      const hit = open.filter((position) => holdsIn(part.matches(position), model));
+      // INVARIANT: a model of the query satisfies one of the statements asked about.
+      if (hit.length === 0) throw new Error('internal error: a model of the query matches no statement');
+      for (const position of hit) blamed.add(position);
+      open = open.filter((position) => !blamed.has(position));
     }
-    default:
-      return verdict satisfies never;
   }
+  if (first !== undefined) {
+    return {
+      result: 'FAIL',
+      counterexample: confirmed(question, first),
+      blamed: [...blamed].sort((a, b) => a - b),
+    };
+  }
+  return undecided === undefined ? { result: 'PASS' } : { result: 'UNKNOWN', reason: undecided };
 }
 
 /** An Action or Resource entry given in a check's request, parsed as a policy entry is. */
@@ -543,7 +664,7 @@ async function newAccessSummary(
     const excluded: Formula[] = [];
     for (let found = 0; found < perStatement; found++) {
       const verdict = await decideFormula(
-        formulaOf(question, and(entry.matches, ...excluded.map(not))),
+        and(entry.matches, ...excluded.map(not), question.whole.rest),
         options,
       );
       if (verdict.status !== 'sat') break;
@@ -569,11 +690,13 @@ async function newAccessSummary(
 function noNewAccessQuestion(existing: Policy, updated: Policy): Question {
   const encoding = encodePolicies([existing, updated]);
   const [before, after] = encoding.policies as [EncodedPolicy, EncodedPolicy];
+  const kept = deniesKept(before, after);
+  const candidates = changedAllows(before, after, kept);
   return {
     encoding,
     target: after,
-    rest: not(before.allows),
-    candidates: changedAllows(before, after),
+    whole: wholePart(encoding, after, candidates, () => not(before.allows)),
+    parts: serviceParts(encoding, before, after, candidates, kept),
     confirm: (concrete) => {
       const allowedAfter = allowsConcretely(updated, concrete);
       const allowedBefore = allowsConcretely(existing, concrete);
@@ -584,16 +707,36 @@ function noNewAccessQuestion(existing: Policy, updated: Policy): Question {
   };
 }
 
-/**
- * The formula CheckNoNewAccess decides first (satisfiable exactly when the
- * new policy grants new access), for benchmarks that give the identical
- * query to another engine. Undefined when a document does not parse.
- */
-export function noNewAccessFormula(existingDocument: string, newDocument: string): Formula | undefined {
+/** CheckNoNewAccess's question as formulas, for benchmarks and for tests of the shortcuts. */
+export interface NoNewAccessFormulas {
+  /** The question uncut, every Allow statement of the new policy: satisfiable exactly when it grants new access. */
+  readonly plain: Formula;
+  /** `plain` through one Allow statement, by statement index: satisfiable exactly when that statement grants new access. */
+  readonly byStatement: ReadonlyMap<number, Formula>;
+  /** What the check decides first, part by part (the shortcuts applied). */
+  readonly parts: readonly Formula[];
+}
+
+/** Undefined when a document does not parse. */
+export function noNewAccessFormulas(existingDocument: string, newDocument: string): NoNewAccessFormulas | undefined {
   const existing = parseCached(existingDocument);
   const updated = parseCached(newDocument);
   if (!existing.ok || !updated.ok) return undefined;
-  return formulaOf(noNewAccessQuestion(existing.policy, updated.policy));
+  const question = noNewAccessQuestion(existing.policy, updated.policy);
+  const before = question.encoding.policies[0] as EncodedPolicy;
+  const plain = wholePart(question.encoding, question.target, allowPositions(question.target), () =>
+    not(before.allows),
+  );
+  return {
+    plain: partFormula(plain),
+    byStatement: new Map(
+      plain.candidates.map((position) => [
+        question.target.statements[position]?.statement.index ?? position,
+        partFormula(plain, [position]),
+      ]),
+    ),
+    parts: question.parts.map((part) => partFormula(part)),
+  };
 }
 
 export async function checkNoNewAccess(
@@ -609,7 +752,7 @@ export async function checkNoNewAccess(
     };
   }
   const question = noNewAccessQuestion(existing.policy, updated.policy);
-  const result = await answer(question, [updated.policy, existing.policy], options);
+  const result = await answer(question, updated.policy, options);
   switch (result.result) {
     case 'PASS':
       return {
@@ -674,17 +817,11 @@ export async function checkAccessNotGranted(
     };
   }
   const encoding = encodePolicies([parsed.policy]);
-  const question: Question = {
-    encoding,
-    target: encoding.policies[0] as EncodedPolicy,
-    rest: or(...request.access.map(accessFormula)),
-    candidates: allowPositions(encoding.policies[0] as EncodedPolicy),
-    confirm: (concrete) => {
-      if (!accessHolds(request.access, concrete)) return 'the request is not one of the specified accesses';
-      return allowsConcretely(parsed.policy, concrete) ? undefined : 'the policy denies';
-    },
-  };
-  const result = await answer(question, [parsed.policy], options);
+  const question = singleQuestion(encoding, or(...request.access.map(accessFormula)), (concrete) => {
+    if (!accessHolds(request.access, concrete)) return 'the request is not one of the specified accesses';
+    return allowsConcretely(parsed.policy, concrete) ? undefined : 'the policy denies';
+  });
+  const result = await answer(question, parsed.policy, options);
   switch (result.result) {
     case 'PASS':
       return {
@@ -745,14 +882,10 @@ export async function checkNoPublicAccess(
   const account = outsiderAccount(request.policyDocument);
   const outsider = outsiderConditions(encoding.keys, account, parsed.policy);
   const services = resourceTypeServices[resourceType].map((service) => actionMatchesPattern(`${service}:*`));
-  const question: Question = {
-    encoding,
-    target: encoding.policies[0] as EncodedPolicy,
-    rest: and(or(...services), outsider),
-    candidates: allowPositions(encoding.policies[0] as EncodedPolicy),
-    confirm: (concrete) => (allowsConcretely(parsed.policy, concrete) ? undefined : 'the policy denies'),
-  };
-  const result = await answer(question, [parsed.policy], options);
+  const question = singleQuestion(encoding, and(or(...services), outsider), (concrete) =>
+    allowsConcretely(parsed.policy, concrete) ? undefined : 'the policy denies',
+  );
+  const result = await answer(question, parsed.policy, options);
   switch (result.result) {
     case 'PASS':
       return {

@@ -72,6 +72,8 @@ import { parseCidr, parseDate, parseNumber } from './values.js';
 
 export interface EncodedStatement {
   readonly statement: Statement;
+  /** The request matches the statement's principal, resource and conditions: everything but the action. */
+  readonly scope: Formula;
   /** The request matches the statement's principal, action, resource and conditions. */
   readonly matches: Formula;
 }
@@ -93,7 +95,7 @@ export interface Encoding {
   readonly keys: KeyTable;
   /** What every real request satisfies (request axioms and the keys AWS derives from the principal). */
   readonly axioms: Formula;
-  /** False when some test became a free Boolean: then a model is a candidate, not yet a request. */
+  /** False when some test encoded so far became a free Boolean: then a model is a candidate, not yet a request. */
   readonly exact: boolean;
 }
 
@@ -535,9 +537,7 @@ function actionUnion(raws: readonly string[]): Regex {
   return built;
 }
 
-function statementMatches(statement: Statement, context: Context): Formula {
-  const actions = actionUnion(statement.action.entries.map((entry) => entry.pattern.raw));
-  const actionMatched = matches(action, actions);
+function statementScope(statement: Statement, context: Context): Formula {
   const resourceMatched =
     statement.resource === undefined
       ? TRUE
@@ -549,20 +549,52 @@ function statementMatches(statement: Statement, context: Context): Formula {
         );
   return and(
     principalMatches(statement.principal),
-    statement.action.kind === 'Action' ? actionMatched : not(actionMatched),
     statement.resource?.kind === 'NotResource' ? not(resourceMatched) : resourceMatched,
     ...statement.conditions.map((condition) => conditionHolds(condition, context)),
   );
 }
 
-function encodeOne(policy: Policy, context: Context): EncodedPolicy {
-  const statements = policy.statements.map((statement) => ({
+/** The statement's Action (or NotAction) element, its entries given as written: one union atom. */
+export function actionElementMatches(kind: 'Action' | 'NotAction', raws: readonly string[]): Formula {
+  const matched = raws.length === 0 ? FALSE : matches(action, actionUnion(raws));
+  return kind === 'Action' ? matched : not(matched);
+}
+
+/** Encoded on first use: a question cut by service reads few of the statements. */
+function encodeStatement(statement: Statement, context: Context): EncodedStatement {
+  let scope: Formula | undefined;
+  let matched: Formula | undefined;
+  return {
     statement,
-    matches: statementMatches(statement, context),
-  }));
-  const granted = or(...statements.filter((s) => s.statement.effect === 'Allow').map((s) => s.matches));
-  const denied = or(...statements.filter((s) => s.statement.effect === 'Deny').map((s) => s.matches));
-  return { policy, statements, granted, denied, allows: and(granted, not(denied)) };
+    get scope(): Formula {
+      return (scope ??= statementScope(statement, context));
+    },
+    get matches(): Formula {
+      const raws = statement.action.entries.map((entry) => entry.pattern.raw);
+      return (matched ??= and(actionElementMatches(statement.action.kind, raws), this.scope));
+    },
+  };
+}
+
+function encodeOne(policy: Policy, context: Context): EncodedPolicy {
+  const statements = policy.statements.map((statement) => encodeStatement(statement, context));
+  const some = (effect: 'Allow' | 'Deny'): Formula =>
+    or(...statements.filter((s) => s.statement.effect === effect).map((s) => s.matches));
+  let granted: Formula | undefined;
+  let denied: Formula | undefined;
+  return {
+    policy,
+    statements,
+    get granted(): Formula {
+      return (granted ??= some('Allow'));
+    },
+    get denied(): Formula {
+      return (denied ??= some('Deny'));
+    },
+    get allows(): Formula {
+      return and(this.granted, not(this.denied));
+    },
+  };
 }
 
 const anyText = star(ANY_CHAR);
@@ -694,18 +726,12 @@ export function encodePolicies(policies: readonly Policy[], options: EncodeOptio
   return {
     policies: encoded,
     keys,
-    axioms: and(requestAxioms(), derivedKeyAxioms(keys)),
-    exact: !context.inexact,
+    axioms: and(requestAxioms, derivedKeyAxioms(keys)),
+    // Read after the formulas of the question are built: statements are encoded on first use.
+    get exact(): boolean {
+      return !context.inexact;
+    },
   };
-}
-
-/** One policy on its own; see `encodePolicies` to compare several. */
-export function encodePolicy(
-  policy: Policy,
-  options: EncodeOptions = {},
-): Encoding & { readonly policy: EncodedPolicy } {
-  const encoding = encodePolicies([policy], options);
-  return { ...encoding, policy: encoding.policies[0] as EncodedPolicy };
 }
 
 export { principalType };

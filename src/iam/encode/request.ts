@@ -155,19 +155,17 @@ export const actionShape: Regex = glob('?*:?*', {
  * an IAM ARN of a 12-digit account; `anonymous` is the unsigned caller;
  * actions are `service:name`; resources are not empty.
  */
-export function requestAxioms(): Formula {
-  return and(
-    or(...principalKinds.map(principalIs)),
-    implies(principalIs('AWS'), matches(principal, awsPrincipalArn)),
-    implies(principalIs('Anonymous'), equals(principal, anonymousPrincipal)),
-    implies(
-      or(principalIs('Service'), principalIs('Federated'), principalIs('CanonicalUser')),
-      matches(principal, nonEmpty(charClass([[0x21, 0x10ffff]]))),
-    ),
-    matches(action, actionShape),
-    matches(resource, nonEmpty(charClass([[0, 0x10ffff]]))),
-  );
-}
+export const requestAxioms: Formula = and(
+  or(...principalKinds.map(principalIs)),
+  implies(principalIs('AWS'), matches(principal, awsPrincipalArn)),
+  implies(principalIs('Anonymous'), equals(principal, anonymousPrincipal)),
+  implies(
+    or(principalIs('Service'), principalIs('Federated'), principalIs('CanonicalUser')),
+    matches(principal, nonEmpty(charClass([[0x21, 0x10ffff]]))),
+  ),
+  matches(action, actionShape),
+  matches(resource, nonEmpty(charClass([[0, 0x10ffff]]))),
+);
 
 /** A concrete request read off a model, in the shape the checks return. */
 export interface ConcreteRequest {
