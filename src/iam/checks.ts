@@ -533,7 +533,8 @@ function completed(formula: Formula, model: Model): Map<string, Value> {
   return complete;
 }
 
-const holdsIn = (formula: Formula, model: Model): boolean => evaluateFormula(formula, completed(formula, model));
+const holdsIn = (formula: Formula, model: Model): boolean =>
+  evaluateFormula(formula, completed(formula, model));
 
 const defaults: Readonly<Record<ScalarSort, Value>> = {
   string: '',
@@ -603,7 +604,10 @@ async function answer(question: Question, target: Policy, options: CheckOptions)
       }
       const model =
         first === undefined ? polish(verdict.model, formula, target, await actionCatalog()) : verdict.model;
-      if (!question.encoding.exact && question.confirm(requestOf(model, question.encoding.keys)) !== undefined) {
+      if (
+        !question.encoding.exact &&
+        question.confirm(requestOf(model, question.encoding.keys)) !== undefined
+      ) {
         undecided ??= 'a test the logic cannot state made the candidate request unreal';
         break;
       }
@@ -718,7 +722,10 @@ export interface NoNewAccessFormulas {
 }
 
 /** Undefined when a document does not parse. */
-export function noNewAccessFormulas(existingDocument: string, newDocument: string): NoNewAccessFormulas | undefined {
+export function noNewAccessFormulas(
+  existingDocument: string,
+  newDocument: string,
+): NoNewAccessFormulas | undefined {
   const existing = parseCached(existingDocument);
   const updated = parseCached(newDocument);
   if (!existing.ok || !updated.ok) return undefined;
