@@ -108,17 +108,32 @@ function prefixTrie(prefixes: readonly Prefix[]): TrieNode {
  * determinizing it stays small and the solver splits the alphabet at few points.
  */
 export function setRegex(set: PatternSet): Regex {
-  const toRegex = (node: TrieNode): Regex =>
-    node.anySuffix
+  const toRegex = (start: TrieNode): Regex => {
+    // A run of nodes with one child and nothing ending in them is one literal, built once.
+    let text = '';
+    let node = start;
+    for (let only = soleChild(node); only !== undefined; only = soleChild(node)) {
+      text += only[0];
+      node = only[1];
+    }
+    const rest = node.anySuffix
       ? ANY_STRING
       : union([
           ...(node.final ? [EPSILON] : []),
           ...[...node.children].map(([char, child]) => concat([literal(char), toRegex(child)])),
         ]);
+    return prepend(text, rest);
+  };
   return union([
     ...(set.prefixes.length === 0 ? [] : [toRegex(prefixTrie(set.prefixes))]),
     ...set.others.map((pattern) => glob(pattern)),
   ]);
+}
+
+function soleChild(node: TrieNode): [string, TrieNode] | undefined {
+  if (node.final || node.anySuffix || node.children.size !== 1) return undefined;
+  const [only] = node.children;
+  return only;
 }
 
 /** A service's catalog as a trie of lower-cased `n:name`, with each subtree's regex built once. */
@@ -237,16 +252,33 @@ interface Position {
 }
 
 /** The catalog tries below one path, walked together so that their common prefixes stay factored. */
-function walk(positions: readonly Position[], guide: Guide): Regex {
-  if (guide.exact) return union(positions.map(({ trie, node }) => subtreeRegex(trie, node)));
-  const below = new Map<string, Position[]>();
-  for (const { trie, node } of positions)
-    for (const [char, child] of node.children) {
-      const list = below.get(char);
-      if (list === undefined) below.set(char, [{ trie, node: child }]);
-      else list.push({ trie, node: child });
-    }
-  const options: Regex[] = positions.some(({ node }) => node.final) ? [EPSILON] : [];
+function walk(start: readonly Position[], startGuide: Guide): Regex {
+  let text = '';
+  let positions = start;
+  let guide = startGuide;
+  for (;;) {
+    if (guide.exact) return prepend(text, union(positions.map(({ trie, node }) => subtreeRegex(trie, node))));
+    const below = new Map<string, Position[]>();
+    for (const { trie, node } of positions)
+      for (const [char, child] of node.children) {
+        const list = below.get(char);
+        if (list === undefined) below.set(char, [{ trie, node: child }]);
+        else list.push({ trie, node: child });
+      }
+    const final = positions.some(({ node }) => node.final);
+    const [only] = below;
+    const onlyGuide = only === undefined ? undefined : guide.children.get(only[0]);
+    if (final || below.size !== 1 || only === undefined || onlyGuide === undefined)
+      return prepend(text, branches(final, below, guide));
+    // One way on along the guide: part of a literal built once.
+    text += only[0];
+    positions = only[1];
+    guide = onlyGuide;
+  }
+}
+
+function branches(final: boolean, below: ReadonlyMap<string, Position[]>, guide: Guide): Regex {
+  const options: Regex[] = final ? [EPSILON] : [];
   const leaving: CodePointRange[] = [];
   for (const [char, children] of below) {
     const next = guide.children.get(char);
@@ -258,3 +290,5 @@ function walk(positions: readonly Position[], guide: Guide): Regex {
   if (leaving.length > 0) options.push(concat([charClass(leaving), ANY_STRING]));
   return union(options);
 }
+
+const prepend = (text: string, rest: Regex): Regex => (text === '' ? rest : concat([literal(text), rest]));
