@@ -76,7 +76,8 @@ export function lowerExpr(expr: SyntaxExpr): Expr {
       );
     case 'and':
     case 'or':
-      return withSpan({ kind: expr.kind, left: lowerExpr(expr.left), right: lowerExpr(expr.right) }, span);
+    case 'binary':
+      return lowerChain(expr);
     case 'not':
     case 'neg':
     case 'isEmpty':
@@ -90,11 +91,6 @@ export function lowerExpr(expr: SyntaxExpr): Expr {
       const inTest = withSpan({ kind: 'binary', op: 'in', left: arg, right: lowerExpr(expr.in) }, span);
       return withSpan({ kind: 'and', left: is, right: inTest }, span);
     }
-    case 'binary':
-      return withSpan(
-        { kind: 'binary', op: expr.op, left: lowerExpr(expr.left), right: lowerExpr(expr.right) },
-        span,
-      );
     case 'getAttr':
       return withSpan({ kind: 'getAttr', arg: lowerExpr(expr.arg), attr: expr.attr }, span);
     case 'has':
@@ -113,6 +109,37 @@ export function lowerExpr(expr: SyntaxExpr): Expr {
       return unreachable;
     }
   }
+}
+
+type ChainNode = Extract<SyntaxExpr, { readonly kind: 'and' | 'or' | 'binary' }>;
+
+function isChainLink(expr: SyntaxExpr, kind: ChainNode['kind']): expr is ChainNode {
+  return expr.kind === kind;
+}
+
+/**
+ * A left-nested chain of one kind (`a && b && ...`, `a + b - ...`) lowered
+ * with a loop: the parser accepts chains of many thousands of operands, more
+ * than the call stack takes one frame per operand.
+ */
+function lowerChain(top: ChainNode): Expr {
+  const spine: ChainNode[] = [top];
+  let bottom: SyntaxExpr = top.left;
+  while (isChainLink(bottom, top.kind)) {
+    spine.push(bottom);
+    bottom = bottom.left;
+  }
+  let result = lowerExpr(bottom);
+  for (let index = spine.length - 1; index >= 0; index -= 1) {
+    const link = spine[index] as ChainNode;
+    const right = lowerExpr(link.right);
+    const node: Expr =
+      link.kind === 'binary'
+        ? { kind: 'binary', op: link.op, left: result, right }
+        : { kind: link.kind, left: result, right };
+    result = withSpan(node, link.span);
+  }
+  return result;
 }
 
 /** `e has a.b.c` is `e has a && e.a has b && e.a.b has c`, left-nested as Cedar builds it. */
