@@ -1,22 +1,16 @@
 // Refines the latest version of every AWS managed policy against a seeded
-// random 30% unused set of the services it names; prints median/p90/p99 of
-// wall-clock and of this process's CPU time (the machine is shared, so the
-// CPU figure is the steadier one). Each refinement includes the solver's
-// proof of its guarantee.
+// random 30% unused set of the services it names; prints median/p90/p99/max
+// of wall-clock and of this process's CPU time (the machine is shared, so the
+// CPU figure is the steadier one), the load average, and the heap every 100
+// policies. Each refinement includes the solver's proof of its guarantee.
+// `LIMIT=n` refines only the first n policies in name order.
+import { loadavg } from 'node:os';
 import { loadActionCatalog } from '../src/iam/catalog.js';
 import { refinePolicy, type UnusedPermission } from '../src/iam/refine.js';
 import { managedPolicyPairs } from './managed-policies.js';
+import { seededRandom } from './seeded-random.js';
 
-/** mulberry32: a small seeded generator, so every run refines the same inputs. */
-function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const LIMIT = Number(process.env.LIMIT ?? Infinity);
 
 const catalog = await loadActionCatalog();
 const random = seededRandom(4);
@@ -46,10 +40,20 @@ function unusedFor(document: string): UnusedPermission[] {
   });
 }
 
-const inputs = latest.map(([name, document]) => ({ name, document, unused: unusedFor(document) }));
+const inputs = latest
+  .map(([name, document]) => ({ name, document, unused: unusedFor(document) }))
+  .slice(0, LIMIT);
+const megabytes = (bytes: number): string => `${Math.round(bytes / 1e6)} MB`;
+const load = (): string =>
+  loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ');
+console.log(`load average at start: ${load()}`);
 const timings: number[] = [];
 const cpuTimings: number[] = [];
+const heapSamples: number[] = [];
 let detached = 0;
+const runStart = performance.now();
 for (const { name, document, unused } of inputs) {
   const start = performance.now();
   const cpuStart = process.cpuUsage();
@@ -59,6 +63,7 @@ for (const { name, document, unused } of inputs) {
   cpuTimings.push((cpu.user + cpu.system) / 1000);
   if (!result.ok) throw new Error(`${name}: ${result.message}`);
   if (result.recommendedAction === 'DETACH_POLICY') detached++;
+  if (timings.length % 100 === 0) heapSamples.push(process.memoryUsage().heapUsed);
 }
 function summary(samples: number[]): string {
   samples.sort((a, b) => a - b);
@@ -66,6 +71,10 @@ function summary(samples: number[]): string {
     (samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? 0).toFixed(2);
   return `median ${at(0.5)} ms, p90 ${at(0.9)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms`;
 }
+const total = (samples: readonly number[]): string =>
+  `${(samples.reduce((sum, sample) => sum + sample, 0) / 1000).toFixed(1)} s`;
 console.log(`catalog ${catalog.version}: ${inputs.length} managed policies refined (${detached} to detach)`);
-console.log(`per policy, wall clock: ${summary(timings)}`);
-console.log(`per policy, CPU time:   ${summary(cpuTimings)}`);
+console.log(`per policy, wall clock: ${summary(timings)}; total ${total(timings)}`);
+console.log(`per policy, CPU time:   ${summary(cpuTimings)}; total ${total(cpuTimings)}`);
+console.log(`heap every 100 policies: ${heapSamples.map(megabytes).join(', ')}`);
+console.log(`load average at end: ${load()}; run ${((performance.now() - runStart) / 1000).toFixed(0)} s`);
