@@ -165,9 +165,23 @@ function likePattern(pattern: Extract<Expr, { kind: 'like' }>['pattern']): RegEx
   return new RegExp(`^${source}$`, 'u');
 }
 
-function binary(
-  op: Extract<Expr, { kind: 'binary' }>['op'],
-): (env: Environment, left: Value, right: Value) => Value {
+type BinaryApply = (env: Environment, left: Value, right: Value) => Value;
+
+const ARITHMETIC_OPS: ReadonlySet<string> = new Set(['+', '-', '*']);
+
+/** The operands of `e1 && e2 && ...` (or `||`) written as a left-nested tree, left to right. */
+function logicalOperands(top: Expr & { kind: 'and' | 'or' }): Expr[] {
+  const operands: Expr[] = [];
+  let bottom: Expr = top;
+  while (bottom.kind === top.kind && (bottom.kind === 'and' || bottom.kind === 'or')) {
+    operands.push(bottom.right);
+    bottom = bottom.left;
+  }
+  operands.push(bottom);
+  return operands.reverse();
+}
+
+function binary(op: Extract<Expr, { kind: 'binary' }>['op']): BinaryApply {
   switch (op) {
     case '==':
       return (_env, left, right) => valuesEqual(left, right);
@@ -241,6 +255,63 @@ class Compiler {
     }
   }
 
+  /**
+   * `a && b && ...` (or `||`), written as a left-nested tree, compiled as one
+   * loop over its operands: a chain may have thousands of them, more than the
+   * stack takes one frame per operand, while compiling and while evaluating.
+   * Operands are evaluated left to right and each must be a Boolean, until one
+   * decides the result; a constant operand that cannot decide it (`true` in
+   * `&&`) is dropped.
+   */
+  private logicalChain(top: Expr & { kind: 'and' | 'or' }): Node {
+    const decisive = top.kind === 'or';
+    const operands = logicalOperands(top).map((operand) => this.node(operand));
+    const live = operands.filter((operand) => operand.constant !== !decisive);
+    const runs = live.map((operand) => operand.run);
+    const [first, second] = runs;
+    if (first === undefined) return { run: () => !decisive, constant: !decisive };
+    if (runs.length === 1) return this.fold((env) => expectBool(first(env)), live);
+    if (runs.length === 2 && second !== undefined) {
+      return this.fold(
+        decisive
+          ? (env) => expectBool(first(env)) || expectBool(second(env))
+          : (env) => expectBool(first(env)) && expectBool(second(env)),
+        live,
+      );
+    }
+    return this.fold((env) => {
+      for (const run of runs) if (expectBool(run(env)) === decisive) return decisive;
+      return !decisive;
+    }, live);
+  }
+
+  /** `a + b - c * ...` with a left-nested tree of `+`, `-` and `*`, compiled as one loop (see `logicalChain`). */
+  private arithmeticChain(top: Expr & { kind: 'binary' }): Node {
+    const links: (Expr & { kind: 'binary' })[] = [];
+    let bottom: Expr = top;
+    while (bottom.kind === 'binary' && ARITHMETIC_OPS.has(bottom.op)) {
+      links.push(bottom);
+      bottom = bottom.left;
+    }
+    links.reverse();
+    const first = this.node(bottom);
+    const rights = links.map((link) => this.node(link.right));
+    const applies = links.map((link) => binary(link.op));
+    const start = first.run;
+    const runs = rights.map((right) => right.run);
+    const operands = [first, ...rights];
+    const [apply] = applies;
+    const [right] = runs;
+    if (runs.length === 1 && apply !== undefined && right !== undefined)
+      return this.fold((env) => apply(env, start(env), right(env)), operands);
+    return this.fold((env) => {
+      let value = start(env);
+      for (let index = 0; index < runs.length; index += 1)
+        value = (applies[index] as BinaryApply)(env, value, (runs[index] as Compiled)(env));
+      return value;
+    }, operands);
+  }
+
   private node(expr: Expr): Node {
     switch (expr.kind) {
       case 'lit': {
@@ -269,22 +340,9 @@ class Compiler {
         const test = cond.run;
         return { run: (env) => (expectBool(test(env)) ? then(env) : otherwise(env)) };
       }
-      case 'and': {
-        const left = this.node(expr.left);
-        const right = this.node(expr.right);
-        const l = left.run;
-        const r = right.run;
-        if (left.constant === true) return { run: (env) => expectBool(r(env)) };
-        return this.fold((env) => expectBool(l(env)) && expectBool(r(env)), [left, right]);
-      }
-      case 'or': {
-        const left = this.node(expr.left);
-        const right = this.node(expr.right);
-        const l = left.run;
-        const r = right.run;
-        if (left.constant === false) return { run: (env) => expectBool(r(env)) };
-        return this.fold((env) => expectBool(l(env)) || expectBool(r(env)), [left, right]);
-      }
+      case 'and':
+      case 'or':
+        return this.logicalChain(expr);
       case 'not': {
         const arg = this.node(expr.arg);
         const a = arg.run;
@@ -322,6 +380,7 @@ class Compiler {
         return this.fold((env) => expectEntity(a(env)).type === entityType, [arg]);
       }
       case 'binary': {
+        if (ARITHMETIC_OPS.has(expr.op)) return this.arithmeticChain(expr);
         const left = this.node(expr.left);
         const right = this.node(expr.right);
         const l = left.run;

@@ -973,47 +973,49 @@ export class Converter {
   }
 }
 
-/** The slots of an expression, in the order they are written, added to `found`. */
-export function collectSlots(expr: Expr, found: (Expr & { kind: 'slot' })[]): void {
+/**
+ * The slots of an expression, in the order they are written, added to
+ * `found`. With a stack of its own: a chain of operators is a tree as deep as
+ * it is long.
+ */
+export function collectSlots(root: Expr, found: (Expr & { kind: 'slot' })[]): void {
+  const pending: Expr[] = [root];
+  for (let expr = pending.pop(); expr !== undefined; expr = pending.pop()) {
+    // Children are pushed last first, so that they come off the stack in written order.
+    const children = childrenOf(expr);
+    if (expr.kind === 'slot') found.push(expr);
+    for (let index = children.length - 1; index >= 0; index -= 1) pending.push(children[index] as Expr);
+  }
+}
+
+/** The subexpressions of an expression, in written order. */
+function childrenOf(expr: Expr): readonly Expr[] {
   switch (expr.kind) {
     case 'slot':
-      found.push(expr);
-      return;
     case 'lit':
     case 'var':
-      return;
+      return [];
     case 'ite':
-      collectSlots(expr.cond, found);
-      collectSlots(expr.then, found);
-      collectSlots(expr.else, found);
-      return;
+      return [expr.cond, expr.then, expr.else];
     case 'and':
     case 'or':
     case 'binary':
-      collectSlots(expr.left, found);
-      collectSlots(expr.right, found);
-      return;
+      return [expr.left, expr.right];
     case 'not':
     case 'neg':
     case 'isEmpty':
     case 'like':
     case 'getAttr':
     case 'has':
-      collectSlots(expr.arg, found);
-      return;
+      return [expr.arg];
     case 'is':
-      collectSlots(expr.arg, found);
-      if (expr.in !== undefined) collectSlots(expr.in, found);
-      return;
+      return expr.in === undefined ? [expr.arg] : [expr.arg, expr.in];
     case 'set':
-      for (const element of expr.elements) collectSlots(element, found);
-      return;
+      return expr.elements;
     case 'record':
-      for (const [, value] of expr.fields) collectSlots(value, found);
-      return;
+      return expr.fields.map(([, value]) => value);
     case 'call':
-      for (const arg of expr.args) collectSlots(arg, found);
-      return;
+      return expr.args;
     default: {
       const unreachable: never = expr;
       return unreachable;

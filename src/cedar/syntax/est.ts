@@ -119,8 +119,35 @@ function patternJson(pattern: readonly PatternElement[]): EstJson[] {
 
 const OPERATOR_KEYS: Readonly<Record<'and' | 'or', string>> = { and: '&&', or: '||' };
 
-/** One expression in the JSON policy format. */
+type ChainLink = Expr & { readonly kind: 'and' | 'or' | 'binary' };
+
+function isChainLink(expr: Expr): expr is ChainLink {
+  return expr.kind === 'and' || expr.kind === 'or' || expr.kind === 'binary';
+}
+
+function chainKey(link: ChainLink): string {
+  return link.kind === 'binary' ? link.op : OPERATOR_KEYS[link.kind];
+}
+
+/**
+ * One expression in the JSON policy format. A left-nested run of binary
+ * operators (`a && b && ...`, `a + b - ...`) is written with a loop: it may
+ * be thousands of operands long.
+ */
 export function exprToEst(expr: Expr): EstObject {
+  if (!isChainLink(expr)) return nodeToEst(expr);
+  const links: ChainLink[] = [];
+  let bottom: Expr = expr;
+  for (; isChainLink(bottom); bottom = bottom.left) links.push(bottom);
+  let json = exprToEst(bottom);
+  for (let index = links.length - 1; index >= 0; index -= 1) {
+    const link = links[index] as ChainLink;
+    json = { [chainKey(link)]: { left: json, right: exprToEst(link.right) } };
+  }
+  return json;
+}
+
+function nodeToEst(expr: Exclude<Expr, ChainLink>): EstObject {
   switch (expr.kind) {
     case 'lit': {
       const literal = expr.value;
@@ -146,9 +173,6 @@ export function exprToEst(expr: Expr): EstObject {
       return {
         'if-then-else': { if: exprToEst(expr.cond), then: exprToEst(expr.then), else: exprToEst(expr.else) },
       };
-    case 'and':
-    case 'or':
-      return { [OPERATOR_KEYS[expr.kind]]: { left: exprToEst(expr.left), right: exprToEst(expr.right) } };
     case 'not':
       return { '!': { arg: exprToEst(expr.arg) } };
     case 'neg':
@@ -165,8 +189,6 @@ export function exprToEst(expr: Expr): EstObject {
             : { left, entity_type: expr.entityType, in: exprToEst(expr.in) },
       };
     }
-    case 'binary':
-      return { [expr.op]: { left: exprToEst(expr.left), right: exprToEst(expr.right) } };
     case 'getAttr':
       return { '.': { left: exprToEst(expr.arg), attr: expr.attr } };
     case 'has': {
@@ -206,25 +228,48 @@ export function policyToEst(policy: Policy): EstObject {
   return json;
 }
 
-/** JSON text of an EST value, with longs beyond 2^53 written exactly. */
+/**
+ * JSON text of an EST value, with longs beyond 2^53 written exactly. With a
+ * stack of its own, since a long chain of operators nests as deep as it is long.
+ */
 export function estToJsonText(value: EstJson, indent = 0): string {
-  const write = (item: EstJson, depth: number): string => {
-    if (item === null) return 'null';
-    if (typeof item === 'bigint') return item.toString();
-    if (typeof item !== 'object') return JSON.stringify(item);
-    const pad = indent > 0 ? `\n${' '.repeat(indent * (depth + 1))}` : '';
-    const close = indent > 0 ? `\n${' '.repeat(indent * depth)}` : '';
-    const separator = indent > 0 ? ': ' : ':';
-    if (Array.isArray(item)) {
-      const elements = (item as readonly EstJson[]).map((element) => write(element, depth + 1));
-      return elements.length === 0 ? '[]' : `[${pad}${elements.join(`,${pad}`)}${close}]`;
+  const separator = indent > 0 ? ': ' : ':';
+  const line = (depth: number): string => (indent > 0 ? `\n${' '.repeat(indent * depth)}` : '');
+  const out: string[] = [];
+  // What is left to write, last first: a value at its depth, or text as it is.
+  const pending: ({ readonly item: EstJson; readonly depth: number } | string)[] = [
+    { item: value, depth: 0 },
+  ];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (typeof next === 'string') {
+      out.push(next);
+      continue;
     }
-    const entries = Object.entries(item as EstObject).map(
-      ([key, element]) => `${JSON.stringify(key)}${separator}${write(element, depth + 1)}`,
-    );
-    return entries.length === 0 ? '{}' : `{${pad}${entries.join(`,${pad}`)}${close}}`;
-  };
-  return write(value, 0);
+    const { item, depth } = next;
+    if (item === null) out.push('null');
+    else if (typeof item === 'bigint') out.push(item.toString());
+    else if (typeof item !== 'object') out.push(JSON.stringify(item));
+    else {
+      const isArray = Array.isArray(item);
+      const entries: readonly (readonly [string | undefined, EstJson])[] = isArray
+        ? (item as readonly EstJson[]).map((element) => [undefined, element] as const)
+        : Object.entries(item as EstObject);
+      const [open, close] = isArray ? ['[', ']'] : ['{', '}'];
+      if (entries.length === 0) {
+        out.push(open + close);
+        continue;
+      }
+      out.push(open);
+      pending.push(line(depth) + close);
+      for (let index = entries.length - 1; index >= 0; index -= 1) {
+        const [key, element] = entries[index] as readonly [string | undefined, EstJson];
+        pending.push({ item: element, depth: depth + 1 });
+        const prefix = (index === 0 ? '' : ',') + line(depth + 1);
+        pending.push(key === undefined ? prefix : `${prefix}${JSON.stringify(key)}${separator}`);
+      }
+    }
+  }
+  return out.join('');
 }
 
 // ---------------------------------------------------------------------------
@@ -422,23 +467,53 @@ function pattern(value: unknown): PatternElement[] {
   return elements;
 }
 
-function leftRight(body: unknown): { left: Expr; right: Expr } {
-  const operands = object(body, 'operands');
-  return { left: estToExpr(operands['left']), right: estToExpr(operands['right']) };
-}
-
 function unaryArg(body: unknown): Expr {
   return estToExpr(object(body, 'an operand')['arg']);
 }
 
-/** Reads one expression of the JSON policy format; throws `EstFailure` on malformed input. */
-function estToExpr(value: unknown): Expr {
+/** The one key of an expression object, and what it holds. */
+function expressionEntry(value: unknown): readonly [string, unknown] {
   const node = object(value, 'an expression');
   const keys = Object.keys(node);
   const [key] = keys;
   if (key === undefined || keys.length !== 1)
     throw new EstFailure('expected an expression object with exactly one key');
-  const body = node[key];
+  return [key, node[key]];
+}
+
+function isChainKey(key: string): boolean {
+  return key === '&&' || key === '||' || BINARY_OPS.has(key);
+}
+
+function chainLink(key: string, left: Expr, right: Expr): Expr {
+  if (key === '&&' || key === '||') return { kind: key === '&&' ? 'and' : 'or', left, right };
+  return { kind: 'binary', op: key as BinaryOp, left, right };
+}
+
+/**
+ * Reads one expression of the JSON policy format; throws `EstFailure` on
+ * malformed input. A left-nested run of binary operators is read with a loop
+ * (see `exprToEst`), checking and reading in the order recursion would.
+ */
+function estToExpr(value: unknown): Expr {
+  const [key, body] = expressionEntry(value);
+  if (!isChainKey(key)) return nodeFromEst(key, body);
+  const links: (readonly [string, JsonObject])[] = [];
+  let bottom: readonly [string, unknown] = [key, body];
+  while (isChainKey(bottom[0])) {
+    const operands = object(bottom[1], 'operands');
+    links.push([bottom[0], operands]);
+    bottom = expressionEntry(operands['left']);
+  }
+  let expr = nodeFromEst(bottom[0], bottom[1]);
+  for (let index = links.length - 1; index >= 0; index -= 1) {
+    const [linkKey, operands] = links[index] as readonly [string, JsonObject];
+    expr = chainLink(linkKey, expr, estToExpr(operands['right']));
+  }
+  return expr;
+}
+
+function nodeFromEst(key: string, body: unknown): Expr {
   switch (key) {
     case 'Value':
       return valueExpr(body);
@@ -455,9 +530,6 @@ function estToExpr(value: unknown): Expr {
       return { kind: 'neg', arg: unaryArg(body) };
     case 'isEmpty':
       return { kind: 'isEmpty', arg: unaryArg(body) };
-    case '&&':
-    case '||':
-      return { kind: key === '&&' ? 'and' : 'or', ...leftRight(body) };
     case '.': {
       const access = object(body, 'an attribute access');
       return {
@@ -499,7 +571,6 @@ function estToExpr(value: unknown): Expr {
         ),
       };
     default:
-      if (BINARY_OPS.has(key)) return { kind: 'binary', op: key as BinaryOp, ...leftRight(body) };
       if (extensionCallStyle(key) === undefined) throw new EstFailure(`unknown expression \`${key}\``);
       return { kind: 'call', fn: key, args: list(body, `the arguments of \`${key}\``).map(estToExpr) };
   }

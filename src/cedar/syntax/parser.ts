@@ -42,11 +42,10 @@ const REL_OPS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=', 
 
 // Every stage after the parser walks expressions recursively, so nesting is
 // bounded here, with an error, rather than by the stack. cedar-wasm itself
-// fails from about 200 nested parentheses.
+// fails from about 200 nested parentheses. A chain `a && b && ...` is a tree
+// as deep as it is long, but has no such bound: the stages walk chains with
+// loops.
 const MAX_DEPTH = 200;
-
-// A chain `a && b && ...` is a tree as deep as it is long, so it is bounded too.
-const MAX_OPERANDS = 1000;
 
 const U64_MAX = 18446744073709551615n;
 
@@ -279,7 +278,6 @@ export class Parser {
     while (this.isPunct('||')) {
       this.next();
       operands.push(this.and());
-      this.limitChain(operands.length);
     }
     return { kind: 'or', operands, span: this.spanFrom(start) };
   }
@@ -292,7 +290,6 @@ export class Parser {
     while (this.isPunct('&&')) {
       this.next();
       operands.push(this.relation());
-      this.limitChain(operands.length);
     }
     return { kind: 'and', operands, span: this.spanFrom(start) };
   }
@@ -350,7 +347,6 @@ export class Parser {
     while (this.isPunct('+') || this.isPunct('-')) {
       const op = this.next().text as '+' | '-';
       rest.push({ op, right: this.mult() });
-      this.limitChain(rest.length + 1);
     }
     return { kind: 'arith', first, rest, span: this.spanFrom(start) };
   }
@@ -363,18 +359,8 @@ export class Parser {
     while (this.isMultOp()) {
       const op = this.next().text as '*' | '/' | '%';
       rest.push({ op, right: this.unary() });
-      this.limitChain(rest.length + 1);
     }
     return { kind: 'arith', first, rest, span: this.spanFrom(start) };
-  }
-
-  private limitChain(length: number): void {
-    if (length < MAX_OPERANDS) return;
-    const token = this.peek();
-    throw new GrammarError({
-      message: `an expression has too many operands: the limit is ${MAX_OPERANDS}`,
-      span: { start: token.start, end: token.end },
-    });
   }
 
   private isMultOp(): boolean {
