@@ -28,14 +28,16 @@ export type ParseResult =
  */
 export function parsePolicies(text: string, options: ParseOptions = {}): ParseResult {
   const { tokens, comments } = tokenize(text);
-  const cst = new Parser(tokens).policies();
-  if (cst.errors.length > 0) return { ok: false, errors: cst.errors };
   const converter = new Converter(text);
   const policies: Policy[] = [];
-  cst.policies.forEach((policy, index) => {
-    const converted = converter.policy(policy, `policy${index}`, options.idAnnotation ?? false);
+  let count = 0;
+  // Policies are converted as they are read; the conversion errors count only if the grammar has none.
+  const grammar = new Parser(tokens).policies((policy) => {
+    const converted = converter.policy(policy, `policy${count}`, options.idAnnotation ?? false);
+    count += 1;
     if (converted !== undefined) policies.push(converted);
   });
+  if (grammar.errors.length > 0) return { ok: false, errors: grammar.errors };
   if (converter.errors.length > 0) return { ok: false, errors: converter.errors };
   const duplicate = firstDuplicateId(policies);
   if (duplicate !== undefined)

@@ -74,11 +74,6 @@ function invalidTokenHelp(first: string): { help?: string } {
   return {};
 }
 
-export interface CstResult {
-  readonly policies: readonly CstPolicy[];
-  readonly errors: readonly ParseError[];
-}
-
 export class Parser {
   private position = 0;
   private depth = 0;
@@ -96,21 +91,24 @@ export class Parser {
    */
   private readonly recoveryPoints: (readonly string[])[] = [[';']];
 
-  /** `Policies := {Policy}`. */
-  policies(): CstResult {
-    const policies: CstPolicy[] = [];
+  /**
+   * `Policies := {Policy}`. Each policy read is handed to `read` at once (so
+   * that its tree can be dropped as soon as it is converted); the result
+   * lists the errors.
+   */
+  policies(read: (policy: CstPolicy) => void): { readonly errors: readonly ParseError[] } {
     while (this.peek().kind !== 'eof') {
       try {
-        policies.push(this.policy());
+        read(this.policy());
       } catch (error) {
         if (!(error instanceof GrammarError)) throw error;
-        if (error.resume === undefined) return { policies, errors: [error.error] };
+        if (error.resume === undefined) return { errors: [error.error] };
         // INVARIANT: only the policy list is left open here, so the error resumes at a `;`.
         this.position = error.resume.position + 1;
         this.recovered.push(error.error);
       }
     }
-    return { policies, errors: this.recovered };
+    return { errors: this.recovered };
   }
 
   /** A single expression and nothing after it. */
