@@ -1,6 +1,7 @@
 // Cedar values from the entity JSON format, read without a schema: the
 // `__entity` and `__extn` escapes, entity type names, integers exact.
 import { isLosslessNumber } from 'lossless-json';
+import { isEntityTypeName as isTypeName } from '../syntax/index.js';
 import { callExtension } from './extensions.js';
 import { isIntegerLiteral } from './json-text.js';
 import { EntityRef, EvaluationError, I64_MAX, I64_MIN, RecordValue, makeSet, type Value } from './values.js';
@@ -12,20 +13,6 @@ export function isObject(value: unknown): value is Readonly<Record<string, unkno
 /** A value of the entity JSON format that Cedar refuses; the message says where. */
 export class JsonValueError extends Error {}
 
-// An entity type name: identifiers joined by `::`, none of them reserved.
-const ENTITY_TYPE_NAME = /^[_a-zA-Z][_a-zA-Z0-9]*(?:::[_a-zA-Z][_a-zA-Z0-9]*)*$/;
-const RESERVED_IDENTIFIERS = new Set([
-  'true',
-  'false',
-  'if',
-  'then',
-  'else',
-  'in',
-  'is',
-  'like',
-  'has',
-  '__cedar',
-]);
 // Names already checked: a store names a few types many times over. Bounded, as the input chooses the names.
 const checkedTypeNames = new Set<string>();
 const CHECKED_TYPE_NAMES_LIMIT = 4096;
@@ -33,8 +20,7 @@ const CHECKED_TYPE_NAMES_LIMIT = 4096;
 /** Whether Cedar accepts a string as an entity type name, as it does when reading entity JSON. */
 export function isEntityTypeName(name: string): boolean {
   if (checkedTypeNames.has(name)) return true;
-  if (!ENTITY_TYPE_NAME.test(name) || name.split('::').some((part) => RESERVED_IDENTIFIERS.has(part)))
-    return false;
+  if (!isTypeName(name)) return false;
   if (checkedTypeNames.size < CHECKED_TYPE_NAMES_LIMIT) checkedTypeNames.add(name);
   return true;
 }

@@ -40,6 +40,15 @@ export const RESERVED: ReadonlySet<string> = new Set([
 
 export const RESERVED_NAMESPACE = '__cedar';
 
+const IDENTIFIER = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
+
+/** Whether a string is an entity type name: identifiers joined by `::`, none of them reserved. */
+export function isEntityTypeName(name: string): boolean {
+  return name
+    .split('::')
+    .every((segment) => IDENTIFIER.test(segment) && !RESERVED.has(segment) && segment !== RESERVED_NAMESPACE);
+}
+
 export const I64_MAX = 9223372036854775807n;
 export const I64_MIN = -I64_MAX - 1n;
 

@@ -23,8 +23,7 @@ import type {
 import {
   I64_MAX,
   I64_MIN,
-  RESERVED,
-  RESERVED_NAMESPACE,
+  isEntityTypeName,
   collectSlots,
   displayUid,
   isActionType,
@@ -322,15 +321,10 @@ function integer(value: unknown): bigint | undefined {
   return undefined;
 }
 
-const IDENTIFIER = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
-
 /** An entity type name, checked as the text syntax would check it. */
 function entityType(value: unknown, what: string): string {
   const name = string(value, what);
-  const valid = name
-    .split('::')
-    .every((segment) => IDENTIFIER.test(segment) && !RESERVED.has(segment) && segment !== RESERVED_NAMESPACE);
-  if (!valid) throw new EstFailure(`invalid entity type \`${name}\``);
+  if (!isEntityTypeName(name)) throw new EstFailure(`invalid entity type \`${name}\``);
   return name;
 }
 

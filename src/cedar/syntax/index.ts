@@ -20,6 +20,7 @@ export type {
   Var,
 } from './ast.js';
 export { utf8Span, type ParseError } from './errors.js';
+export { isEntityTypeName } from './convert.js';
 export { extensionCallStyle, type CallStyle } from './functions.js';
 export {
   parsePolicies,
