@@ -88,15 +88,22 @@ describe('CheckNoPublicAccess', () => {
       Action: 'sts:AssumeRoleWithWebIdentity',
     };
     expect(await publicResult(policy(trust), 'AWS::IAM::AssumeRolePolicyDocument')).toBe('FAIL');
-    const pinned = {
-      ...trust,
-      Condition: { StringEquals: { 'cognito-identity.amazonaws.com:aud': 'us-east-1:1234' } },
-    };
-    expect(await publicResult(policy(pinned), 'AWS::IAM::AssumeRolePolicyDocument')).toBe('PASS');
   });
 });
 
 describe('CheckNoNewAccess', () => {
+  it('aws:PrincipalAccount equal to ${aws:ResourceAccount} keeps callers to the resource’s account, decided exactly', async () => {
+    const sameAccount = {
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:PrincipalAccount': '${aws:ResourceAccount}' } },
+    };
+    const anyAccount = { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' };
+    expect(await newAccessResult(policy(anyAccount), policy(sameAccount))).toBe('PASS');
+    expect(await newAccessResult(policy(sameAccount), policy(anyAccount))).toBe('FAIL');
+  });
+
   const allow = (extra: object): object => ({
     Effect: 'Allow',
     Action: 's3:GetObject',

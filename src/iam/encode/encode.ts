@@ -60,6 +60,8 @@ import {
   keyVariable,
   principal,
   principalIs,
+  accountArnPrefix,
+  accountArnSuffix,
   principalsOfAccount,
   principalType,
   requestAxioms,
@@ -193,11 +195,15 @@ function freeTest(context: Context, description: string): Formula {
 
 const COLON = 58;
 const notColon = notChars([[COLON, COLON]]);
+const digit = charClass([[48, 57]]);
+const twelveDigits = concat(Array<Regex>(12).fill(digit));
 
 interface PatternMode {
   /** ARN matching: wildcards stay inside the first five colon-separated fields. */
   readonly arn: boolean;
   readonly caseInsensitive: boolean;
+  /** Wildcards never match a colon (an account id, read off an ARN field). */
+  readonly colonFree?: boolean;
 }
 
 function literalColons(parts: readonly PatternPart[]): number {
@@ -231,7 +237,7 @@ function patternParts(
         pushText(part.text);
         break;
       case 'wildcard': {
-        const wildcard = segmented && colons < 5 ? notColon : ANY_CHAR;
+        const wildcard = (segmented && colons < 5) || mode.colonFree === true ? notColon : ANY_CHAR;
         pending.push(part.wildcard === '*' ? star(wildcard) : wildcard);
         break;
       }
@@ -269,49 +275,67 @@ function policyVariable(
 }
 
 /**
- * `subject` matches `pattern`. A policy variable is the value of its key when
- * the request carries it, else its default; with neither the pattern matches
- * nothing ("if the key is not present, the policy element does not match").
+ * The pattern under every presence of the keys its policy variables read: a
+ * variable is its key's value when the request carries the key, else its
+ * default; with neither the case matches nothing ("if the key is not
+ * present, the policy element does not match"). `test` states one case from
+ * the pattern's parts and the key variables they read. Undefined when a
+ * variable's key cannot be read as one string.
  */
+function variableCases(
+  pattern: Pattern,
+  mode: PatternMode,
+  context: Context,
+  test: (parts: TemplatePart[], read: Variable<'string'>[]) => Formula,
+): Formula | undefined {
+  const keys = [...new Set(variableKeys(pattern))];
+  const readable = keys.map((key) => policyVariable(key, context));
+  if (readable.some((entry) => entry === undefined)) return undefined;
+  const cases: Formula[] = [];
+  // Each referenced key present or absent: 2^n cases, n is almost always 0 or 1.
+  for (let mask = 0; mask < 1 << keys.length; mask++) {
+    const values = new Map<string, string | Variable<'string'> | undefined>();
+    const presence: Formula[] = [];
+    const read: Variable<'string'>[] = [];
+    keys.forEach((key, index) => {
+      const entry = readable[index] as { info: KeyInfo; handle: Variable<'string'> };
+      const present = (mask & (1 << index)) !== 0;
+      presence.push(present ? keyPresence(entry.info) : not(keyPresence(entry.info)));
+      if (present) read.push(entry.handle);
+      values.set(key, present ? entry.handle : defaultOf(pattern, key));
+    });
+    const parts = patternParts(pattern.parts, mode, values);
+    if (parts !== undefined) cases.push(and(...presence, test(parts, read)));
+  }
+  return or(...cases);
+}
+
+function defaultOf(pattern: Pattern, key: string): string | undefined {
+  const part = pattern.parts.find((entry) => entry.kind === 'variable' && entry.key.toLowerCase() === key);
+  return part?.kind === 'variable' ? part.defaultValue : undefined;
+}
+
+/** `subject` is in the concatenation of `parts`: a regex atom when no part is a variable. */
+function templateOrMatch(subject: Variable<'string'>, parts: readonly TemplatePart[]): Formula {
+  return parts.some((part) => part.kind === 'variable')
+    ? template(subject, parts)
+    : matches(subject, concat(parts.map((part) => (part.kind === 'regex' ? part.regex : ANY_CHAR))));
+}
+
+/** `subject` matches `pattern`, policy variables read as `variableCases` says. */
 function patternMatches(
   subject: Subject<'string'>,
   pattern: Pattern,
   mode: PatternMode,
   context: Context,
 ): Formula {
-  const keys = [...new Set(variableKeys(pattern))];
-  if (keys.length === 0) return matches(subject, patternRegex(pattern, mode));
+  if (variableKeys(pattern).length === 0) return matches(subject, patternRegex(pattern, mode));
   const describe = `${subject.kind === 'variable' ? subject.name : 'element'}~${mode.arn}~${mode.caseInsensitive}~${pattern.raw}`;
-  const readable = keys.map((key) => policyVariable(key, context));
-  if (subject.kind !== 'variable' || mode.caseInsensitive || readable.some((entry) => entry === undefined)) {
-    return freeTest(context, describe);
-  }
-  const cases: Formula[] = [];
-  // Each referenced key present or absent: 2^n cases, n is almost always 1.
-  for (let mask = 0; mask < 1 << keys.length; mask++) {
-    const values = new Map<string, string | Variable<'string'> | undefined>();
-    const presence: Formula[] = [];
-    keys.forEach((key, index) => {
-      const entry = readable[index] as { info: KeyInfo; handle: Variable<'string'> };
-      const present = (mask & (1 << index)) !== 0;
-      presence.push(present ? keyPresence(entry.info) : not(keyPresence(entry.info)));
-      const defaultValue = pattern.parts.find(
-        (part) => part.kind === 'variable' && part.key.toLowerCase() === key,
-      );
-      values.set(
-        key,
-        present ? entry.handle : defaultValue?.kind === 'variable' ? defaultValue.defaultValue : undefined,
-      );
-    });
-    const parts = patternParts(pattern.parts, mode, values);
-    if (parts === undefined) continue;
-    const referencesVariables = parts.some((part) => part.kind === 'variable');
-    const test = referencesVariables
-      ? template(subject, parts)
-      : matches(subject, concat(parts.map((part) => (part.kind === 'regex' ? part.regex : ANY_CHAR))));
-    cases.push(and(...presence, test));
-  }
-  return or(...cases);
+  if (subject.kind !== 'variable' || mode.caseInsensitive) return freeTest(context, describe);
+  return (
+    variableCases(pattern, mode, context, (parts) => templateOrMatch(subject, parts)) ??
+    freeTest(context, describe)
+  );
 }
 
 function anyPattern(
@@ -439,20 +463,37 @@ function testedOf(info: KeyInfo, subject: Variable | { kind: 'element' }): Teste
   }
 }
 
-/** An account's principals, the account given as a pattern: aws:PrincipalAccount read off the ARN. */
+/**
+ * An account's principals, the account given as a pattern: aws:PrincipalAccount
+ * read off the principal's ARN. An account id has no colon, so a value with
+ * one names no account, and a policy variable names one only when its value
+ * has none — which also keeps the ARN's fields where they are.
+ */
 function accountTest(value: ConditionValue, condition: Condition, context: Context): Formula {
   const family = operatorInfo(condition.operator).family;
-  if (family !== 'string' || variableKeys(value.pattern).length > 0) {
-    return freeTest(context, `${condition.operator.base}~${condition.key}~${String(value.value)}`);
-  }
   const caseInsensitive = condition.operator.base.includes('IgnoreCase');
-  const account = concat(
-    value.pattern.parts.map((part) => {
-      if (part.kind === 'wildcard') return part.wildcard === '*' ? star(notColon) : notColon;
-      return part.kind === 'literal' ? literal(part.text, { caseInsensitive }) : ANY_CHAR;
-    }),
+  const { parts } = value.pattern;
+  const hasVariables = parts.some((part) => part.kind === 'variable');
+  const describe = `${condition.operator.base}~${condition.key}~${String(value.value)}`;
+  if (family !== 'string' || (hasVariables && caseInsensitive)) return freeTest(context, describe);
+  if (parts.some((part) => part.kind === 'literal' && part.text.includes(':'))) return FALSE;
+  if (parts.some((part) => part.kind === 'variable' && part.defaultValue?.includes(':') === true)) {
+    return freeTest(context, describe);
+  }
+  const mode = { arn: false, caseInsensitive, colonFree: true };
+  return (
+    variableCases(value.pattern, mode, context, (inner, read) =>
+      and(
+        // A value that is the whole account is one of twelve digits, as every account id.
+        ...read.map((handle) => matches(handle, inner.length === 1 ? twelveDigits : star(notColon))),
+        templateOrMatch(principal, [
+          { kind: 'regex', regex: accountArnPrefix },
+          ...inner,
+          { kind: 'regex', regex: accountArnSuffix },
+        ]),
+      ),
+    ) ?? freeTest(context, describe)
   );
-  return matches(principal, principalsOfAccount(account));
 }
 
 /**
@@ -598,8 +639,6 @@ function encodeOne(policy: Policy, context: Context): EncodedPolicy {
 }
 
 const anyText = star(ANY_CHAR);
-const digit = charClass([[48, 57]]);
-const twelveDigits = concat(Array<Regex>(12).fill(digit));
 
 /** `principal` is an AWS principal whose ARN resource part starts with one of `prefixes`. */
 function awsPrincipalWith(...prefixes: string[]): Formula {

@@ -104,18 +104,21 @@ const lowerWord = charClass([
   [45, 45],
 ]);
 
+/** What comes before the account in an IAM principal's ARN: `arn:PARTITION:iam::` or `...:sts::`. */
+export const accountArnPrefix: Regex = concat([
+  literal('arn:'),
+  nonEmpty(notColon),
+  literal(':'),
+  union([literal('iam'), literal('sts')]),
+  literal('::'),
+]);
+
+/** What follows the account in an IAM principal's ARN. */
+export const accountArnSuffix: Regex = concat([literal(':'), nonEmpty(charClass([[0, 0x10ffff]]))]);
+
 /** An account's principals: `arn:PARTITION:iam|sts::ACCOUNT:...`, the account matching `account`. */
 export function principalsOfAccount(account: Regex): Regex {
-  return concat([
-    literal('arn:'),
-    nonEmpty(notColon),
-    literal(':'),
-    union([literal('iam'), literal('sts')]),
-    literal('::'),
-    account,
-    literal(':'),
-    nonEmpty(charClass([[0, 0x10ffff]])),
-  ]);
+  return concat([accountArnPrefix, account, accountArnSuffix]);
 }
 
 /** The IAM principals AWS issues: the account root, users, roles, role sessions and federated users. */
