@@ -21,6 +21,7 @@ import {
   type Value,
 } from './formula.js';
 import { concat, literal, unreachable } from './regex.js';
+import { Cdcl, type TheoryAnswer } from './cdcl.js';
 import { solveVariable, type Literal, type TheoryResult } from './theories.js';
 
 export type Verdict =
@@ -43,12 +44,23 @@ interface Search {
   readonly formula: Formula;
   readonly atoms: readonly Atom[];
   readonly sorts: ReadonlyMap<string, Sort>;
-  readonly assignment: Map<string, boolean>;
   readonly cnf: Cnf;
+  readonly groups: ReadonlyMap<string, Group>;
+  /** The group of each CNF variable; undefined for gates and templates. */
+  readonly groupOf: readonly (Group | undefined)[];
+  readonly solver: Cdcl;
   readonly options: Required<SolveOptions>;
   readonly deadline: number;
   steps: number;
   unknown: string | undefined;
+  model: Model | undefined;
+}
+
+/** The atoms about one variable (templates excepted): what its theory check reads. */
+interface Group {
+  readonly name: string;
+  readonly sort: Sort;
+  readonly variables: number[];
 }
 
 /** Decides `formula` with the fast engine; a SAT model has been checked with `evaluateFormula`. */
@@ -59,21 +71,42 @@ export function solve(formula: Formula, options: SolveOptions = {}): Verdict {
     maxAutomatonStates: options.maxAutomatonStates ?? 20_000,
   };
   const atoms = atomsOf(formula);
+  const sorts = variablesOf(formula);
+  const cnf = toCnf(formula, atoms);
+  const groups = new Map<string, Group>();
+  const groupOf: (Group | undefined)[] = [];
+  atoms.forEach((atom, index) => {
+    if (atom.kind === 'template') return;
+    const name = subjectName(atom);
+    let group = groups.get(name);
+    if (group === undefined) {
+      group = { name, sort: sorts.get(name) as Sort, variables: [] };
+      groups.set(name, group);
+    }
+    group.variables.push(index + 1);
+    groupOf[index + 1] = group;
+  });
   const search: Search = {
     formula,
     atoms,
-    sorts: variablesOf(formula),
-    assignment: new Map(),
-    cnf: toCnf(formula, atoms),
+    sorts,
+    cnf,
+    groups,
+    groupOf,
+    solver: new Cdcl(cnf.variableCount, cnf.clauses),
     options: resolved,
     deadline: Date.now() + resolved.timeoutMs,
     steps: 0,
     unknown: undefined,
+    model: undefined,
   };
   try {
-    const trail: Trail = { values: new Int8Array(search.cnf.variableCount + 1), assigned: [] };
-    const model = branch(search, trail, 0);
-    if (model !== undefined) return { status: 'sat', model };
+    const satisfied = search.solver.run({
+      check: (assigned) => checkTheories(search, assigned),
+      complete: () => complete(search),
+      tick: () => tick(search),
+    });
+    if (satisfied && search.model !== undefined) return { status: 'sat', model: search.model };
   } catch (error) {
     if (error instanceof OutOfBudget) return { status: 'unknown', reason: error.message };
     throw error;
@@ -133,91 +166,68 @@ function toCnf(formula: Formula, atoms: readonly Atom[]): Cnf {
   return cnf;
 }
 
-interface Trail {
-  readonly values: Int8Array;
-  readonly assigned: number[];
-}
-
-function assign(search: Search, trail: Trail, literal: number): void {
-  const variableNumber = Math.abs(literal);
-  trail.values[variableNumber] = literal > 0 ? 1 : -1;
-  trail.assigned.push(variableNumber);
-  const atom = search.cnf.atomOf[variableNumber];
-  if (atom !== undefined) search.assignment.set(formulaKey(atom), literal > 0);
-}
-
-function undo(search: Search, trail: Trail, mark: number): void {
-  while (trail.assigned.length > mark) {
-    const variableNumber = trail.assigned.pop() as number;
-    trail.values[variableNumber] = 0;
-    const atom = search.cnf.atomOf[variableNumber];
-    if (atom !== undefined) search.assignment.delete(formulaKey(atom));
-  }
-}
-
-const valueOf = (trail: Trail, literal: number): number =>
-  literal > 0 ? (trail.values[literal] as number) : -(trail.values[-literal] as number);
-
-/** Unit propagation with theory checks of newly assigned atoms; false on conflict. */
-function propagate(search: Search, trail: Trail, from: number): boolean {
-  let checked = from;
-  for (;;) {
-    while (checked < trail.assigned.length) {
-      const atom = search.cnf.atomOf[trail.assigned[checked++] as number];
-      if (atom !== undefined && !consistent(search, atom)) return false;
-    }
-    let changed = false;
-    for (const clause of search.cnf.clauses) {
-      let open = 0;
-      let last = 0;
-      let satisfied = false;
-      for (const literal of clause) {
-        const value = valueOf(trail, literal);
-        if (value > 0) {
-          satisfied = true;
-          break;
-        }
-        if (value === 0) {
-          open++;
-          last = literal;
-        }
-      }
-      if (satisfied) continue;
-      if (open === 0) return false;
-      if (open === 1) {
-        assign(search, trail, last);
-        changed = true;
-      }
-    }
-    if (!changed && checked === trail.assigned.length) return true;
-  }
-}
-
-function branch(search: Search, trail: Trail, from: number): Model | undefined {
-  if (!propagate(search, trail, from)) return undefined;
-  let next = 0;
-  for (let variableNumber = 1; variableNumber <= search.cnf.variableCount; variableNumber++) {
-    if (trail.values[variableNumber] === 0) {
-      next = variableNumber;
-      break;
-    }
-  }
-  if (next === 0) return realize(search);
+function tick(search: Search): void {
   search.steps++;
   if (search.steps > search.options.maxSteps)
     throw new OutOfBudget(`more than ${search.options.maxSteps} decisions`);
   if ((search.steps & 63) === 0 && Date.now() > search.deadline) {
     throw new OutOfBudget(`time limit of ${search.options.timeoutMs} ms reached`);
   }
-  // Most atoms of a policy query are false in a model: try false first.
-  for (const literal of [-next, next]) {
-    const mark = trail.assigned.length;
-    assign(search, trail, literal);
-    const model = branch(search, trail, mark);
-    undo(search, trail, mark);
-    if (model !== undefined) return model;
+}
+
+/**
+ * Checks the theory of every variable with a newly assigned atom. A conflict
+ * is minimized to a core and returned as a clause; an undecided check blocks
+ * the group's literals too, but marks the search so that it can no longer
+ * answer UNSAT.
+ */
+function checkTheories(search: Search, assigned: readonly number[]): TheoryAnswer {
+  const touched = new Set<Group>();
+  for (const variableNumber of assigned) {
+    const group = search.groupOf[variableNumber];
+    if (group !== undefined && group.sort !== 'bool') touched.add(group);
   }
-  return undefined;
+  for (const group of touched) {
+    const literals = groupLiterals(search, group);
+    const result = theory(search, group.sort, literals);
+    if (result.status === 'sat') continue;
+    if (result.status === 'unknown') {
+      search.unknown ??= result.reason;
+      return { status: 'conflict', clause: literals.map((literal) => blocking(search, literal)) };
+    }
+    const core = minimalCore(search, group.sort, literals);
+    return { status: 'conflict', clause: core.map((literal) => blocking(search, literal)) };
+  }
+  return { status: 'consistent' };
+}
+
+/** The CNF literal that is false exactly when `literal` holds. */
+function blocking(search: Search, literal: Literal): number {
+  const variableNumber = search.cnf.atomVariables.get(formulaKey(literal.atom)) as number;
+  return literal.positive ? -variableNumber : variableNumber;
+}
+
+/** At a full assignment: a verified model, or a clause blocking this assignment of the atoms. */
+function complete(search: Search): number[] | undefined {
+  const model = realize(search);
+  if (model !== undefined) {
+    search.model = model;
+    return undefined;
+  }
+  const clause: number[] = [];
+  for (let variableNumber = 1; variableNumber <= search.atoms.length; variableNumber++) {
+    clause.push(search.solver.valueOf(variableNumber) > 0 ? -variableNumber : variableNumber);
+  }
+  return clause;
+}
+
+function groupLiterals(search: Search, group: Group): Literal[] {
+  const literals: Literal[] = [];
+  for (const variableNumber of group.variables) {
+    const value = search.solver.valueOf(variableNumber);
+    if (value !== 0) literals.push({ atom: search.cnf.atomOf[variableNumber] as Atom, positive: value > 0 });
+  }
+  return literals;
 }
 
 function subjectName(atom: Atom): string {
@@ -238,40 +248,12 @@ function subjectName(atom: Atom): string {
 }
 
 function literalsOf(search: Search, name: string): Literal[] {
-  const literals: Literal[] = [];
-  for (const atom of search.atoms) {
-    const positive = search.assignment.get(formulaKey(atom));
-    if (positive !== undefined && atom.kind !== 'template' && subjectName(atom) === name) {
-      literals.push({ atom, positive });
-    }
-  }
-  return literals;
+  const group = search.groups.get(name);
+  return group === undefined ? [] : groupLiterals(search, group);
 }
 
 function literalKey(literal: Literal): string {
   return `${literal.positive ? '+' : '-'}${formulaKey(literal.atom)}`;
-}
-
-/** Checks the theory of `atom`'s variable; on conflict learns the negation of a minimal core. */
-function consistent(search: Search, atom: Atom): boolean {
-  if (atom.kind === 'template') return true;
-  const name = subjectName(atom);
-  const literals = literalsOf(search, name);
-  const sort = search.sorts.get(name) as Sort;
-  const result = theory(search, sort, literals);
-  if (result.status === 'sat') return true;
-  if (result.status === 'unknown') {
-    search.unknown ??= result.reason;
-    return false;
-  }
-  const core = minimalCore(search, sort, literals);
-  search.cnf.clauses.push(
-    core.map((literal) => {
-      const variableNumber = search.cnf.atomVariables.get(formulaKey(literal.atom)) as number;
-      return literal.positive ? -variableNumber : variableNumber;
-    }),
-  );
-  return false;
 }
 
 /** Drops literals one at a time while the rest stays contradictory. */
@@ -374,9 +356,9 @@ function realize(search: Search): Model | undefined {
     }
     model.set(name, defaultValue(sort, result.value));
   }
+  // INVARIANT: realize runs at a full assignment, so every template atom has a value.
   const templates = search.atoms.filter(
-    (atom): atom is Extract<Atom, { kind: 'template' }> =>
-      atom.kind === 'template' && search.assignment.has(formulaKey(atom)),
+    (atom): atom is Extract<Atom, { kind: 'template' }> => atom.kind === 'template',
   );
   const subjects = new Set(templates.map((atom) => atom.subject.name));
   for (const name of subjects) {
@@ -389,7 +371,7 @@ function realize(search: Search): Model | undefined {
       );
       literals.push({
         atom: { kind: 'matches', subject: atom.subject, regex },
-        positive: search.assignment.get(formulaKey(atom)) as boolean,
+        positive: search.solver.valueOf(search.cnf.atomVariables.get(formulaKey(atom)) as number) > 0,
       });
     }
     const result = theory(search, 'string', literals);
