@@ -1,5 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { managedPolicyPairs } from '../../bench/managed-policies.js';
 import { parsePolicy, type ParseResult, type Policy, type Statement } from '../../src/iam/index.js';
+import { parseCleanPolicy } from '../../src/iam/parse/clean.js';
+import { parsePolicyInFull } from '../../src/iam/parse/policy.js';
 
 function parsed(text: string): Policy {
   const result = parsePolicy(text);
@@ -470,5 +474,157 @@ describe('patterns and policy variables', () => {
       }),
     );
     expect(result.errors.map((e) => e.code)).toEqual([code]);
+  });
+});
+
+/** The whole result as text, every span read, so lazily computed positions are compared too. */
+const everything = (result: ParseResult): string => JSON.stringify(result);
+
+describe('the fast path for clean documents', () => {
+  // The latest version of each managed policy: every policy's shape, at a CI-sized cost.
+  const latest = new Map(
+    managedPolicyPairs().versions.map((version) => [version.name.split('@')[0], version]),
+  );
+  const versions = [...latest.values()];
+
+  it('reads the latest version of every AWS managed policy exactly as the full reader does, spans included', () => {
+    let clean = 0;
+    for (const { document } of versions) {
+      for (const text of [document, JSON.stringify(JSON.parse(document), null, 2)]) {
+        if (parseCleanPolicy(text) !== undefined) clean++;
+        expect(everything(parsePolicy(text))).toBe(everything(parsePolicyInFull(text)));
+      }
+    }
+    // Most of the corpus is clean; the rest (notes such as mixed types, numbers in conditions) takes the full reader.
+    expect(clean).toBeGreaterThan(versions.length);
+  });
+
+  it('gives a location its span when first read, as the full reader computed it', () => {
+    const text =
+      '{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"]}]\n}';
+    const policy = parseCleanPolicy(text);
+    const action = policy?.statements[0]?.action.entries[0]?.location;
+    expect(action?.path).toEqual([{ value: 'Statement' }, { index: 0 }, { value: 'Action' }, { index: 0 }]);
+    const full = parsePolicyInFull(text);
+    const fullAction = full.ok ? full.policy.statements[0]?.action.entries[0]?.location : undefined;
+    expect(action?.span).toEqual(fullAction?.span);
+    expect(text.slice(action?.span.start.offset, action?.span.end.offset)).toBe('"s3:GetObject"');
+    expect(action?.span.start).toMatchObject({ line: 3 });
+  });
+
+  it.each([
+    ['duplicate keys', '{"Statement": {"Effect": "Allow", "Action": "*", "Action": "s3:*"}}'],
+    [
+      'a number in a condition',
+      '{"Statement": {"Effect": "Allow", "Action": "*", "Condition": {"NumericLessThan": {"s3:max-keys": 10}}}}',
+    ],
+    [
+      'mixed value types',
+      '{"Statement": {"Effect": "Allow", "Action": "*", "Condition": {"Bool": {"aws:SecureTransport": [true, "true"]}}}}',
+    ],
+    ['an empty Action array', '{"Statement": {"Effect": "Allow", "Action": []}}'],
+    ['a byte order mark', '\uFEFF{"Statement": {"Effect": "Allow", "Action": "*"}}'],
+    [
+      'an index-like condition key',
+      '{"Statement": {"Effect": "Allow", "Action": "*", "Condition": {"StringEquals": {"b": "x", "1": "y"}}}}',
+    ],
+  ])('leaves %s to the full reader', (_, text) => {
+    expect(parseCleanPolicy(text)).toBeUndefined();
+  });
+
+  // Mostly well-formed pieces, so that many documents are clean, with junk in every place now and then.
+  const mostly = <T>(valid: fc.Arbitrary<T>): fc.Arbitrary<T | fc.JsonValue> =>
+    fc.oneof({ weight: 6, arbitrary: valid }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 1 }) });
+  const patternText = fc.constantFrom(
+    '*',
+    's3:GetObject',
+    'arn:aws:s3:::b/${aws:username}',
+    'a?b',
+    '${x',
+    '',
+  );
+  const strings = mostly(fc.oneof(patternText, fc.array(patternText, { maxLength: 3 })));
+  const operator = fc.constantFrom(
+    'StringEquals',
+    'StringLike',
+    'Bool',
+    'NumericLessThan',
+    'ForAnyValue:StringLike',
+    'stringequals',
+    'Null',
+  );
+  const conditionValue = mostly(
+    fc.oneof(
+      patternText,
+      fc.boolean(),
+      fc.array(fc.oneof(patternText, fc.boolean(), fc.integer()), { maxLength: 3 }),
+    ),
+  );
+  const condition = fc.dictionary(
+    operator,
+    mostly(
+      fc.dictionary(fc.constantFrom('aws:username', 'AWS:UserName', 's3:prefix', '7'), conditionValue, {
+        maxKeys: 3,
+      }),
+    ),
+    { maxKeys: 2 },
+  );
+  const principal = mostly(
+    fc.oneof(
+      fc.constant('*'),
+      fc.constant('arn:aws:iam::111122223333:root'),
+      fc.dictionary(fc.constantFrom('AWS', 'Service', 'Federated', 'aws'), strings, { maxKeys: 3 }),
+    ),
+  );
+  const core = fc.record(
+    {
+      Sid: mostly(fc.string({ maxLength: 3 })),
+      Effect: fc.constantFrom('Allow', 'Deny', 'Allow', 'Deny', 'allow'),
+      Principal: principal,
+      Action: strings,
+      Resource: strings,
+      Condition: mostly(condition),
+    },
+    { requiredKeys: ['Effect', 'Action'] },
+  );
+  const troublemakers = fc.record(
+    {
+      NotPrincipal: principal,
+      NotAction: strings,
+      NotResource: strings,
+      Extra: fc.jsonValue({ maxDepth: 1 }),
+    },
+    { requiredKeys: [] },
+  );
+  const statement = fc.oneof(
+    { weight: 3, arbitrary: core },
+    { weight: 1, arbitrary: fc.tuple(core, troublemakers).map(([valid, other]) => ({ ...valid, ...other })) },
+  );
+  const documentText = fc
+    .tuple(
+      fc.record(
+        {
+          Version: fc.constantFrom('2012-10-17', '2012-10-17', '2008-10-17', '2020-01-01'),
+          Id: mostly(fc.string({ maxLength: 3 })),
+          Statement: mostly(fc.oneof(statement, fc.array(mostly(statement), { maxLength: 3 }))),
+        },
+        { requiredKeys: ['Statement'] },
+      ),
+      fc.constantFrom(undefined, 1, '\t'),
+      fc.constantFrom('', ' ', '\r\n'),
+    )
+    .map(([document, indent, around]) => `${around}${JSON.stringify(document, null, indent)}${around}`);
+
+  it("on generated documents, clean or not, gives exactly the full reader's result", () => {
+    let clean = 0;
+    fc.assert(
+      fc.property(documentText, (text) => {
+        if (parseCleanPolicy(text) !== undefined) clean++;
+        expect(everything(parsePolicy(text))).toBe(everything(parsePolicyInFull(text)));
+      }),
+      { numRuns: 3000, seed: 20261123 },
+    );
+    // The generator must reach the fast path too, or the comparison says nothing about it.
+    expect(clean).toBeGreaterThan(30);
   });
 });

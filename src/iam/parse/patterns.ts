@@ -39,6 +39,13 @@ export function parsePattern(raw: string, syntax: PatternSyntax): PatternResult 
   };
   let index = 0;
   while (index < raw.length) {
+    // Text between special characters is copied in one slice: most patterns are mostly text.
+    const special = nextSpecial(raw, index, syntax);
+    if (special > index) {
+      literal += raw.slice(index, special);
+      index = special;
+      continue;
+    }
     const char = raw[index] ?? '';
     if (syntax.variables && char === '$' && raw[index + 1] === '{') {
       const close = raw.indexOf('}', index + 2);
@@ -65,6 +72,16 @@ export function parsePattern(raw: string, syntax: PatternSyntax): PatternResult 
   }
   flushLiteral();
   return { ok: true, pattern: { raw, parts } };
+}
+
+/** The offset of the next character that may start a wildcard or a variable, or the end of the text. */
+function nextSpecial(raw: string, from: number, syntax: PatternSyntax): number {
+  for (let index = from; index < raw.length; index++) {
+    const char = raw.charCodeAt(index);
+    // `*`, `?`, `$`
+    if ((syntax.wildcards && (char === 42 || char === 63)) || (syntax.variables && char === 36)) return index;
+  }
+  return raw.length;
 }
 
 type VariableResult =

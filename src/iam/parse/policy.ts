@@ -22,6 +22,7 @@ import type {
   ResourceElement,
   Statement,
 } from '../model.js';
+import { parseCleanPolicy } from './clean.js';
 import { literalPattern, parsePattern, type PatternSyntax, type VariableIssueCode } from './patterns.js';
 import { PositionIndex } from './positions.js';
 
@@ -90,7 +91,18 @@ const statementElements = [
 const principalTypes: readonly PrincipalType[] = ['AWS', 'Service', 'Federated', 'CanonicalUser'];
 const versions: readonly PolicyVersion[] = ['2012-10-17', '2008-10-17'];
 
+/**
+ * Reads a policy document. A clean document (no error, no note) takes the
+ * fast path of clean.ts, whose spans are computed when first read; any other
+ * goes through the full reader, which explains every problem.
+ */
 export function parsePolicy(text: string): ParseResult {
+  const clean = parseCleanPolicy(text);
+  return clean === undefined ? parsePolicyInFull(text) : { ok: true, policy: clean, notes: [] };
+}
+
+/** The full reader over jsonc-parser's tree; exported so tests can hold the fast path to it. */
+export function parsePolicyInFull(text: string): ParseResult {
   const index = new PositionIndex(text);
   const jsonErrors: JsonError[] = [];
   let root: Node | undefined;
