@@ -68,7 +68,7 @@ export type CheckParseAnswer = { type: 'success' } | { type: 'failure'; errors: 
 type Read<T> = { ok: true; value: T } | { ok: false; errors: DetailedError[] };
 
 function errorsOf(messages: readonly string[]): DetailedError[] {
-  return messages.map((message) => detailedError(message, 'error'));
+  return messages.map((message) => detailedError(message, null));
 }
 
 function readPolicies(id: string | undefined, policy: CompatPolicy): Read<ValidatorPolicy[]> {
@@ -80,7 +80,7 @@ function readPolicies(id: string | undefined, policy: CompatPolicy): Read<Valida
   if (!read.ok) {
     return {
       ok: false,
-      errors: read.errors.map((error) => detailedError(error.message, 'error', error.span)),
+      errors: read.errors.map((error) => detailedError(error.message, null, error.span)),
     };
   }
   if (id === undefined) return { ok: true, value: [...read.policies] };
@@ -119,14 +119,14 @@ function compilePolicySet(set: CompatAuthorizationPolicySet): Read<CompiledPolic
   }
   const ids = new Set<string>();
   const claim = (id: string): void => {
-    if (ids.has(id)) errors.push(detailedError(`duplicate policy id \`${id}\``, 'error'));
+    if (ids.has(id)) errors.push(detailedError(`duplicate policy id \`${id}\``, null));
     ids.add(id);
   };
   for (const policy of statics) {
     claim(policy.id);
     if (isTemplate(policy)) {
       errors.push(
-        detailedError(`expected a static policy, got a template containing slots: \`${policy.id}\``, 'error'),
+        detailedError(`expected a static policy, got a template containing slots: \`${policy.id}\``, null),
       );
     }
   }
@@ -143,19 +143,19 @@ function compilePolicySet(set: CompatAuthorizationPolicySet): Read<CompiledPolic
           : undefined;
     ids.add(link.newId);
     if (template === undefined || problem !== undefined) {
-      errors.push(detailedError(`unable to link template: ${problem}`, 'error'));
+      errors.push(detailedError(`unable to link template: ${problem}`, null));
       continue;
     }
     const values: { [slot in SlotId]?: EntityUid } = {};
     for (const [slot, value] of Object.entries(link.values)) {
       const uid = entityRefOf(value);
       if (uid === undefined || (slot !== '?principal' && slot !== '?resource'))
-        errors.push(detailedError(`invalid entity for slot \`${slot}\``, 'error'));
+        errors.push(detailedError(`invalid entity for slot \`${slot}\``, null));
       else values[slot] = uid;
     }
     const linked = linkTemplate(template, values, link.newId);
     if (linked.ok) compiled.push(compilePolicy(linked.policy));
-    else errors.push(detailedError(`unable to link template: ${linked.message}`, 'error'));
+    else errors.push(detailedError(`unable to link template: ${linked.message}`, null));
   }
   return errors.length === 0 ? { ok: true, value: new CompiledPolicySet(compiled) } : { ok: false, errors };
 }
@@ -165,7 +165,7 @@ function readSchema(schema: CompatSchema | undefined): Read<Schema | undefined> 
   const parsed = parseSchema(schema, formatOf(schema));
   return parsed.ok
     ? { ok: true, value: parsed.value }
-    : { ok: false, errors: parsed.errors.map((error) => detailedError(error.message, 'error', error.span)) };
+    : { ok: false, errors: parsed.errors.map((error) => detailedError(error.message, null, error.span)) };
 }
 
 function uidOrError(json: unknown, role: string): Read<EntityUid> {
@@ -224,7 +224,7 @@ function decide(
         errors: answer.errors.map((error) => ({
           policyId: error.policyId,
           // cedar-wasm gives evaluation errors no severity.
-          error: { ...detailedError(error.message, 'error'), severity: null },
+          error: detailedError(error.message, null),
         })),
       },
     },

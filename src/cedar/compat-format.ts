@@ -2,7 +2,7 @@
 // policyToText, policyToJson, templateToText, templateToJson and
 // policySetTextToParts — with its argument and answer shapes and its wording.
 import { formatPolicies as format, policyText, type FormatError } from './format/index.js';
-import type { DetailedError } from './schema/compat.js';
+import { detailedError, type DetailedError } from './schema/compat.js';
 import {
   parsePolicies,
   policyFromEst,
@@ -12,6 +12,7 @@ import {
   type ParseError,
   type Policy,
   type SourceSpan,
+  utf8Span,
 } from './syntax/index.js';
 
 /** A policy or template as cedar-wasm takes it: Cedar text, or the JSON policy format as a value. */
@@ -35,36 +36,16 @@ export type PolicySetTextToPartsAnswer =
 
 type Kind = Policy['kind'];
 
-const encoder = new TextEncoder();
-
-/** `span` of `text` counted in UTF-8 bytes, as cedar-wasm counts source locations. */
-function utf8Span(text: string, span: SourceSpan): SourceSpan {
-  const start = encoder.encode(text.slice(0, span.start)).length;
-  return { start, end: start + encoder.encode(text.slice(span.start, span.end)).length };
-}
-
-function located(message: string, help: string | undefined, locations: SourceSpan[]): DetailedError {
-  return {
-    message,
-    help: help ?? null,
-    code: null,
-    url: null,
-    severity: null,
-    sourceLocations: locations.map((span) => ({ start: span.start, end: span.end, label: null })),
-    related: [],
-  };
-}
-
 /** Cedar's errors as cedar-wasm reports them: the first one, `prefix`ed, with the others related to it. */
 function reported(text: string, errors: readonly FormatError[], prefix: string): DetailedError[] {
   const [first, ...rest] = errors;
   if (first === undefined) return [];
-  const spans = (error: FormatError): SourceSpan[] =>
-    error.span === undefined ? [] : [utf8Span(text, error.span)];
+  const spans = (error: FormatError): SourceSpan | undefined =>
+    error.span === undefined ? undefined : utf8Span(text, error.span);
   return [
     {
-      ...located(`${prefix}${first.message}`, first.help, spans(first)),
-      related: rest.map((error) => located(error.message, error.help, spans(error))),
+      ...detailedError(`${prefix}${first.message}`, null, spans(first), first.help),
+      related: rest.map((error) => detailedError(error.message, null, spans(error), error.help)),
     },
   ];
 }
@@ -122,10 +103,10 @@ function readText(text: string, kind: Kind): Read {
 function readJson(json: EstObject, kind: Kind): Read {
   const prefix = `failed to parse ${kind === 'static' ? 'policy' : 'template'} from JSON: error deserializing a policy/template from JSON: `;
   const read = policyFromEst('policy0', json);
-  if (!read.ok) return { ok: false, errors: [located(`${prefix}${read.message}`, undefined, [])] };
+  if (!read.ok) return { ok: false, errors: [detailedError(`${prefix}${read.message}`, null)] };
   if (read.policy.kind !== kind) {
     const { message, help } = wrongKind(kind, read.policy);
-    return { ok: false, errors: [located(`${prefix}${message}`, help, [])] };
+    return { ok: false, errors: [detailedError(`${prefix}${message}`, null, undefined, help)] };
   }
   return { ok: true, policy: read.policy };
 }

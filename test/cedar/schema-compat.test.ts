@@ -254,23 +254,21 @@ describe('the cedar-wasm schema calls', () => {
     );
   });
 
-  it('answer with source locations for errors in text schemas', () => {
-    expect(checkParseSchema('entity User in [Group];')).toEqual({
-      type: 'failure',
-      errors: [
-        {
-          message: 'undeclared entity type `Group`',
-          help: null,
-          code: null,
-          url: null,
-          severity: 'error',
-          sourceLocations: [{ start: 16, end: 21, label: null }],
-        },
-      ],
-    });
+  it('answer with source locations for errors in text schemas, in the shape of cedar-wasm', () => {
+    const schema = 'entity User in [Group];';
+    const oracle = wasm.checkParseSchema(schema);
+    // Keyaki words this error `undeclared entity type`, Cedar `failed to resolve type` with a help.
+    const withoutWording = (answer: typeof oracle): unknown =>
+      answer.type === 'failure'
+        ? answer.errors.map((error) => ({ ...error, message: '', help: null }))
+        : answer;
+    expect(withoutWording(checkParseSchema(schema))).toEqual(withoutWording(oracle));
+    expect(oracle.type === 'failure' && oracle.errors[0]?.sourceLocations).toEqual([
+      { start: 16, end: 21, label: null },
+    ]);
   });
 
-  it('validate policies given in the JSON policy format, with Cedar-shaped errors and warnings', () => {
+  it('validate policies given in the JSON policy format with the answer of cedar-wasm', () => {
     const policy = (condition: unknown): Record<string, unknown> => ({
       effect: 'permit',
       principal: { op: 'All' },
@@ -278,7 +276,7 @@ describe('the cedar-wasm schema calls', () => {
       resource: { op: 'All' },
       conditions: [{ kind: 'when', body: condition }],
     });
-    const answer = validateCall({
+    const call = {
       schema: 'entity U { n: Long }; action a appliesTo { principal: U, resource: U };',
       policies: {
         staticPolicies: {
@@ -289,35 +287,9 @@ describe('the cedar-wasm schema calls', () => {
           never: policy({ Value: false }),
         },
       },
-    });
-    expect(answer).toEqual({
-      type: 'success',
-      validationErrors: [
-        {
-          policyId: 'missing',
-          error: {
-            message: 'for policy `missing`, attribute `m` on entity type `U` not found',
-            help: null,
-            code: 'attributeNotFound',
-            url: null,
-            severity: 'error',
-          },
-        },
-      ],
-      validationWarnings: [
-        {
-          policyId: 'never',
-          error: {
-            message:
-              'for policy `never`, policy is impossible: the policy expression evaluates to false for all valid requests',
-            help: null,
-            code: 'impossiblePolicy',
-            url: null,
-            severity: 'warning',
-          },
-        },
-      ],
-      otherWarnings: [],
-    });
+    };
+    const answer = validateCall(call);
+    expect(answer).toEqual(wasm.validate(call as unknown as wasm.ValidationCall));
+    expect(answer.type === 'success' && answer.validationWarnings.length).toBe(1);
   });
 });

@@ -31,23 +31,26 @@ export type SchemaToJsonAnswer =
 export type SchemaToTextAnswer =
   { type: 'success'; text: string; warnings: DetailedError[] } | { type: 'failure'; errors: DetailedError[] };
 
+/** An error (severity `null`, as cedar-wasm leaves it) or a warning; `span` in UTF-8 bytes. */
 export function detailedError(
   message: string,
-  severity: 'warning' | 'error',
+  severity: 'warning' | null,
   span?: { start: number; end: number },
+  help?: string,
 ): DetailedError {
   return {
     message,
-    help: null,
+    help: help ?? null,
     code: null,
     url: null,
     severity,
-    ...(span === undefined ? {} : { sourceLocations: [{ start: span.start, end: span.end, label: null }] }),
+    sourceLocations: span === undefined ? [] : [{ start: span.start, end: span.end, label: null }],
+    related: [],
   };
 }
 
 function schemaErrors(errors: readonly SchemaError[]): DetailedError[] {
-  return errors.map((error) => detailedError(error.message, 'error', error.span));
+  return errors.map((error) => detailedError(error.message, null, error.span));
 }
 
 /** A text schema is `.cedarschema` unless it is a JSON object, as the official tools decide. */

@@ -4,7 +4,8 @@ import { detailedError, formatOf, type CompatSchema, type DetailedError } from '
 import { parseSchema } from '../schema/index.js';
 import type { ValidatorPolicy } from './expr.js';
 import { parsePolicyText, policiesFromEst } from './index.js';
-import { validatePolicies } from './validate.js';
+import { utf8Span } from '../syntax/index.js';
+import { validatePolicies, type ValidationError, type ValidationWarning } from './validate.js';
 
 export type CompatPolicy = string | Readonly<Record<string, unknown>>;
 
@@ -35,11 +36,19 @@ export type ValidationAnswer =
 
 type Read = { ok: true; policies: ValidatorPolicy[] } | { ok: false; errors: DetailedError[] };
 
+/** The text each policy read from text came from, to count its spans in UTF-8 bytes as cedar-wasm does. */
+const sourceTexts = new WeakMap<ValidatorPolicy, string>();
+
 function readText(text: string): Read {
   const read = parsePolicyText(text);
-  return read.ok
-    ? { ok: true, policies: [...read.policies] }
-    : { ok: false, errors: read.errors.map((error) => detailedError(error.message, 'error', error.span)) };
+  if (!read.ok) {
+    return {
+      ok: false,
+      errors: read.errors.map((error) => detailedError(error.message, null, error.span)),
+    };
+  }
+  for (const policy of read.policies) sourceTexts.set(policy, text);
+  return { ok: true, policies: [...read.policies] };
 }
 
 function readOne(id: string, policy: CompatPolicy): Read {
@@ -47,12 +56,19 @@ function readOne(id: string, policy: CompatPolicy): Read {
     const read = policiesFromEst({ [id]: policy });
     return read.ok
       ? { ok: true, policies: [...read.policies] }
-      : { ok: false, errors: read.errors.map((message) => detailedError(message, 'error')) };
+      : { ok: false, errors: read.errors.map((message) => detailedError(message, null)) };
   }
   const read = readText(policy);
   if (!read.ok) return read;
   // A single policy given as text under an id keeps that id.
-  return { ok: true, policies: read.policies.map((item) => ({ ...item, id })) };
+  return {
+    ok: true,
+    policies: read.policies.map((item) => {
+      const renamed = { ...item, id };
+      sourceTexts.set(renamed, policy);
+      return renamed;
+    }),
+  };
 }
 
 function readPolicySet(set: CompatPolicySet): Read {
@@ -80,29 +96,34 @@ export function validateCall(call: ValidationCall): ValidationAnswer {
   if (!schema.ok) {
     return {
       type: 'failure',
-      errors: schema.errors.map((error) => detailedError(error.message, 'error', error.span)),
+      errors: schema.errors.map((error) => detailedError(error.message, null, error.span)),
       warnings: [],
     };
   }
   const read = readPolicySet(call.policies);
   if (!read.ok) return { type: 'failure', errors: read.errors, warnings: [] };
   const result = validatePolicies(schema.value, read.policies);
+  const texts = new Map(read.policies.map((policy) => [policy.id, sourceTexts.get(policy)]));
+  const diagnostic = (
+    found: ValidationError | ValidationWarning,
+    severity: 'warning' | null,
+  ): CompatValidationError => {
+    const text = texts.get(found.policyId);
+    const span = found.span === undefined || text === undefined ? undefined : utf8Span(text, found.span);
+    return {
+      policyId: found.policyId,
+      error: detailedError(
+        `for policy \`${found.policyId}\`, ${found.message}`,
+        severity,
+        span,
+        'help' in found ? found.help : undefined,
+      ),
+    };
+  };
   return {
     type: 'success',
-    validationErrors: result.errors.map((error) => ({
-      policyId: error.policyId,
-      error: {
-        ...detailedError(`for policy \`${error.policyId}\`, ${error.message}`, 'error', error.span),
-        code: error.kind,
-      },
-    })),
-    validationWarnings: result.warnings.map((warning) => ({
-      policyId: warning.policyId,
-      error: {
-        ...detailedError(`for policy \`${warning.policyId}\`, ${warning.message}`, 'warning', warning.span),
-        code: warning.kind,
-      },
-    })),
+    validationErrors: result.errors.map((error) => diagnostic(error, null)),
+    validationWarnings: result.warnings.map((warning) => diagnostic(warning, 'warning')),
     otherWarnings: [],
   };
 }

@@ -46,6 +46,8 @@ export type TypeErrorKind =
 export interface TypeError {
   readonly kind: TypeErrorKind;
   readonly message: string;
+  /** Cedar's hint, such as the attribute that was probably meant. */
+  readonly help?: string;
   /** The innermost expression the error is about, when it was read from text. */
   readonly span?: SourceSpan;
 }
@@ -62,8 +64,39 @@ function ok(type: Type, caps: Capabilities = NO_CAPS): Typed {
   return { ok: true, type, caps };
 }
 
-function fail(kind: TypeErrorKind, message: string): Typed {
-  return { ok: false, error: { kind, message } };
+function fail(kind: TypeErrorKind, message: string, help?: string): Typed {
+  return { ok: false, error: help === undefined ? { kind, message } : { kind, message, help } };
+}
+
+/** The edit distance between two names, counted in code points. */
+function editDistance(from: string, to: string): number {
+  const target = [...to];
+  let previous = target.map((_, index) => index + 1);
+  let index = 0;
+  for (const character of from) {
+    const current: number[] = [];
+    let diagonal = index;
+    let left = index + 1;
+    target.forEach((other, column) => {
+      const above = previous[column] ?? 0;
+      left = Math.min(above + 1, left + 1, diagonal + (character === other ? 0 : 1));
+      diagonal = above;
+      current.push(left);
+    });
+    previous = current;
+    index += 1;
+  }
+  return previous[previous.length - 1] ?? index;
+}
+
+/** Cedar's `did you mean` for a missing attribute: the nearest name, the first of equals in sorted order. */
+function suggestion(attr: string, names: Iterable<string>): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of [...names].sort()) {
+    const distance = editDistance(attr, name);
+    if (best === undefined || distance < best.distance) best = { name, distance };
+  }
+  return attr === '' || best === undefined ? undefined : `did you mean \`${best.name}\`?`;
 }
 
 function union(left: Capabilities, right: Capabilities): Capabilities {
@@ -451,8 +484,10 @@ export class Typechecker {
     }
     const attribute = record.attributes.get(attr);
     const owner = type.kind === 'entity' ? `entity type \`${type.name}\`` : 'record';
-    if (attribute === undefined)
-      return fail('attributeNotFound', `attribute \`${attr}\` on ${owner} not found`);
+    if (attribute === undefined) {
+      const help = suggestion(attr, record.attributes.keys());
+      return fail('attributeNotFound', `attribute \`${attr}\` on ${owner} not found`, help);
+    }
     if (!attribute.required && !caps.has(attrCapability(target, attr))) {
       return fail(
         'unsafeOptionalAttributeAccess',

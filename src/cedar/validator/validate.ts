@@ -12,16 +12,19 @@ import {
 } from './expr.js';
 import { Typechecker, type RequestEnv, type TypeErrorKind } from './typechecker.js';
 import { fromSchemaType, isSubtype, ANY_BOOL, showType, type RecordTypeT } from './types.js';
+import { policyTextWarnings, type TextWarningKind } from './text-checks.js';
 
 export type ValidationErrorKind =
   TypeErrorKind | 'unrecognizedActionId' | 'invalidEnumEntity' | 'invalidActionApplication';
 
-export type ValidationWarningKind = 'impossiblePolicy';
+export type ValidationWarningKind = 'impossiblePolicy' | TextWarningKind;
 
 export interface ValidationError {
   readonly policyId: string;
   readonly kind: ValidationErrorKind;
   readonly message: string;
+  /** Cedar's hint, such as the attribute that was probably meant. */
+  readonly help?: string;
   /** Where in the policy text, when the policy was read from text. */
   readonly span?: SourceSpan;
 }
@@ -111,11 +114,18 @@ class PolicyValidator {
     kind: ValidationErrorKind,
     message: string,
     span: SourceSpan | undefined,
+    help?: string,
   ): void {
     const key = `${policyId}\u0000${message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    this.errors.push(span === undefined ? { policyId, kind, message } : { policyId, kind, message, span });
+    this.errors.push({
+      policyId,
+      kind,
+      message,
+      ...(span === undefined ? {} : { span }),
+      ...(help === undefined ? {} : { help }),
+    });
   }
 
   validate(policy: ValidatorPolicy): void {
@@ -249,7 +259,7 @@ class PolicyValidator {
       );
       if (!typed.ok) {
         failed = true;
-        this.error(policy.id, typed.error.kind, typed.error.message, typed.error.span);
+        this.error(policy.id, typed.error.kind, typed.error.message, typed.error.span, typed.error.help);
         continue;
       }
       if (!isSubtype(typed.type, ANY_BOOL)) {
@@ -320,5 +330,8 @@ function substituteAction(expr: Expr, action: EntityUid): Expr {
 export function validatePolicies(schema: Schema, policies: readonly ValidatorPolicy[]): ValidationResult {
   const validator = new PolicyValidator(schema, requestEnvironments(schema));
   for (const policy of policies) validator.validate(policy);
-  return { errors: validator.errors, warnings: validator.warnings };
+  const textWarnings = policies.flatMap((policy) =>
+    policyTextWarnings(policy).map((warning) => ({ policyId: policy.id, ...warning })),
+  );
+  return { errors: validator.errors, warnings: [...validator.warnings, ...textWarnings] };
 }
