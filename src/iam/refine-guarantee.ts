@@ -19,7 +19,17 @@
 // from it (`distinguishedCatalogRegex`): UNSAT there is a proof over the
 // catalog, and only a SAT answer is decided again over the exact catalog to
 // name a catalog action that breaks the guarantee.
-import { and, FALSE, matches, not, solve, unreachable, variable, type Formula } from '../logic/index.js';
+import {
+  and,
+  FALSE,
+  matches,
+  not,
+  solve,
+  TRUE,
+  unreachable,
+  variable,
+  type Formula,
+} from '../logic/index.js';
 import type { ActionCatalog } from './catalog.js';
 import { literalService, stringList } from './refine-patterns.js';
 import {
@@ -58,6 +68,8 @@ const action = variable('action', 'string');
 /** A `*` statement against a third of the catalog unused explores tens of thousands of product states. */
 const SOLVE_LIMITS = { maxAutomatonStates: 400_000, timeoutMs: 60_000 } as const;
 
+const SERVICES_TOGETHER = 8;
+
 /**
  * Proves the guarantee with `solve`; throws `RefinementInvariantError` naming
  * the statement and an action that breaks it, or the reason it could not be
@@ -76,16 +88,22 @@ export function proveGuarantee(
       return;
     }
     const services = servicesToProve(pair, catalog);
-    if (services.length === 0) return;
-    const original = actionElement(pair.original, services);
-    const refined = pair.refined === undefined ? undefined : actionElement(pair.refined, services);
-    const prefixes = literalPrefixes(original, refined);
-    const unusedSet = unusedWithin(services, prefixes);
-    const sets = [original.patterns, refined?.patterns ?? NO_PATTERNS, unusedSet];
-    const domain = matches(action, distinguishedCatalogRegex(catalog, services, sets));
-    const exactDomain = (): Formula => matches(action, catalogRegex(catalog, services, prefixes));
-    for (const obligation of obligations(original, refined, unusedSet))
-      prove(obligation, statementIndex, domain, exactDomain);
+    // Queries over many services are split by service: the products are as large in total, but each stays small.
+    const groups =
+      services.length > SERVICES_TOGETHER ? services.map((namespace) => [namespace]) : [services];
+    const originalByService = patternsByService(pair.original);
+    const refinedByService = pair.refined === undefined ? undefined : patternsByService(pair.refined);
+    for (const group of groups.filter((namespaces) => namespaces.length > 0)) {
+      const original = actionElement(originalByService, group);
+      const refined = refinedByService === undefined ? undefined : actionElement(refinedByService, group);
+      const prefixes = literalPrefixes(original, refined);
+      const unusedSet = unusedWithin(group, prefixes);
+      const sets = [original.patterns, refined?.patterns ?? NO_PATTERNS, unusedSet];
+      const domain = matches(action, distinguishedCatalogRegex(catalog, group, sets));
+      const exactDomain = (): Formula => matches(action, catalogRegex(catalog, group, prefixes));
+      for (const obligation of obligations(original, refined, unusedSet))
+        prove(obligation, statementIndex, domain, exactDomain);
+    }
   });
 }
 
@@ -105,7 +123,7 @@ function obligations(
 ): Obligation[] {
   const originalFormula = elementFormula(original);
   const refinedFormula = refined === undefined ? FALSE : elementFormula(refined);
-  const unusedFormula = matches(action, setRegex(unused));
+  const unusedFormula = inSet(unused);
   return [
     {
       formula: and(refinedFormula, not(originalFormula)),
@@ -127,10 +145,9 @@ function obligations(
 
 /** Neither granted by the refined statement nor unused: one atom when both are plain unions. */
 function uncovered(refined: ActionElement | undefined, unused: PatternSet): Formula {
-  if (refined === undefined) return not(matches(action, setRegex(unused)));
-  if (refined.negated)
-    return and(matches(action, setRegex(refined.patterns)), not(matches(action, setRegex(unused))));
-  return not(matches(action, setRegex(unitePatternSets(refined.patterns, unused))));
+  if (refined === undefined) return not(inSet(unused));
+  if (refined.negated) return and(inSet(refined.patterns), not(inSet(unused)));
+  return not(inSet(unitePatternSets(refined.patterns, unused)));
 }
 
 /**
@@ -195,17 +212,41 @@ interface ActionElement {
   readonly patterns: PatternSet;
 }
 
-function actionElement(statement: JsonObject, services: readonly string[]): ActionElement {
-  const { negated, patterns } = actionPatterns(statement);
-  const relevant = patterns.filter((pattern) => {
-    const service = literalService(pattern);
-    return service === undefined || services.includes(service);
-  });
-  return { negated, patterns: patternSet(relevant.map((pattern) => pattern.toLowerCase())) };
+/** An Action or NotAction element's lower-cased patterns by the service they name; `undefined` keys a wildcard service. */
+interface PatternsByService {
+  readonly negated: boolean;
+  readonly byService: ReadonlyMap<string | undefined, readonly string[]>;
 }
 
+function patternsByService(statement: JsonObject): PatternsByService {
+  const { negated, patterns } = actionPatterns(statement);
+  const byService = new Map<string | undefined, string[]>();
+  for (const pattern of patterns) {
+    const service = literalService(pattern);
+    const list = byService.get(service);
+    if (list === undefined) byService.set(service, [pattern.toLowerCase()]);
+    else list.push(pattern.toLowerCase());
+  }
+  return { negated, byService };
+}
+
+/** The patterns that can match actions of these services: theirs and those of a wildcard service. */
+function actionElement(element: PatternsByService, services: readonly string[]): ActionElement {
+  const relevant = [undefined, ...services].flatMap((service) => element.byService.get(service) ?? []);
+  return { negated: element.negated, patterns: patternSet(relevant) };
+}
+
+/**
+ * `action` is in the set: TRUE for a set with `*`, which matches every string,
+ * so that the solver never walks a product only to find `¬*` empty.
+ */
+const inSet = (set: PatternSet): Formula =>
+  set.prefixes.some((prefix) => prefix.text === '' && prefix.anySuffix)
+    ? TRUE
+    : matches(action, setRegex(set));
+
 function elementFormula(element: ActionElement): Formula {
-  const matched = matches(action, setRegex(element.patterns));
+  const matched = inSet(element.patterns);
   return element.negated ? not(matched) : matched;
 }
 
