@@ -24,7 +24,9 @@ const allLatest = [
  * test of the proof in refine-guarantee.test.ts instead.
  */
 const latest = allLatest.filter((document) => {
-  const patterns = (JSON.stringify(JSON.parse(document)).match(/"(?:Not)?Action":(?:"[^"]*"|\[[^\]]*\])/g) ?? []).join();
+  const patterns = (
+    JSON.stringify(JSON.parse(document)).match(/"(?:Not)?Action":(?:"[^"]*"|\[[^\]]*\])/g) ?? []
+  ).join();
   if (patterns.includes('NotAction')) return false;
   const services = [...patterns.matchAll(/"([^":,\[\]]*):/g)].map((m) => m[1] ?? '');
   return !/"\*"|"[^":]*[*?][^":]*:/.test(patterns) && new Set(services).size <= 8;
@@ -106,8 +108,11 @@ describe('refinement of AWS managed policies', () => {
         const relevant = crossService
           ? allActions
           : allActions.filter((a) => services.has(a.slice(0, a.indexOf(':'))));
-        for (const action of relevant)
-          expect(allowed(after, action), action).toBe(allowed(before, action) && !isUnused(action));
+        // One assertion per policy: thousands of `expect` calls would cost more than the refinement.
+        const broken = relevant.filter(
+          (action) => allowed(after, action) !== (allowed(before, action) && !isUnused(action)),
+        );
+        expect(broken).toEqual([]);
         const unusedListed = [...unusedNames];
         const sortedRelevant = relevant
           .map((a) => ({ lower: a.toLowerCase(), action: a }))
@@ -132,6 +137,7 @@ describe('refinement of AWS managed policies', () => {
             startingWith(lower).some((a) => isUnused(a) || !matchesWildcard(entry, a, true))
           );
         };
+        const replaceable: string[] = [];
         for (const change of result.changes)
           for (const entry of change.entries) {
             if (entry.kind !== 'replaced') continue;
@@ -141,10 +147,12 @@ describe('refinement of AWS managed policies', () => {
               const words = actionWords(prefix.slice(colon + 1));
               for (let kept = 0; kept < words.length; kept++) {
                 const shorter = prefix.slice(0, colon + 1) + words.slice(0, kept).join('');
-                expect(unsafe(shorter, entry.entry), `${entry.entry} → ${replacement}: ${shorter}*`).toBe(true);
+                if (!unsafe(shorter, entry.entry))
+                  replaceable.push(`${entry.entry} → ${replacement}: ${shorter}*`);
               }
             }
           }
+        expect(replaceable).toEqual([]);
       }),
       { numRuns: 100, seed: 20261122 },
     );
