@@ -1,29 +1,16 @@
 import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerIamRefine } from '../../src/cli/iam-refine.js';
 import { UsageError } from '../../src/cli/io.js';
+import { runGroup, type CommandOutcome } from './run-group.js';
 
 const examples = fileURLToPath(new URL('../../examples/refine/', import.meta.url));
 
-async function run(...args: string[]): Promise<{ stdout: string; exitCode: number }> {
-  const program = new Command('keyaki').exitOverride();
-  registerIamRefine(program.command('iam').exitOverride());
-  const chunks: string[] = [];
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  });
-  try {
-    await program.parseAsync(['iam', 'refine', ...args], { from: 'user' });
-  } finally {
-    write.mockRestore();
-  }
-  return { stdout: chunks.join(''), exitCode: Number(process.exitCode ?? 0) };
-}
+const run = (...args: string[]): Promise<CommandOutcome> =>
+  runGroup('iam', [registerIamRefine], ['refine', ...args]);
 
 afterEach(() => {
-  process.exitCode = undefined;
+  vi.restoreAllMocks();
 });
 
 describe('keyaki iam refine', () => {
