@@ -5,6 +5,7 @@
 // queries over the same regexes reuse the work. Emptiness of a Boolean
 // combination of regexes is a breadth-first search over the product of
 // their DFAs: complement is the same DFA with acceptance flipped.
+import { GenerationalCache } from './cache.js';
 import { regexKey, unreachable, type CodePointRange, type Regex } from './regex.js';
 
 interface NfaState {
@@ -28,6 +29,10 @@ export class Automaton {
     const [entry, exit] = this.build(regex);
     this.accept = exit;
     this.start = this.intern(this.closure([entry]));
+  }
+
+  get nfaSize(): number {
+    return this.states.length;
   }
 
   get dfaSize(): number {
@@ -175,15 +180,14 @@ function inRanges(ranges: readonly CodePointRange[], codePoint: number): boolean
   return false;
 }
 
-const automata = new Map<string, Automaton>();
-const CACHE_LIMIT = 1_000;
+/** NFA states per generation: a 2,000-entry Action list is ~100,000, so a generation holds many policies. */
+const automata = new GenerationalCache<string, Automaton>(1_000_000, (_, automaton) => automaton.nfaSize);
 
 /** The shared automaton of a regex. */
 export function automatonOf(regex: Regex): Automaton {
   const key = regexKey(regex);
   const known = automata.get(key);
   if (known !== undefined) return known;
-  if (automata.size >= CACHE_LIMIT) automata.clear();
   const built = new Automaton(regex);
   automata.set(key, built);
   return built;

@@ -4,6 +4,8 @@
 // solver compiles them to automata (automaton.ts) and the SMT-LIB emitter
 // prints them as `re.*` terms. Code points run from 0 to 0x10FFFF.
 
+import { GenerationalCache } from './cache.js';
+
 /** An inclusive range of code points. */
 export type CodePointRange = readonly [low: number, high: number];
 
@@ -176,19 +178,18 @@ function shallowRegexKey(regex: Regex): string {
   }
 }
 
-const interned = new Map<string, string>();
+/** Weighed by key length: about 40 MB of keys per generation. */
+const interned = new GenerationalCache<string, string>(20_000_000, (shallow) => shallow.length + 16);
 let nextId = 0;
-const INTERN_LIMIT = 500_000;
 
 /**
- * The id of a shallow key. Ids are never reused: after the table is cleared
- * (to bound memory), an equal structure gets a fresh id, which only costs
- * cache hits, never conflates two different structures.
+ * The id of a shallow key. Ids are never reused: after a key is evicted (to
+ * bound memory), an equal structure gets a fresh id, which only costs cache
+ * hits, never conflates two different structures.
  */
 export function internKey(shallow: string): string {
   const known = interned.get(shallow);
   if (known !== undefined) return known;
-  if (interned.size >= INTERN_LIMIT) interned.clear();
   const id = `#${(nextId++).toString(36)}`;
   interned.set(shallow, id);
   return id;

@@ -21,6 +21,7 @@ import {
   type Value,
 } from './formula.js';
 import { concat, literal, unreachable } from './regex.js';
+import { GenerationalCache } from './cache.js';
 import { Cdcl, type TheoryAnswer } from './cdcl.js';
 import { solveVariable, type Literal, type TheoryResult } from './theories.js';
 
@@ -266,8 +267,7 @@ function minimalCore(search: Search, sort: Sort, literals: readonly Literal[]): 
   return core;
 }
 
-const theoryResults = new Map<string, TheoryResult>();
-const THEORY_CACHE_LIMIT = 10_000;
+const theoryResults = new GenerationalCache<string, TheoryResult>(20_000);
 
 /** Theory checks are pure in their literals, so results are shared across searches. */
 function theory(search: Search, sort: Sort, literals: readonly Literal[]): TheoryResult {
@@ -277,7 +277,6 @@ function theory(search: Search, sort: Sort, literals: readonly Literal[]): Theor
   const result = computeTheory(search, sort, literals);
   // Unknown depends on the budget of this search: not cached.
   if (result.status !== 'unknown') {
-    if (theoryResults.size >= THEORY_CACHE_LIMIT) theoryResults.clear();
     theoryResults.set(key, result);
   }
   return result;
