@@ -1,6 +1,5 @@
-import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SHARED, corpusArchive } from './official-tests.js';
+import { corpusArchive, corpusTests, handWrittenTests, testFileReader } from './official-tests.js';
 import { isAuthorized, makeRequest, parseEntities, parsePolicySet } from '../../src/cedar/eval/api.js';
 import { parseJsonText } from '../../src/cedar/eval/entities.js';
 import { parseCedarSchema, validateRequest } from '../../src/cedar/index.js';
@@ -78,26 +77,16 @@ function runTest(path: string, read: (path: string) => string): Mismatch[] {
 
 describe('the official Cedar integration tests', () => {
   it('decides every request of the hand-written tests as Cedar does', () => {
-    const read = (path: string): string => readFileSync(new URL(path, SHARED), 'utf8');
-    const tests = readdirSync(new URL('tests/', SHARED)).flatMap((folder) =>
-      readdirSync(new URL(`tests/${folder}/`, SHARED))
-        .filter((name) => name.endsWith('.json'))
-        .map((name) => `tests/${folder}/${name}`),
-    );
+    const read = testFileReader();
+    const tests = handWrittenTests();
     expect(tests.length).toBeGreaterThan(20);
     expect(tests.flatMap((test) => runTest(test, read))).toEqual([]);
   });
 
   it('decides every request of all 3,957 corpus tests as Cedar does', () => {
     const files = corpusArchive();
-    const read = (path: string): string => {
-      const text = files.get(path);
-      if (text === undefined) throw new Error(`\`${path}\` is not in the corpus archive`);
-      return text;
-    };
-    const tests = [...files.keys()].filter(
-      (name) => name.endsWith('.json') && !name.endsWith('.entities.json'),
-    );
+    const read = testFileReader(files);
+    const tests = corpusTests(files);
     expect(tests).toHaveLength(3957);
     const mismatches = tests.flatMap((test) => runTest(test, read));
     expect(mismatches.slice(0, 20)).toEqual([]);

@@ -1,7 +1,7 @@
 // Reading the official Cedar integration tests from ../shared, shared by the
 // runners that check decisions and the ones that check validation, and by the
 // benchmarks.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 
 /** `../shared` beside the repository, found from this file whether it runs from `test/` or compiled into `dist/test/`. */
@@ -32,4 +32,23 @@ export function corpusArchive(): Map<string, string> {
     offset += 512 + Math.ceil(size / 512) * 512;
   }
   return files;
+}
+
+/** The paths of the hand-written tests, `tests/<folder>/<name>.json`, relative to the shared folder. */
+export function handWrittenTests(): string[] {
+  return readdirSync(new URL('tests/', SHARED)).flatMap((folder) =>
+    readdirSync(new URL(`tests/${folder}/`, SHARED))
+      .filter((name) => name.endsWith('.json'))
+      .map((name) => `tests/${folder}/${name}`),
+  );
+}
+
+/** The paths of the tests in the corpus archive (not their entity files). */
+export function corpusTests(files: ReadonlyMap<string, string>): string[] {
+  return [...files.keys()].filter((name) => name.endsWith('.json') && !name.endsWith('.entities.json'));
+}
+
+/** Reads a file a test names: from the corpus archive when given and it is there, else from the shared folder. */
+export function testFileReader(files?: ReadonlyMap<string, string>): (path: string) => string {
+  return (path) => files?.get(path) ?? readFileSync(new URL(path, SHARED), 'utf8');
 }

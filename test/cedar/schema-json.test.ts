@@ -1,28 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import * as wasm from '@cedar-policy/cedar-wasm/nodejs';
 import { parseSchema, schemaToJson, schemaToText, type Schema } from '../../src/cedar/schema/index.js';
-
-const SHARED = new URL('../../../shared/cedar-integration-tests/', import.meta.url);
-
-/** The files of the corpus archive whose names end with `suffix`, read without unpacking to disk. */
-function corpusFiles(suffix: string): Map<string, string> {
-  const archive = gunzipSync(readFileSync(new URL('corpus-tests-dev.tar.gz', SHARED)));
-  const files = new Map<string, string>();
-  let offset = 0;
-  while (offset + 512 <= archive.length && archive[offset] !== 0) {
-    const field = (start: number, length: number): string =>
-      archive.toString('latin1', offset + start, offset + start + length).replace(/\0.*$/s, '');
-    const name = `${field(345, 155)}${field(345, 155) === '' ? '' : '/'}${field(0, 100)}`;
-    const size = Number.parseInt(field(124, 12).trim() || '0', 8);
-    if (field(156, 1) !== '5' && name.endsWith(suffix)) {
-      files.set(name, archive.toString('utf8', offset + 512, offset + 512 + size));
-    }
-    offset += 512 + Math.ceil(size / 512) * 512;
-  }
-  return files;
-}
+import { corpusArchive } from './official-tests.js';
 
 /** JSON with object keys sorted, so that key order does not matter in comparisons. */
 function canonical(value: unknown): string {
@@ -220,7 +199,7 @@ describe('translation between the two schema syntaxes', () => {
   });
 
   it('agrees with Cedar on every corpus schema, and survives a round trip through the text syntax', () => {
-    const schemas = corpusFiles('.cedarschema');
+    const schemas = new Map([...corpusArchive()].filter(([name]) => name.endsWith('.cedarschema')));
     expect(schemas.size).toBe(3957);
     let compared = 0;
     for (const [name, text] of schemas) {

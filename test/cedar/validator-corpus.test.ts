@@ -1,6 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SHARED, corpusArchive } from './official-tests.js';
+import { corpusArchive, corpusTests, handWrittenTests, testFileReader } from './official-tests.js';
 import { validate } from '../../src/cedar/compat.js';
 
 interface IntegrationTest {
@@ -19,12 +18,8 @@ function verdict(read: (path: string) => string, test: IntegrationTest): boolean
 
 describe('strict validation on the official integration tests', () => {
   it('agrees with `shouldValidate` on every hand-written test', () => {
-    const read = (path: string): string => readFileSync(new URL(path, SHARED), 'utf8');
-    const tests = readdirSync(new URL('tests/', SHARED)).flatMap((folder) =>
-      readdirSync(new URL(`tests/${folder}/`, SHARED))
-        .filter((name) => name.endsWith('.json'))
-        .map((name) => `tests/${folder}/${name}`),
-    );
+    const read = testFileReader();
+    const tests = handWrittenTests();
     expect(tests.length).toBeGreaterThan(20);
     for (const path of tests) {
       const test = JSON.parse(read(path)) as IntegrationTest;
@@ -34,14 +29,8 @@ describe('strict validation on the official integration tests', () => {
 
   it('agrees with `shouldValidate` on all 3,957 corpus tests', () => {
     const files = corpusArchive();
-    const read = (path: string): string => {
-      const text = files.get(path);
-      if (text === undefined) throw new Error(`\`${path}\` is not in the corpus archive`);
-      return text;
-    };
-    const tests = [...files.keys()].filter(
-      (name) => name.endsWith('.json') && !name.endsWith('.entities.json'),
-    );
+    const read = testFileReader(files);
+    const tests = corpusTests(files);
     expect(tests).toHaveLength(3957);
     const disagreements = tests.filter((path) => {
       const test = JSON.parse(read(path)) as IntegrationTest;

@@ -1,13 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { parse as parseLossless } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
 import * as wasm from '@cedar-policy/cedar-wasm/nodejs';
 import { parseCedarSchema, type Schema } from '../../src/cedar/schema/index.js';
 import { validateEntities, validateRequest, type RequestInput } from '../../src/cedar/validator/request.js';
-
-const SHARED = new URL('../../../shared/cedar-integration-tests/', import.meta.url);
+import { corpusArchive, corpusTests, handWrittenTests, testFileReader } from './official-tests.js';
 
 function schemaOf(text: string): Schema {
   const result = parseCedarSchema(text);
@@ -99,6 +96,16 @@ describe('entity validation', () => {
     expect(actions[1]?.parents).toEqual([{ type: 'Action', id: 'all' }]);
   });
 
+  it('refuses `-0` in JSON text for a Long, which Cedar reads as a float, and takes the value -0 as 0', () => {
+    const withAge = (age: string): string =>
+      JSON.stringify([{ ...alice, attrs: { ...alice.attrs, age: '__AGE__' } }]).replace('"__AGE__"', age);
+    expect(validateEntities(PHOTOS, parseLossless(withAge('-0'))).ok).toBe(false);
+    expect(validateEntities(PHOTOS, parseLossless(withAge('1.0'))).ok).toBe(false);
+    const fromValue = validateEntities(PHOTOS, JSON.parse(withAge('-0')));
+    if (!fromValue.ok) throw new Error(fromValue.errors.join('; '));
+    expect(fromValue.value[0]?.attrs.get('age')).toEqual({ kind: 'long', value: 0n });
+  });
+
   it('rejects undeclared types, parents of types not declared as parents, and missing or extra attributes', () => {
     expect(
       errorsOf(validateEntities(PHOTOS, [{ uid: { type: 'Ghost', id: 'g' }, attrs: {}, parents: [] }])),
@@ -175,26 +182,6 @@ describe('entity validation', () => {
   });
 });
 
-/** The files of the corpus archive, by path, read without unpacking to disk. */
-function corpusArchive(): Map<string, string> {
-  const archive = gunzipSync(readFileSync(new URL('corpus-tests-dev.tar.gz', SHARED)));
-  const files = new Map<string, string>();
-  let offset = 0;
-  while (offset + 512 <= archive.length && archive[offset] !== 0) {
-    const field = (start: number, length: number): string =>
-      archive.toString('latin1', offset + start, offset + start + length).replace(/\0.*$/s, '');
-    const prefix = field(345, 155);
-    const size = Number.parseInt(field(124, 12).trim() || '0', 8);
-    if (field(156, 1) !== '5')
-      files.set(
-        `${prefix}${prefix === '' ? '' : '/'}${field(0, 100)}`,
-        archive.toString('utf8', offset + 512, offset + 512 + size),
-      );
-    offset += 512 + Math.ceil(size / 512) * 512;
-  }
-  return files;
-}
-
 interface IntegrationTest {
   readonly schema: string;
   readonly entities: string;
@@ -204,16 +191,8 @@ interface IntegrationTest {
 describe('the official integration tests', () => {
   it('have requests conforming exactly when `validateRequest` says so, and entities conforming to their schemas', () => {
     const files = corpusArchive();
-    const read = (path: string): string => files.get(path) ?? readFileSync(new URL(path, SHARED), 'utf8');
-    const handWritten = readdirSync(new URL('tests/', SHARED)).flatMap((folder) =>
-      readdirSync(new URL(`tests/${folder}/`, SHARED))
-        .filter((name) => name.endsWith('.json'))
-        .map((name) => `tests/${folder}/${name}`),
-    );
-    const tests = [
-      ...handWritten,
-      ...[...files.keys()].filter((name) => name.endsWith('.json') && !name.endsWith('.entities.json')),
-    ];
+    const read = testFileReader(files);
+    const tests = [...handWrittenTests(), ...corpusTests(files)];
     let requests = 0;
     const failures: string[] = [];
     for (const path of tests) {

@@ -55,8 +55,10 @@ function integerOf(value: unknown): bigint | undefined {
   // Numbers beyond 2^53 have already lost precision; read the text with
   // lossless-json to keep them exact.
   if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : undefined;
+  // In JSON text, Cedar (serde_json) reads `-0` as a float, which is no Long;
+  // the JavaScript value -0 is an integer to cedar-wasm, and so to Keyaki.
   if (isObject(value) && value['isLosslessNumber'] === true && typeof value['value'] === 'string') {
-    return /^-?[0-9]+$/.test(value['value']) ? BigInt(value['value']) : undefined;
+    return /^(0|-?[1-9][0-9]*)$/.test(value['value']) ? BigInt(value['value']) : undefined;
   }
   return undefined;
 }
