@@ -76,7 +76,8 @@ export class Cdcl {
     }
   }
 
-  private get level(): number {
+  /** The number of decisions on the trail: at 0, every conflict ends the search. */
+  get level(): number {
     return this.levelStarts.length;
   }
 

@@ -20,7 +20,8 @@ import {
   type Sort,
   type Value,
 } from './formula.js';
-import { concat, literal, unreachable } from './regex.js';
+import { regularWitness } from './automaton.js';
+import { concat, literal, unreachable, type Regex } from './regex.js';
 import { GenerationalCache } from './cache.js';
 import { Cdcl, type TheoryAnswer } from './cdcl.js';
 import { solveVariable, type Literal, type TheoryResult } from './theories.js';
@@ -94,7 +95,7 @@ export function solve(formula: Formula, options: SolveOptions = {}): Verdict {
     cnf,
     groups,
     groupOf,
-    solver: new Cdcl(cnf.variableCount, cnf.clauses),
+    solver: new Cdcl(cnf.variableCount, [...cnf.clauses, ...templateImplications(atoms, resolved)]),
     options: resolved,
     deadline: Date.now() + resolved.timeoutMs,
     steps: 0,
@@ -113,6 +114,71 @@ export function solve(formula: Formula, options: SolveOptions = {}): Verdict {
     throw error;
   }
   return search.unknown === undefined ? { status: 'unsat' } : { status: 'unknown', reason: search.unknown };
+}
+
+type TemplateAtom = Extract<Atom, { kind: 'template' }>;
+
+/**
+ * `¬t1 ∨ t2` for template atoms on one subject that read the same variables in
+ * the same order when each regular stretch of t1 (between two variables) is
+ * included in t2's: every value of t1 is then one of t2, for any values of the
+ * variables. The search treats templates as free Booleans, so without these
+ * clauses it could not refute `t1 ∧ ¬t2` (e.g. an ArnLike pattern ending in
+ * `${ec2:InstanceId}` against a StringLike `*${ec2:InstanceId}`).
+ */
+function templateImplications(atoms: readonly Atom[], options: Required<SolveOptions>): number[][] {
+  const templates = atoms
+    .map((atom, index) => ({ atom, variableNumber: index + 1 }))
+    .filter(
+      (entry): entry is { atom: TemplateAtom; variableNumber: number } => entry.atom.kind === 'template',
+    );
+  const clauses: number[][] = [];
+  for (const narrow of templates) {
+    for (const wide of templates) {
+      if (narrow === wide || narrow.atom.subject.name !== wide.atom.subject.name) continue;
+      if (templateIncluded(narrow.atom, wide.atom, options))
+        clauses.push([-narrow.variableNumber, wide.variableNumber]);
+    }
+  }
+  return clauses;
+}
+
+function templateIncluded(
+  narrow: TemplateAtom,
+  wide: TemplateAtom,
+  options: Required<SolveOptions>,
+): boolean {
+  const narrowStretches = stretches(narrow);
+  const wideStretches = stretches(wide);
+  if (narrowStretches.variables.join('\u0000') !== wideStretches.variables.join('\u0000')) return false;
+  return narrowStretches.regexes.every((regex, index) => {
+    const outside = regularWitness(
+      [
+        { regex, positive: true },
+        { regex: wideStretches.regexes[index] as Regex, positive: false },
+      ],
+      options.maxAutomatonStates,
+    );
+    return outside.status === 'unsat';
+  });
+}
+
+/** The variables a template reads, in order, and the regular stretches around them (one more than variables). */
+function stretches(atom: TemplateAtom): { variables: string[]; regexes: Regex[] } {
+  const variables: string[] = [];
+  const regexes: Regex[] = [];
+  let current: Regex[] = [];
+  for (const part of atom.parts) {
+    if (part.kind === 'regex') {
+      current.push(part.regex);
+      continue;
+    }
+    regexes.push(concat(current));
+    variables.push(part.name);
+    current = [];
+  }
+  regexes.push(concat(current));
+  return { variables, regexes };
 }
 
 /** Clauses over signed variable numbers: atoms first, then Tseitin gates. */
@@ -196,7 +262,8 @@ function checkTheories(search: Search, assigned: readonly number[]): TheoryAnswe
       search.unknown ??= result.reason;
       return { status: 'conflict', clause: literals.map((literal) => blocking(search, literal)) };
     }
-    const core = minimalCore(search, group.sort, literals);
+    // Without decisions the conflict ends the search: the clause is never used again.
+    const core = search.solver.level === 0 ? literals : minimalCore(search, group.sort, literals);
     return { status: 'conflict', clause: core.map((literal) => blocking(search, literal)) };
   }
   return { status: 'consistent' };

@@ -126,6 +126,16 @@ describe('templates', () => {
     expectSat(and(home, not(equals(user, 'alice'))));
     expectUnsat(and(home, equals(user, 'alice'), equals(resource, 'home/bob/x')));
   });
+
+  it('a template whose stretches lie inside another template over the same variables implies it', () => {
+    const noColon = { wildcardChars: [[0, 57], [59, 0x10ffff]] as [number, number][] };
+    const arn = template(resource, [{ kind: 'regex', regex: glob('arn:aws:ec2:*:*:instance/', noColon) }, user]);
+    const endsWith = template(resource, [{ kind: 'regex', regex: glob('*') }, user]);
+    expectUnsat(and(arn, not(endsWith)));
+    expect(solve(and(endsWith, not(arn))).status).not.toBe('unsat');
+    const otherOrder = template(resource, [user, { kind: 'regex', regex: glob('*') }]);
+    expect(solve(and(arn, not(otherOrder))).status).not.toBe('unsat');
+  });
 });
 
 describe('booleans', () => {
