@@ -13,6 +13,7 @@ import {
   type ContextValue,
   type EvaluationPolicyTexts,
   type EvaluationPolicies,
+  type EvaluationRequest,
   type EvaluationResult,
   type MatchedStatement,
   type PolicyReference,
@@ -43,6 +44,8 @@ interface SimulateOptions {
   readonly contextEntries?: readonly string[];
   readonly context?: string;
   readonly resourceOwner?: string;
+  readonly managementAccount?: string;
+  readonly callerIsServiceLinkedRole?: boolean;
   readonly output: OutputFormat;
 }
 
@@ -86,6 +89,14 @@ export function registerIamSimulate(group: Command): void {
     .option(
       '--resource-owner <account>',
       "the account that owns the resources (default: the ARN's, else the caller's)",
+    )
+    .option(
+      '--management-account <account>',
+      "the organization's management account: SCPs spare its principals, RCPs its resources",
+    )
+    .option(
+      '--caller-is-service-linked-role',
+      'the caller is a service-linked role or its session, which no SCP or RCP restricts (default: a role under /aws-service-role/)',
     )
     .option('--output <format>', 'json (EvaluationResults) or text', parseOutputFormat, 'json')
     .action((options: SimulateOptions) => {
@@ -157,7 +168,13 @@ function simulate(options: SimulateOptions): number {
   const caller = options.callerArn ?? defaultCaller(options.resourceOwner ?? defaultAccount);
   const resourceOwner =
     options.resourceOwner ?? (options.callerArn === undefined ? defaultAccount : undefined);
-  const evaluations = evaluateAll(options, parsed.policies, context, caller, resourceOwner);
+  const request: RequestBase = {
+    principal: principalOf(caller, options),
+    context,
+    ...(resourceOwner === undefined ? {} : { resourceAccount: resourceOwner }),
+    ...(options.managementAccount === undefined ? {} : { managementAccount: options.managementAccount }),
+  };
+  const evaluations = evaluateAll(options, parsed.policies, request);
   process.stdout.write(
     options.output === 'json'
       ? `${JSON.stringify(jsonReport(evaluations, sources), null, 2)}\n`
@@ -186,6 +203,11 @@ function checkRequestOptions(options: SimulateOptions): void {
   }
   if (options.resourceOwner !== undefined && !accountId.test(options.resourceOwner)) {
     throw new UsageError(`--resource-owner \`${options.resourceOwner}\` is not a 12-digit account id`);
+  }
+  if (options.managementAccount !== undefined && !accountId.test(options.managementAccount)) {
+    throw new UsageError(
+      `--management-account \`${options.managementAccount}\` is not a 12-digit account id`,
+    );
   }
   const malformed = options.actionNames.find((action) => !/^[A-Za-z0-9-]+:[A-Za-z0-9]+$/.test(action));
   if (malformed !== undefined) {
@@ -384,23 +406,30 @@ interface Evaluation {
   readonly missingKeys: readonly string[];
 }
 
+/** What every evaluated request shares: all but the action and the resource. */
+type RequestBase = Omit<EvaluationRequest, 'action' | 'resource'>;
+
+/** The caller as the evaluator takes it: a string, or an IAM principal stated to be a service-linked role. */
+function principalOf(caller: string, options: SimulateOptions): EvaluationRequest['principal'] {
+  if (options.callerIsServiceLinkedRole !== true) return caller;
+  const principal = parsePrincipal(caller);
+  if (principal.kind !== 'aws') {
+    throw new UsageError(
+      `--caller-is-service-linked-role needs an IAM role or role session in --caller-arn, not \`${caller}\``,
+    );
+  }
+  return { ...principal, isServiceLinkedRole: true };
+}
+
 function evaluateAll(
   options: SimulateOptions,
   policies: EvaluationPolicies,
-  context: Record<string, ContextValue>,
-  caller: string,
-  resourceOwner: string | undefined,
+  base: RequestBase,
 ): Evaluation[] {
   const resources = options.resourceArns ?? ['*'];
   return options.actionNames.flatMap((action) =>
     resources.map((resource) => {
-      const request = {
-        principal: caller,
-        action,
-        resource,
-        context,
-        ...(resourceOwner === undefined ? {} : { resourceAccount: resourceOwner }),
-      };
+      const request: EvaluationRequest = { ...base, action, resource };
       return {
         action,
         resource,

@@ -336,9 +336,43 @@ describe('keyaki iam simulate', () => {
     expect(both.exitCode).toBe(0);
   });
 
+  it('spares principals of the management account and service-linked roles from SCPs', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'keyaki-simulate-'));
+    const ec2Only = join(directory, 'ec2-only.json');
+    writeFileSync(
+      ec2Only,
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'ec2:*', Resource: '*' }],
+      }),
+    );
+    const run = (...extra: string[]) =>
+      simulate(
+        '--policy-input-list',
+        file('identity.json'),
+        '--scp',
+        `file://${ec2Only}`,
+        '--action-names',
+        's3:GetObject',
+        '--resource-arns',
+        homeObject,
+        ...extra,
+      );
+    expect((await run('--caller-arn', alice)).exitCode).toBe(1);
+    expect((await run('--caller-arn', alice, '--management-account', '111122223333')).exitCode).toBe(0);
+    const session = 'arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForSupport/session';
+    expect((await run('--caller-arn', session)).exitCode).toBe(1);
+    expect((await run('--caller-arn', session, '--caller-is-service-linked-role')).exitCode).toBe(0);
+  });
+
   it.each([
     [['--caller-arn', 'arn:aws:iam:111122223333:user/alice'], /--caller-arn .* is not an IAM or STS ARN/],
     [['--resource-owner', '1111'], /--resource-owner `1111` is not a 12-digit account id/],
+    [['--management-account', 'o-1234'], /--management-account `o-1234` is not a 12-digit account id/],
+    [
+      ['--caller-arn', 's3.amazonaws.com', '--caller-is-service-linked-role'],
+      /--caller-is-service-linked-role needs an IAM role or role session/,
+    ],
     [['--action-names', 'GetObject'], /--action-names `GetObject` is not an action/],
   ])('refuses a mistyped request option %j', async (extra, message) => {
     await expect(

@@ -224,10 +224,67 @@ describe('service control policies', () => {
       ),
     ).toBe('Allow');
   });
+
+  const denyAll = policy(deny({ Sid: 'DenyAll' }));
+  const serviceLinkedRole = `arn:aws:iam::${account}:role/aws-service-role/elasticbeanstalk.amazonaws.com/AWSServiceRoleForElasticBeanstalk`;
+
+  it('do not affect users or roles of the management account, their Deny statements included', () => {
+    const scps = { identityPolicies, serviceControlPolicies: [[nothing], [denyAll]] };
+    expect(decide({ managementAccount: account }, scps)).toBe('Allow');
+    expect(decide({ managementAccount: otherAccount }, scps)).toBe('ExplicitDeny');
+    expect(decide({}, scps)).toBe('ExplicitDeny');
+  });
+
+  it('do not affect a service-linked role: its path is /aws-service-role/, or the request says so for a session', () => {
+    const scps = { identityPolicies, serviceControlPolicies: [[denyAll]] };
+    expect(decide({ principal: serviceLinkedRole }, scps)).toBe('Allow');
+    const sessionArn = `arn:aws:sts::${account}:assumed-role/AWSServiceRoleForElasticBeanstalk/session`;
+    expect(decide({ principal: { kind: 'aws', arn: sessionArn, roleArn: serviceLinkedRole } }, scps)).toBe(
+      'Allow',
+    );
+    expect(decide({ principal: { kind: 'aws', arn: sessionArn, isServiceLinkedRole: true } }, scps)).toBe(
+      'Allow',
+    );
+    // A session ARN carries no path: without the role ARN or the flag, it is an ordinary role's session.
+    expect(decide({ principal: sessionArn }, scps)).toBe('ExplicitDeny');
+    expect(
+      decide({ principal: { kind: 'aws', arn: serviceLinkedRole, isServiceLinkedRole: false } }, scps),
+    ).toBe('ExplicitDeny');
+  });
 });
 
 describe('resource control policies', () => {
-  it('every level must allow, for every caller including services and anonymous ones', () => {
+  const denyAll = policy(deny({ Sid: 'DenyAll', Principal: '*' }));
+
+  it('do not affect resources of the management account, whoever asks', () => {
+    const carol = { principal: `arn:aws:iam::${otherAccount}:user/carol`, resourceAccount: account };
+    const policies = {
+      resourcePolicy: resourceGrant({ AWS: otherAccount }),
+      identityPolicies: [getObject],
+      resourceControlPolicies: [[denyAll]],
+    };
+    expect(decide({ ...carol, managementAccount: account }, policies)).toBe('Allow');
+    expect(decide({ ...carol, managementAccount: otherAccount }, policies)).toBe('ExplicitDeny');
+  });
+
+  it('do not restrict AWS service principals', () => {
+    const resourcePolicy = resourceGrant({ Service: 'logging.s3.amazonaws.com' });
+    expect(
+      decide(
+        { principal: 'logging.s3.amazonaws.com' },
+        { resourcePolicy, resourceControlPolicies: [[nothing], [denyAll]] },
+      ),
+    ).toBe('Allow');
+  });
+
+  it('do not restrict service-linked roles', () => {
+    const serviceLinkedRole = `arn:aws:iam::${account}:role/aws-service-role/elasticbeanstalk.amazonaws.com/AWSServiceRoleForElasticBeanstalk`;
+    const policies = { identityPolicies: [getObject], resourceControlPolicies: [[denyAll]] };
+    expect(decide({ principal: serviceLinkedRole }, policies)).toBe('Allow');
+    expect(decide({}, policies)).toBe('ExplicitDeny');
+  });
+
+  it('every level must allow, for IAM and anonymous callers alike', () => {
     const rcp = policy(allow({ Principal: '*', Action: 's3:GetObject' }));
     const resourcePolicy = resourceGrant('*');
     expect(decide({ principal: '*' }, { resourcePolicy, resourceControlPolicies: [[rcp]] })).toBe('Allow');

@@ -411,4 +411,35 @@ export const knownDifferences: readonly KnownDifference[] = [
     keyakiDecides: 'Allow',
     oracleDecides: 'ImplicitDeny',
   },
+  {
+    id: 'rcps-and-aws-service-principals',
+    applies: (scenario) =>
+      scenario.request.principal.kind === 'service' && scenario.resourceControlPolicies.length > 0,
+    // Keyaki leaves RCPs out for a service principal; without them, iam-simulate does too.
+    neutralize: (scenario) => ({ ...scenario, resourceControlPolicies: [] }),
+    reproducer: {
+      request: {
+        principal: { kind: 'service', service: 'cloudtrail.amazonaws.com' },
+        action: 'sns:Subscribe',
+        resource: 'arn:aws:sns:us-east-1:111111111111:alerts-prod',
+        resourceAccount: '111111111111',
+        context: {
+          'aws:PrincipalServiceName': 'cloudtrail.amazonaws.com',
+          'aws:PrincipalIsAWSService': 'true',
+          'aws:ResourceAccount': '111111111111',
+        },
+      },
+      identityPolicies: [],
+      resourcePolicy: policy({
+        Effect: 'Allow',
+        Principal: { Service: 'cloudtrail.amazonaws.com' },
+        Action: 'sns:Subscribe',
+        Resource: 'arn:aws:sns:us-east-1:111111111111:alerts-prod',
+      }),
+      serviceControlPolicies: [],
+      resourceControlPolicies: [[policy({ Effect: 'Deny', Principal: '*', Action: 'sns:*', Resource: '*' })]],
+    },
+    keyakiDecides: 'Allow',
+    oracleDecides: 'ExplicitDeny',
+  },
 ];

@@ -193,10 +193,32 @@ interface Verdicts {
 }
 
 /**
+ * "SCPs don't affect users or roles in the management account" and "SCPs do
+ * not affect any service-linked role" (Service control policies, AWS
+ * Organizations User Guide).
+ */
+function scpsApply(request: NormalizedRequest): boolean {
+  const { caller, managementAccount } = request;
+  return caller.kind === 'aws' && !caller.serviceLinkedRole && caller.account !== managementAccount;
+}
+
+/**
+ * "RCPs don't affect resources in the management account"; they do not
+ * restrict service-linked roles nor AWS service principals (Resource control
+ * policies, AWS Organizations User Guide).
+ */
+function rcpsApply(request: NormalizedRequest): boolean {
+  const { caller, managementAccount, resourceAccount } = request;
+  if (caller.kind === 'service' || (caller.kind === 'aws' && caller.serviceLinkedRole)) return false;
+  return managementAccount === undefined || resourceAccount !== managementAccount;
+}
+
+/**
  * Identity-based policies, boundaries, session policies and SCPs belong to
  * IAM principals; a service, a web identity, a canonical user or an
  * anonymous caller has none of them, so for those only the resource side
- * (resource policy, RCPs) takes part.
+ * (resource policy, RCPs) takes part. Exempt callers and resources skip
+ * SCPs and RCPs entirely, their Deny statements included.
  */
 function verdictsOf(policies: EvaluationPolicies, request: NormalizedRequest): Verdicts {
   const iamCaller = request.caller.kind === 'aws';
@@ -214,8 +236,8 @@ function verdictsOf(policies: EvaluationPolicies, request: NormalizedRequest): V
       iamCaller && policies.sessionPolicies !== undefined
         ? list(policies.sessionPolicies, 'session')
         : undefined,
-    scpLevels: iamCaller ? levels(policies.serviceControlPolicies, 'serviceControl') : [],
-    rcpLevels: levels(policies.resourceControlPolicies, 'resourceControl'),
+    scpLevels: scpsApply(request) ? levels(policies.serviceControlPolicies, 'serviceControl') : [],
+    rcpLevels: rcpsApply(request) ? levels(policies.resourceControlPolicies, 'resourceControl') : [],
     endpoint: single(policies.vpcEndpointPolicy, 'vpcEndpoint'),
   };
 }

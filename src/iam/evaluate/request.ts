@@ -17,9 +17,16 @@ export type RequestPrincipal =
    * session (`arn:aws:sts::111122223333:assumed-role/ROLE/SESSION`) or a
    * federated user (`arn:aws:sts::111122223333:federated-user/NAME`).
    * `roleArn` gives a session's role ARN with its path, which the session
-   * ARN does not carry.
+   * ARN does not carry. `isServiceLinkedRole` says the role (or the
+   * session's role) is a service-linked role; by default it is when the
+   * role's path is `/aws-service-role/`, the path AWS reserves for them.
    */
-  | { readonly kind: 'aws'; readonly arn: string; readonly roleArn?: string }
+  | {
+      readonly kind: 'aws';
+      readonly arn: string;
+      readonly roleArn?: string;
+      readonly isServiceLinkedRole?: boolean;
+    }
   /** An AWS service acting itself, such as `cloudtrail.amazonaws.com`. */
   | { readonly kind: 'service'; readonly service: string }
   /** A web identity or SAML session before it becomes a role session (trust policies). */
@@ -48,6 +55,12 @@ export interface EvaluationRequest {
    * account (S3 bucket ARNs name no account; the usual case is one account).
    */
   readonly resourceAccount?: string;
+  /**
+   * The account id of the organization's management account. SCPs do not
+   * affect principals of the management account, and RCPs do not affect
+   * its resources; without it, neither account is taken to be it.
+   */
+  readonly managementAccount?: string;
 }
 
 /** The kinds of IAM principal AWS distinguishes in aws:PrincipalType and in policy evaluation. */
@@ -66,6 +79,8 @@ export type Caller =
       readonly roleArn?: string;
       /** The IAM user name, for aws:username. */
       readonly userName?: string;
+      /** A service-linked role or one of its sessions: no SCP or RCP restricts it. */
+      readonly serviceLinkedRole: boolean;
     }
   | { readonly kind: 'service'; readonly service: string }
   | { readonly kind: 'federated'; readonly provider: string }
@@ -86,6 +101,7 @@ export interface NormalizedRequest {
   readonly resource: string;
   /** Undefined when neither the request nor the resource ARN nor the principal names one. */
   readonly resourceAccount: string | undefined;
+  readonly managementAccount: string | undefined;
   readonly context: RequestContext;
 }
 
@@ -124,22 +140,28 @@ export function splitArn(text: string): ArnParts | undefined {
   return { partition, service, region, account, resource: fields.slice(5).join(':') };
 }
 
-function awsCaller(arn: string, roleArnGiven: string | undefined): Caller {
+/** AWS creates service-linked roles, and only them, under this path. */
+const serviceLinkedRolePath = 'role/aws-service-role/';
+
+function awsCaller(principal: Extract<RequestPrincipal, { kind: 'aws' }>): Caller {
+  const { arn, roleArn: roleArnGiven, isServiceLinkedRole } = principal;
   const parts = splitArn(arn);
   const account = parts?.account ?? '';
   const partition = parts?.partition ?? 'aws';
   const resource = parts?.resource ?? '';
-  const base = { kind: 'aws' as const, arn, partition, account };
+  const serviceLinked = (roleArn: string): boolean =>
+    isServiceLinkedRole ?? splitArn(roleArn)?.resource.startsWith(serviceLinkedRolePath) ?? false;
+  const base = { kind: 'aws' as const, arn, partition, account, serviceLinkedRole: false };
   if (parts?.service === 'sts' && resource.startsWith('assumed-role/')) {
     const [, roleName = ''] = resource.split('/');
     const roleArn = roleArnGiven ?? `arn:${partition}:iam::${account}:role/${roleName}`;
-    return { ...base, type: 'AssumedRole', roleArn };
+    return { ...base, type: 'AssumedRole', roleArn, serviceLinkedRole: serviceLinked(roleArn) };
   }
   if (parts?.service === 'sts' && resource.startsWith('federated-user/'))
     return { ...base, type: 'FederatedUser' };
   if (parts?.service === 'iam' && resource === 'root') return { ...base, type: 'Account' };
   if (parts?.service === 'iam' && resource.startsWith('role/'))
-    return { ...base, type: 'Role', roleArn: arn };
+    return { ...base, type: 'Role', roleArn: arn, serviceLinkedRole: serviceLinked(arn) };
   if (parts?.service === 'iam' && resource.startsWith('user/')) {
     const userName = resource.slice(resource.lastIndexOf('/') + 1);
     return { ...base, type: 'User', userName };
@@ -165,7 +187,7 @@ function callerOf(principal: string | RequestPrincipal): Caller {
 function callerOfStructured(structured: RequestPrincipal): Caller {
   switch (structured.kind) {
     case 'aws':
-      return awsCaller(structured.arn, structured.roleArn);
+      return awsCaller(structured);
     case 'service':
     case 'federated':
     case 'canonicalUser':
@@ -282,6 +304,7 @@ export function normalizeRequest(request: EvaluationRequest): NormalizedRequest 
     actionService: colon < 0 ? actionLowerCase : actionLowerCase.slice(0, colon),
     resource: request.resource,
     resourceAccount,
+    managementAccount: request.managementAccount,
     context: { get },
   };
 }
