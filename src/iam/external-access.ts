@@ -9,7 +9,6 @@
 // UNKNOWN is reported as an undecided finding, never dropped.
 import { createHash } from 'node:crypto';
 import {
-  all,
   and,
   concat,
   decide,
@@ -29,7 +28,6 @@ import {
   type Model,
   type Subject,
   type Value,
-  type Variable,
   type Verdict,
 } from '../logic/index.js';
 import { loadActionCatalog, type ActionCatalog } from './catalog.js';
@@ -43,6 +41,7 @@ import {
 import { actionMatchesPattern, encodePolicies, type EncodedPolicy, type Encoding } from './encode/encode.js';
 import {
   action,
+  everyValue as everyValueOf,
   keyPresence,
   keyVariable,
   principal,
@@ -191,10 +190,9 @@ function unnamedAccount(text: string, owner: string): string {
 function everyValue(info: KeyInfo, test: (subject: Subject<'string'>) => Formula): Formula {
   // Read as a number, date or address somewhere, the key can hold no account or ARN to compare.
   if (info.type !== 'string') return TRUE;
-  const handle = keyVariable(info);
   return info.multiValued
-    ? all(handle as Variable<'set<string>'>, (element) => test(element))
-    : or(not(keyPresence(info)), test(handle as Subject<'string'>));
+    ? everyValueOf(info, (value) => test(value as Subject<'string'>))
+    : or(not(keyPresence(info)), test(keyVariable(info) as Subject<'string'>));
 }
 
 const notColon = notChars([[58, 58]]);
@@ -242,7 +240,6 @@ function onBehalfOfOutsider(question: Question): Formula {
   );
 }
 
-
 /** The requests this candidate makes. */
 function who(question: Question, candidate: Candidate): Formula {
   switch (candidate.kind) {
@@ -269,7 +266,10 @@ function who(question: Question, candidate: Candidate): Formula {
     case 'anyone':
       return or(
         // An unsigned request comes from no account at all.
-        and(principalIs('Anonymous'), everyValue(keyInfo(question, 'kms:calleraccount'), () => FALSE)),
+        and(
+          principalIs('Anonymous'),
+          everyValue(keyInfo(question, 'kms:calleraccount'), () => FALSE),
+        ),
         and(
           principalIs('AWS'),
           matches(principal, principalsOfAccount(literal(question.unnamed))),
@@ -362,7 +362,8 @@ function polish(model: Model, formula: Formula, actionName: string | undefined, 
   const resources = policy.statements.flatMap((statement) =>
     (statement.resource?.entries ?? []).map((entry) => entry.pattern.raw),
   );
-  for (const raw of resources.reverse()) attempt(resource.name, raw.replace(/\*/g, 'example').replace(/\?/g, 'x'));
+  for (const raw of resources.reverse())
+    attempt(resource.name, raw.replace(/\*/g, 'example').replace(/\?/g, 'x'));
   return current;
 }
 
@@ -454,7 +455,11 @@ async function findingFor(
  * Public: `*` or a public identity provider, with every restricting key
  * absent or holding what an outsider brings (the definition of checkNoPublicAccess).
  */
-async function publicFor(question: Question, candidate: Candidate, by: Formula): Promise<boolean | 'unknown'> {
+async function publicFor(
+  question: Question,
+  candidate: Candidate,
+  by: Formula,
+): Promise<boolean | 'unknown'> {
   const mayBePublic =
     candidate.kind === 'anyone' ||
     (candidate.kind === 'federated' && publicIdentityProviders.includes(candidate.provider));
@@ -506,7 +511,9 @@ export async function findExternalAccess(
     target: encoding.policies[0] as EncodedPolicy,
     owner,
     unnamed: unnamedAccount(request.policyDocument, owner),
-    onResource: or(...resourceTypeServices[resourceType].map((service) => actionMatchesPattern(`${service}:*`))),
+    onResource: or(
+      ...resourceTypeServices[resourceType].map((service) => actionMatchesPattern(`${service}:*`)),
+    ),
     options,
   };
   const catalog = await loadActionCatalog();

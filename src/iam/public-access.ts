@@ -5,7 +5,6 @@
 // not fix. A condition that pins such a key (aws:SourceVpce = vpce-1) leaves
 // no such request, so the policy is not public.
 import {
-  all,
   and,
   concat,
   equals,
@@ -19,9 +18,9 @@ import {
   ANY_CHAR,
   type Formula,
   type Subject,
-  type Variable,
 } from '../logic/index.js';
 import {
+  everyValue,
   keyPresence,
   keyVariable,
   principal,
@@ -262,14 +261,11 @@ export function outsiderConditions(keys: KeyTable, account: string, policy: Poli
   );
   const restricted = restrictingKeys.map((entry) => {
     const info = keys.get(entry.key.toLowerCase()) as KeyInfo;
-    const handle = keyVariable(info);
     const holds = !info.multiValued
-      ? outsiderValue(entry, info, handle as Subject<'string'>, account, ip)
-      : info.type === 'ip'
-        ? all(handle as Variable<'set<ip>'>, (element) => outsiderValue(entry, info, element, account, ip))
-        : all(handle as Variable<'set<string>'>, (element) =>
-            outsiderValue(entry, info, element, account, ip),
-          );
+      ? outsiderValue(entry, info, keyVariable(info) as Subject<'string'>, account, ip)
+      : everyValue(info, (value) =>
+          outsiderValue(entry, info, value as Subject<'string'> | Subject<'ip'>, account, ip),
+        );
     return or(not(keyPresence(info)), holds);
   });
   return and(who, ...restricted);

@@ -92,6 +92,25 @@ describe('CheckNoPublicAccess', () => {
 });
 
 describe('CheckNoNewAccess', () => {
+  it('a set operator over a multi-valued key compares each value with a policy variable, decided exactly', async () => {
+    const tagging = (condition?: object): object => ({
+      Effect: 'Allow',
+      Action: 'iam:TagUser',
+      Resource: '*',
+      ...(condition === undefined ? {} : { Condition: condition }),
+    });
+    const ownTeamOnly = tagging({
+      'ForAllValues:StringEquals': { 'aws:TagKeys': ['${aws:PrincipalTag/team}'] },
+    });
+    expect(await newAccessResult(policy(tagging()), policy(ownTeamOnly))).toBe('PASS');
+    expect(await newAccessResult(policy(ownTeamOnly), policy(tagging()))).toBe('FAIL');
+    const someNamedTag = tagging({ 'ForAnyValue:StringLike': { 'aws:TagKeys': ['${aws:username}-*'] } });
+    const someTag = tagging({ 'ForAnyValue:StringLike': { 'aws:TagKeys': ['*'] } });
+    expect(await newAccessResult(policy(someTag), policy(someNamedTag))).toBe('PASS');
+    expect(await newAccessResult(policy(someNamedTag), policy(someTag))).toBe('FAIL');
+    expect(await newAccessResult(policy(ownTeamOnly), policy(someNamedTag))).toBe('FAIL');
+  });
+
   it('aws:PrincipalAccount equal to ${aws:ResourceAccount} keeps callers to the resource’s account, decided exactly', async () => {
     const sameAccount = {
       Effect: 'Allow',

@@ -24,9 +24,7 @@ import type {
   Statement,
 } from '../model.js';
 import {
-  all,
   and,
-  any,
   ANY_CHAR,
   boolAtom,
   charClass,
@@ -50,6 +48,7 @@ import {
   type Comparison,
   type Formula,
   type Regex,
+  type ScalarSort,
   type Subject,
   type TemplatePart,
   type Variable,
@@ -62,10 +61,12 @@ import {
   principalIs,
   accountArnPrefix,
   accountArnSuffix,
+  everyValue,
   principalsOfAccount,
   principalType,
   requestAxioms,
   resource,
+  someValue,
   type KeyInfo,
   type KeyTable,
   type KeyType,
@@ -146,6 +147,8 @@ function variableKeys(pattern: Pattern): string[] {
 export function keyTableOf(policies: readonly Policy[], extraKeys: readonly KeyInfo[] = []): KeyTable {
   const types = new Map<string, KeyType[]>();
   const multiValued = new Set<string>();
+  // Per multi-valued key: how many tests read it with a set operator, and whether one reads policy variables.
+  const quantified = new Map<string, { tests: number; variables: boolean }>();
   const note = (key: string, type: KeyType | undefined): void => {
     const list = types.get(key) ?? [];
     if (type !== undefined && !list.includes(type)) list.push(type);
@@ -162,7 +165,12 @@ export function keyTableOf(policies: readonly Policy[], extraKeys: readonly KeyI
       for (const condition of statement.conditions) {
         const key = condition.key.toLowerCase();
         note(key, typeOfFamily(operatorInfo(condition.operator).family));
-        if (condition.operator.setOperator !== undefined) multiValued.add(key);
+        if (condition.operator.setOperator !== undefined) {
+          multiValued.add(key);
+          const seen = quantified.get(key) ?? { tests: 0, variables: false };
+          const variables = condition.values.some((value) => variableKeys(value.pattern).length > 0);
+          quantified.set(key, { tests: seen.tests + 1, variables: seen.variables || variables });
+        }
         for (const value of condition.values)
           for (const referenced of variableKeys(value.pattern)) note(referenced, 'string');
       }
@@ -171,7 +179,11 @@ export function keyTableOf(policies: readonly Policy[], extraKeys: readonly KeyI
   const table = new Map<string, KeyInfo>();
   for (const [key, list] of types) {
     const type = list.includes('string') ? 'string' : (list[0] ?? 'string');
-    table.set(key, { key, type, multiValued: multiValued.has(key) && !isDerived(key) });
+    const multi = multiValued.has(key) && !isDerived(key);
+    const usage = quantified.get(key);
+    // One slot per quantified test, one for presence, one for a test the question adds (public access).
+    const slots = multi && usage?.variables === true ? usage.tests + 2 : undefined;
+    table.set(key, { key, type, multiValued: multi, ...(slots === undefined ? {} : { slots }) });
   }
   return table;
 }
@@ -536,12 +548,12 @@ function conditionHolds(condition: Condition, context: Context): Formula {
     else if (setOperator === 'ForAnyValue') result = and(present, verdict);
     else result = info.negated ? not(and(present, matchesOne(tested))) : and(present, matchesOne(tested));
   } else {
-    const set = keyVariable(keyInfo) as Variable<'set<string>'>;
-    const body = (element: { kind: 'element' }): Formula => matchesOne(testedOf(keyInfo, element));
+    const body = (value: Subject<ScalarSort>): Formula => matchesOne(testedOf(keyInfo, value));
     try {
-      context.inElement = true;
-      if (setOperator === 'ForAllValues') result = all(set, (element) => negate(body(element)));
-      else if (setOperator === 'ForAnyValue') result = any(set, (element) => negate(body(element)));
+      // A set's element may only be tested on its own; slots are variables (see `KeyInfo.slots`).
+      context.inElement = keyInfo.slots === undefined;
+      if (setOperator === 'ForAllValues') result = everyValue(keyInfo, (value) => negate(body(value)));
+      else if (setOperator === 'ForAnyValue') result = someValue(keyInfo, (value) => negate(body(value)));
       // Without a set operator a multi-valued key fails the condition, negated or not (as the
       // concrete evaluator reads "multivalued context keys require a condition set operator").
       else result = info.negated ? not(present) : FALSE;

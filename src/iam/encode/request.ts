@@ -9,6 +9,7 @@
 // Boolean `key:k?` saying whether the request carries it; a multi-valued key
 // is one `set<...>` variable, present when not empty.
 import {
+  all,
   and,
   any,
   boolAtom,
@@ -30,6 +31,7 @@ import {
   type Model,
   type Regex,
   type ScalarSort,
+  type Subject,
   type ScalarValue,
   type Value,
   type Variable,
@@ -66,6 +68,15 @@ export interface KeyInfo {
   readonly type: KeyType;
   /** Read with ForAllValues/ForAnyValue somewhere: the request carries a set. */
   readonly multiValued: boolean;
+  /**
+   * A multi-valued key whose tests read policy variables, which a set
+   * quantifier's body cannot: held as this many optional values (`key:k#i`,
+   * carried when `key:k#i?`) instead of a set. At least as many as the
+   * question's distinct tests of the key, so every true "some value" and false
+   * "every value" test keeps its own witness value: a request has a model
+   * exactly when the slots do (the small-model argument of `src/logic` sets).
+   */
+  readonly slots?: number;
 }
 
 /** Every condition key a question reads, by lower-case name. */
@@ -93,7 +104,35 @@ export function keyVariable(info: KeyInfo): Variable {
 
 export function keyPresence(info: KeyInfo): Formula {
   if (!info.multiValued) return boolAtom(variable(`key:${info.key}?`, 'bool'));
+  if (info.slots !== undefined) return or(...slotsOf(info).map((slot) => slot.carried));
   return any(variable(`key:${info.key}`, `set<${sortOf(info.type)}>`), () => TRUE);
+}
+
+interface Slot {
+  readonly value: Variable<ScalarSort>;
+  readonly carried: Formula;
+}
+
+function slotsOf(info: KeyInfo): Slot[] {
+  return Array.from({ length: info.slots ?? 0 }, (_, index) => ({
+    value: variable(`key:${info.key}#${index}`, sortOf(info.type)),
+    carried: boolAtom(variable(`key:${info.key}#${index}?`, 'bool')),
+  }));
+}
+
+/** Some value of a multi-valued key passes `test` (false when the request carries none). */
+export function someValue(info: KeyInfo, test: (value: Subject<ScalarSort>) => Formula): Formula {
+  if (info.slots !== undefined)
+    return or(...slotsOf(info).map((slot) => and(slot.carried, test(slot.value))));
+  return any(variable(`key:${info.key}`, `set<${sortOf(info.type)}>`), test);
+}
+
+/** Every value of a multi-valued key passes `test` (true when the request carries none). */
+export function everyValue(info: KeyInfo, test: (value: Subject<ScalarSort>) => Formula): Formula {
+  if (info.slots !== undefined) {
+    return and(...slotsOf(info).map((slot) => implies(slot.carried, test(slot.value))));
+  }
+  return all(variable(`key:${info.key}`, `set<${sortOf(info.type)}>`), test);
 }
 
 const notColon = notChars([[58, 58]]);
@@ -219,6 +258,19 @@ export function requestOf(model: Model, keys: KeyTable): ConcreteRequest {
     context['aws:principalaccount'] = id.split(':')[4] ?? '';
   }
   for (const info of keys.values()) {
+    if (info.slots !== undefined) {
+      const carried = slotsOf(info).flatMap((slot) => {
+        const value = model.get(slot.value.name);
+        if (model.get(`${slot.value.name}?`) !== true) return [];
+        return [
+          value === undefined || Array.isArray(value)
+            ? placeholder[info.type]
+            : text(info, value as ScalarValue),
+        ];
+      });
+      if (carried.length > 0) context[info.key] = carried;
+      continue;
+    }
     const value = model.get(`key:${info.key}`);
     if (info.multiValued) {
       if (Array.isArray(value) && value.length > 0)
