@@ -20,6 +20,7 @@ import {
   boolAtom,
   type Formula,
 } from '../src/logic/index.js';
+import { seededRandom } from './seeded-random.js';
 
 const CASES = Number(process.env.CASES ?? 200);
 
@@ -30,17 +31,6 @@ const epoch = variable('aws:CurrentTime', 'number');
 const sourceIp = variable('aws:SourceIp', 'ip');
 const mfa = variable('aws:MultiFactorAuthPresent', 'bool');
 const tagKeys = variable('aws:TagKeys', 'set<string>');
-
-/** A deterministic generator (mulberry32), so runs are comparable. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SERVICES = ['s3', 'ec2', 'iam', 'sqs', 'dynamodb'];
 const VERBS = ['Get*', 'Put*', 'List*', 'Describe*', 'Delete*', '*', 'GetObject', 'PutObject'];
@@ -71,7 +61,7 @@ function policy(next: () => number, statements: number): Formula {
 }
 
 export function query(seed: number): Formula {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const old = policy(next, 2 + Math.floor(next() * 5));
   const widened = next() < 0.5 ? or(old, statement(next)) : old;
   return and(widened, not(old));
