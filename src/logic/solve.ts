@@ -56,6 +56,8 @@ interface Search {
   steps: number;
   unknown: string | undefined;
   model: Model | undefined;
+  /** Set by a failed template realization: the literals it depended on, negated. */
+  refuted: number[] | undefined;
 }
 
 /** The atoms about one variable (templates excepted): what its theory check reads. */
@@ -101,6 +103,7 @@ export function solve(formula: Formula, options: SolveOptions = {}): Verdict {
     steps: 0,
     unknown: undefined,
     model: undefined,
+    refuted: undefined,
   };
   try {
     const satisfied = search.solver.run({
@@ -277,11 +280,13 @@ function blocking(search: Search, literal: Literal): number {
 
 /** At a full assignment: a verified model, or a clause blocking this assignment of the atoms. */
 function complete(search: Search): number[] | undefined {
+  search.refuted = undefined;
   const model = realize(search);
   if (model !== undefined) {
     search.model = model;
     return undefined;
   }
+  if (search.refuted !== undefined) return search.refuted;
   const clause: number[] = [];
   for (let variableNumber = 1; variableNumber <= search.atoms.length; variableNumber++) {
     clause.push(search.solver.valueOf(variableNumber) > 0 ? -variableNumber : variableNumber);
@@ -441,8 +446,9 @@ function realize(search: Search): Model | undefined {
       });
     }
     const result = theory(search, 'string', literals);
-    if (result.status === 'unsat' && templatesExact(search, templates, subjects)) return undefined;
     if (result.status !== 'sat') {
+      search.refuted = templateAssignment(search, name, templates);
+      if (result.status === 'unsat' && templatesExact(search, templates, subjects)) return undefined;
       search.unknown ??= 'templates not realized with the witness values tried';
       return undefined;
     }
@@ -451,6 +457,30 @@ function realize(search: Search): Model | undefined {
   if (evaluateFormula(search.formula, model)) return model;
   search.unknown ??= 'a candidate model failed verification';
   return undefined;
+}
+
+/**
+ * The literals a failed realization of `subject` read: its own atoms, its
+ * template atoms and the atoms of the variables those templates read. Blocking
+ * only these (not the whole assignment) keeps the search from enumerating the
+ * other variables' assignments under the same failure.
+ */
+function templateAssignment(
+  search: Search,
+  subject: string,
+  templates: readonly Extract<Atom, { kind: 'template' }>[],
+): number[] {
+  const read = new Set([subject]);
+  const clause: number[] = [];
+  for (const atom of templates) {
+    if (atom.subject.name !== subject) continue;
+    const variableNumber = search.cnf.atomVariables.get(formulaKey(atom)) as number;
+    clause.push(search.solver.valueOf(variableNumber) > 0 ? -variableNumber : variableNumber);
+    for (const part of atom.parts) if (part.kind === 'variable') read.add(part.name);
+  }
+  for (const name of read)
+    for (const literal of literalsOf(search, name)) clause.push(blocking(search, literal));
+  return clause;
 }
 
 /**
