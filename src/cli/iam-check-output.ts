@@ -51,56 +51,72 @@ function formatText(response: CheckResponse): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** SARIF 2.1.0: one result per statement at fault, located where the statement is written. */
-function formatSarif(response: CheckResponse, checkName: string, document: DocumentArgument): object {
+/** One SARIF result: a finding about the statement at `statementIndex` (none: the document as a whole). */
+export interface SarifFinding {
+  readonly level: 'error' | 'warning';
+  readonly text: string;
+  readonly statementIndex: number | undefined;
+}
+
+/** A SARIF 2.1.0 log of one rule, each result located where its statement is written in the document. */
+export function sarifLog(
+  ruleId: string,
+  description: string,
+  document: DocumentArgument,
+  findings: readonly SarifFinding[],
+): object {
   const parsed = parsePolicy(document.text);
   const statements = parsed.ok ? parsed.policy.statements : [];
-  const results =
-    response.result === 'FAIL'
-      ? response.reasons.map((reason) => {
-          const span = statements.find((statement) => statement.index === reason.statementIndex)?.location
-            .span;
-          return {
-            ruleId: checkName,
-            level: 'error',
-            message: {
-              text: `${reason.description}: for example ${describeRequest(response.counterexample)}`,
-            },
-            locations: [
-              {
-                physicalLocation: {
-                  artifactLocation: { uri: document.source },
-                  ...(span === undefined
-                    ? {}
-                    : {
-                        region: {
-                          startLine: span.start.line,
-                          startColumn: span.start.column + 1,
-                          endLine: span.end.line,
-                          endColumn: span.end.column + 1,
-                        },
-                      }),
-                },
-              },
-            ],
-          };
-        })
-      : [];
+  const results = findings.map((finding) => {
+    const span = statements.find((statement) => statement.index === finding.statementIndex)?.location.span;
+    return {
+      ruleId,
+      level: finding.level,
+      message: { text: finding.text },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: document.source },
+            ...(span === undefined
+              ? {}
+              : {
+                  region: {
+                    startLine: span.start.line,
+                    startColumn: span.start.column + 1,
+                    endLine: span.end.line,
+                    endColumn: span.end.column + 1,
+                  },
+                }),
+          },
+        },
+      ],
+    };
+  });
   return {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     runs: [
       {
         tool: {
-          driver: {
-            name: 'keyaki',
-            rules: [{ id: checkName, shortDescription: { text: response.message } }],
-          },
+          driver: { name: 'keyaki', rules: [{ id: ruleId, shortDescription: { text: description } }] },
         },
         results,
       },
     ],
   };
+}
+
+/** One result per statement at fault. */
+function formatSarif(response: CheckResponse, checkName: string, document: DocumentArgument): object {
+  const findings: SarifFinding[] =
+    response.result === 'FAIL'
+      ? response.reasons.map((reason) => ({
+          level: 'error',
+          text: `${reason.description}: for example ${describeRequest(response.counterexample)}`,
+          statementIndex: reason.statementIndex,
+        }))
+      : [];
+  return sarifLog(checkName, response.message, document, findings);
 }
 
 const exitCodes: Readonly<Record<CheckResponse['result'], number>> = {

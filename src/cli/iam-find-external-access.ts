@@ -4,11 +4,10 @@
 import type { Command } from 'commander';
 import {
   findExternalAccess,
-  parsePolicy,
   publicAccessResourceTypes,
   type ExternalAccessFinding,
 } from '../iam/index.js';
-import { parseCheckOutput, type CheckOutput } from './iam-check-output.js';
+import { parseCheckOutput, sarifLog, type CheckOutput } from './iam-check-output.js';
 import { ExitCode, readDocumentArgument, type DocumentArgument } from './io.js';
 
 function describeFinding(finding: ExternalAccessFinding): string[] {
@@ -33,60 +32,15 @@ function formatText(findings: readonly ExternalAccessFinding[]): string {
   return `${findings.flatMap(describeFinding).join('\n')}\n`;
 }
 
-/** SARIF 2.1.0: one result per finding and granting statement, located where the statement is written. */
+/** SARIF 2.1.0: one result per finding and granting statement. */
 function formatSarif(findings: readonly ExternalAccessFinding[], document: DocumentArgument): object {
-  const parsed = parsePolicy(document.text);
-  const statements = parsed.ok ? parsed.policy.statements : [];
   const results = findings.flatMap((finding) => {
-    const message = { text: describeFinding(finding).join('; ') };
+    const text = describeFinding(finding).join('; ');
     const level = finding.accessibility === 'UNKNOWN' ? 'warning' : 'error';
     const indexes = finding.reasons.length === 0 ? [undefined] : finding.reasons.map((r) => r.statementIndex);
-    return indexes.map((index) => {
-      const span = statements.find((statement) => statement.index === index)?.location.span;
-      return {
-        ruleId: 'find-external-access',
-        level,
-        message,
-        locations: [
-          {
-            physicalLocation: {
-              artifactLocation: { uri: document.source },
-              ...(span === undefined
-                ? {}
-                : {
-                    region: {
-                      startLine: span.start.line,
-                      startColumn: span.start.column + 1,
-                      endLine: span.end.line,
-                      endColumn: span.end.column + 1,
-                    },
-                  }),
-            },
-          },
-        ],
-      };
-    });
+    return indexes.map((statementIndex) => ({ level, text, statementIndex }) as const);
   });
-  return {
-    version: '2.1.0',
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'keyaki',
-            rules: [
-              {
-                id: 'find-external-access',
-                shortDescription: { text: 'access from outside the owner account' },
-              },
-            ],
-          },
-        },
-        results,
-      },
-    ],
-  };
+  return sarifLog('find-external-access', 'access from outside the owner account', document, results);
 }
 
 function exitCodeOf(findings: readonly ExternalAccessFinding[]): number {
