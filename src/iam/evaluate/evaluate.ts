@@ -25,31 +25,34 @@ export type PolicyInput = Policy | { readonly name: string; readonly policy: Pol
 /**
  * Every policy that may apply to the request. Absent kinds do not take part:
  * no permissions boundary means none limits the caller, no SCP levels means
- * the account is not governed by Organizations SCPs.
+ * the account is not governed by Organizations SCPs. `Document` is a
+ * parsed policy here, its JSON text for evaluatePolicyText.
  */
-export interface EvaluationPolicies {
+export interface PolicySet<Document> {
   /** The caller's identity-based policies (inline, managed, and its groups'). */
-  readonly identityPolicies?: readonly PolicyInput[];
+  readonly identityPolicies?: readonly Document[];
   /** The resource's resource-based policy (bucket policy, key policy, trust policy...). */
-  readonly resourcePolicy?: PolicyInput;
+  readonly resourcePolicy?: Document;
   /** The caller's permissions boundary; an IAM entity has at most one. */
-  readonly permissionsBoundary?: PolicyInput;
+  readonly permissionsBoundary?: Document;
   /** The session policies passed when the session was created; together they form one limit. */
-  readonly sessionPolicies?: readonly PolicyInput[];
+  readonly sessionPolicies?: readonly Document[];
   /**
    * SCPs by level, from the organization root through each OU to the
    * caller's account: at every level some SCP must allow.
    */
-  readonly serviceControlPolicies?: readonly (readonly PolicyInput[])[];
+  readonly serviceControlPolicies?: readonly (readonly Document[])[];
   /** RCPs by level, as SCPs, applying to the resource's account. */
-  readonly resourceControlPolicies?: readonly (readonly PolicyInput[])[];
+  readonly resourceControlPolicies?: readonly (readonly Document[])[];
   /**
    * The policy of the VPC endpoint the request goes through: "it does not
    * override or replace identity-based or resource-based policies" but must
    * allow the request too, whoever makes it.
    */
-  readonly vpcEndpointPolicy?: PolicyInput;
+  readonly vpcEndpointPolicy?: Document;
 }
+
+export type EvaluationPolicies = PolicySet<PolicyInput>;
 
 export type PolicyKind =
   | 'identity'

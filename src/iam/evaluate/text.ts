@@ -9,21 +9,14 @@ import {
   type PolicyInput,
   type PolicyKind,
   type PolicyReference,
+  type PolicySet,
 } from './evaluate.js';
 import type { EvaluationRequest } from './request.js';
 
 /** Policy JSON text, optionally named. */
 export type PolicyText = string | { readonly name: string; readonly text: string };
 
-export interface EvaluationPolicyTexts {
-  readonly identityPolicies?: readonly PolicyText[];
-  readonly resourcePolicy?: PolicyText;
-  readonly permissionsBoundary?: PolicyText;
-  readonly sessionPolicies?: readonly PolicyText[];
-  readonly serviceControlPolicies?: readonly (readonly PolicyText[])[];
-  readonly resourceControlPolicies?: readonly (readonly PolicyText[])[];
-  readonly vpcEndpointPolicy?: PolicyText;
-}
+export type EvaluationPolicyTexts = PolicySet<PolicyText>;
 
 /** A document that is not a usable policy, with the parser's errors (each with its location). */
 export interface PolicyTextError {

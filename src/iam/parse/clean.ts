@@ -30,7 +30,9 @@ import { PositionIndex } from './positions.js';
 type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
 type JsonObject = { readonly [key: string]: Json };
 
-const statementElements: ReadonlySet<string> = new Set([
+/** The elements each level of a policy may hold, shared with the full reader. */
+export const policyElements = ['Version', 'Id', 'Statement'] as const;
+export const statementElements = [
   'Sid',
   'Effect',
   'Principal',
@@ -40,8 +42,11 @@ const statementElements: ReadonlySet<string> = new Set([
   'Resource',
   'NotResource',
   'Condition',
-]);
-const principalTypes: readonly PrincipalType[] = ['AWS', 'Service', 'Federated', 'CanonicalUser'];
+] as const;
+export const principalTypes: readonly PrincipalType[] = ['AWS', 'Service', 'Federated', 'CanonicalUser'];
+const knownPolicyElements: ReadonlySet<string> = new Set(policyElements);
+const knownStatementElements: ReadonlySet<string> = new Set(statementElements);
+const knownPrincipalTypes: ReadonlySet<string> = new Set(principalTypes);
 const variableShape = /\$\{[^}]+\}/;
 // Keys such as "1" come first in a parsed object whatever their place in the text.
 const indexLikeKey = /^(?:0|[1-9]\d*)$/;
@@ -175,7 +180,7 @@ class CleanReader {
 
   read(root: Json, text: string): Policy {
     if (!isObject(root)) give();
-    const names = this.names(root, new Set(['Version', 'Id', 'Statement']));
+    const names = this.names(root, knownPolicyElements);
     const version = root.Version;
     if (version !== undefined) {
       if (version !== '2012-10-17' && version !== '2008-10-17') give();
@@ -207,7 +212,7 @@ class CleanReader {
   }
 
   private readStatement(node: JsonObject, path: readonly PathElement[], position: number): Statement {
-    this.names(node, statementElements);
+    this.names(node, knownStatementElements);
     const sid = node.Sid;
     if (sid !== undefined && typeof sid !== 'string') give();
     const effect = node.Effect;
@@ -295,7 +300,7 @@ class CleanReader {
     if (element.value === '*') return { kind: element.kind, value: { kind: 'everyone', location }, location };
     if (!isObject(element.value)) give();
     const types = element.value;
-    this.names(types, new Set(principalTypes));
+    this.names(types, knownPrincipalTypes);
     const entries: PrincipalEntry[] = [];
     // In the order of principalTypes, as the full reader lists them.
     for (const type of principalTypes) {

@@ -17,12 +17,11 @@ import type {
   PolicyVersion,
   PrincipalElement,
   PrincipalEntry,
-  PrincipalType,
   PrincipalValue,
   ResourceElement,
   Statement,
 } from '../model.js';
-import { parseCleanPolicy } from './clean.js';
+import { parseCleanPolicy, policyElements, principalTypes, statementElements } from './clean.js';
 import { literalPattern, parsePattern, type PatternSyntax, type VariableIssueCode } from './patterns.js';
 import { PositionIndex } from './positions.js';
 
@@ -76,19 +75,6 @@ export type ParseResult =
       readonly partial?: Policy;
     };
 
-const policyElements = ['Version', 'Id', 'Statement'] as const;
-const statementElements = [
-  'Sid',
-  'Effect',
-  'Principal',
-  'NotPrincipal',
-  'Action',
-  'NotAction',
-  'Resource',
-  'NotResource',
-  'Condition',
-] as const;
-const principalTypes: readonly PrincipalType[] = ['AWS', 'Service', 'Federated', 'CanonicalUser'];
 const versions: readonly PolicyVersion[] = ['2012-10-17', '2008-10-17'];
 
 /**
