@@ -124,12 +124,14 @@ function compilePolicySet(set: CompatAuthorizationPolicySet): Read<CompiledPolic
   };
   for (const policy of statics) {
     claim(policy.id);
-    if (isTemplate(policy)) {
+    if (isTemplate(policy) && typeof set.staticPolicies !== 'string') {
       errors.push(
         detailedError(`expected a static policy, got a template containing slots: \`${policy.id}\``, null),
       );
     }
   }
+  if (typeof set.staticPolicies === 'string' && statics.some(isTemplate))
+    errors.push(detailedError('static policy set includes a template', null));
   for (const id of templates.keys()) claim(id);
   if (errors.length > 0) return { ok: false, errors };
   const compiled = statics.map((policy) => compilePolicy(policy));

@@ -15,6 +15,10 @@ export {
 } from './schema/compat.js';
 export {
   validateCall as validate,
+  getValidRequestEnvsPolicy,
+  getValidRequestEnvsTemplate,
+  getCedarLangVersion,
+  type GetValidRequestEnvsResult,
   type CompatPolicySet as PolicySet,
   type CompatValidationError as ValidationError,
   type ValidationAnswer,

@@ -20,7 +20,7 @@ afterEach(() => {
 describe('keyaki cedar translate-schema', () => {
   it('translates the text syntax to the JSON format and back', async () => {
     const text =
-      'entity Group;\n\nentity User in [Group];\n\naction "view" appliesTo {\n  principal: [User],\n  resource: [Group]\n};\n';
+      'entity Group;\n\nentity User in [Group];\n\naction "view" appliesTo {\n  principal: [User],\n  resource: [Group],\n  context: {}\n};\n';
     const toJson = await run([
       'translate-schema',
       '--direction',

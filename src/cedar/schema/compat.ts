@@ -53,9 +53,9 @@ function schemaErrors(errors: readonly SchemaError[]): DetailedError[] {
   return errors.map((error) => detailedError(error.message, null, error.span));
 }
 
-/** A text schema is `.cedarschema` unless it is a JSON object, as the official tools decide. */
+/** cedar-wasm reads a string as the `.cedarschema` syntax, even one holding JSON, and a value as the JSON format. */
 export function formatOf(schema: CompatSchema): SchemaFormat {
-  return typeof schema === 'string' && !schema.trimStart().startsWith('{') ? 'cedarschema' : 'json';
+  return typeof schema === 'string' ? 'cedarschema' : 'json';
 }
 
 export function checkParseSchema(schema: CompatSchema): CheckParseAnswer {

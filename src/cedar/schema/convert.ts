@@ -219,7 +219,10 @@ function actionText(decl: ActionDecl, indent: string): string {
     `${inner}principal: ${namesList(appliesTo.principalTypes)}`,
     `${inner}resource: ${namesList(appliesTo.resourceTypes)}`,
   ];
-  if (appliesTo.context !== undefined) lines.push(`${inner}context: ${typeText(appliesTo.context, inner)}`);
+  // Cedar 4.13 writes the default empty context out.
+  lines.push(
+    `${inner}context: ${appliesTo.context === undefined ? '{}' : typeText(appliesTo.context, inner)}`,
+  );
   return `${head}${parents} appliesTo {\n${lines.join(',\n')}\n${indent}};`;
 }
 

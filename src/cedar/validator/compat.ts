@@ -5,7 +5,13 @@ import { parseSchema } from '../schema/index.js';
 import type { ValidatorPolicy } from './expr.js';
 import { parsePolicyText, policiesFromEst } from './index.js';
 import { utf8Span } from '../syntax/index.js';
-import { validatePolicies, type ValidationError, type ValidationWarning } from './validate.js';
+import { escapeDebug } from './text-checks.js';
+import {
+  validatePolicies,
+  validRequestEnvironments,
+  type ValidationError,
+  type ValidationWarning,
+} from './validate.js';
 
 export type CompatPolicy = string | Readonly<Record<string, unknown>>;
 
@@ -71,6 +77,17 @@ function readOne(id: string, policy: CompatPolicy): Read {
   };
 }
 
+function templateInStatics(): DetailedError {
+  return detailedError('static policy set includes a template', null);
+}
+
+function hasSlot(policy: ValidatorPolicy): boolean {
+  return [policy.principal, policy.resource].some(
+    (scope) =>
+      (scope.op === 'is' ? scope.in : scope.op === 'all' ? undefined : scope.target)?.kind === 'slot',
+  );
+}
+
 function readPolicySet(set: CompatPolicySet): Read {
   const policies: ValidatorPolicy[] = [];
   const errors: DetailedError[] = [];
@@ -80,7 +97,8 @@ function readPolicySet(set: CompatPolicySet): Read {
   };
   const statics = set.staticPolicies;
   if (typeof statics === 'string') {
-    add(readText(statics));
+    const read = readText(statics);
+    add(read.ok && read.policies.some(hasSlot) ? { ok: false, errors: [templateInStatics()] } : read);
   } else if (Array.isArray(statics)) {
     statics.forEach((policy, index) => add(readOne(`policy${index}`, policy)));
   } else if (statics !== undefined) {
@@ -92,16 +110,19 @@ function readPolicySet(set: CompatPolicySet): Read {
 
 /** Strict validation with cedar-wasm's call and answer shapes. */
 export function validateCall(call: ValidationCall): ValidationAnswer {
+  // Cedar reads the policies first and reports their errors and the schema's together.
+  const read = readPolicySet(call.policies);
   const schema = parseSchema(call.schema, formatOf(call.schema));
-  if (!schema.ok) {
+  if (!read.ok || !schema.ok) {
     return {
       type: 'failure',
-      errors: schema.errors.map((error) => detailedError(error.message, null, error.span)),
+      errors: [
+        ...(read.ok ? [] : read.errors),
+        ...(schema.ok ? [] : schema.errors.map((error) => detailedError(error.message, null, error.span))),
+      ],
       warnings: [],
     };
   }
-  const read = readPolicySet(call.policies);
-  if (!read.ok) return { type: 'failure', errors: read.errors, warnings: [] };
   const result = validatePolicies(schema.value, read.policies);
   const texts = new Map(read.policies.map((policy) => [policy.id, sourceTexts.get(policy)]));
   const diagnostic = (
@@ -126,4 +147,62 @@ export function validateCall(call: ValidationCall): ValidationAnswer {
     validationWarnings: result.warnings.map((warning) => diagnostic(warning, 'warning')),
     otherWarnings: [],
   };
+}
+
+export type GetValidRequestEnvsResult =
+  | { type: 'success'; principals: string[]; actions: string[]; resources: string[] }
+  | { type: 'failure'; error: string };
+
+/** An entity uid as Cedar displays it: the id quoted with Rust's `escape_debug`. */
+function uidText(uid: { readonly type: string; readonly id: string }): string {
+  return `${uid.type}::"${escapeDebug(uid.id)}"`;
+}
+
+function validRequestEnvs(
+  policy: CompatPolicy,
+  schema: CompatSchema,
+  what: string,
+): GetValidRequestEnvsResult {
+  const parsedSchema = parseSchema(schema, formatOf(schema));
+  const read = readOne('policy0', policy);
+  if (!read.ok || read.policies.length !== 1) return { type: 'failure', error: `failed to parse ${what}` };
+  if (!parsedSchema.ok) return { type: 'failure', error: 'failed to parse schema from string' };
+  const [only] = read.policies;
+  const envs = only === undefined ? [] : validRequestEnvironments(parsedSchema.value, only);
+  const sorted = (items: readonly string[]): string[] => [...new Set(items)].sort();
+  return {
+    type: 'success',
+    principals: sorted(envs.map((env) => env.principal)),
+    actions: sorted(envs.map((env) => uidText(env.action))),
+    resources: sorted(envs.map((env) => env.resource)),
+  };
+}
+
+/** The principal types, actions and resource types of the request environments in which a policy can be satisfied. */
+export function getValidRequestEnvsPolicy(
+  policy: CompatPolicy,
+  schema: CompatSchema,
+): GetValidRequestEnvsResult {
+  return validRequestEnvs(
+    policy,
+    schema,
+    typeof policy === 'string' ? 'policy from string' : 'policy from JSON',
+  );
+}
+
+/** The same for a template, whose slots stand for any entity of the environment's types. */
+export function getValidRequestEnvsTemplate(
+  template: CompatPolicy,
+  schema: CompatSchema,
+): GetValidRequestEnvsResult {
+  return validRequestEnvs(
+    template,
+    schema,
+    typeof template === 'string' ? 'template from string' : 'template from JSON',
+  );
+}
+
+/** The Cedar language version Keyaki implements. */
+export function getCedarLangVersion(): string {
+  return '4.5';
 }

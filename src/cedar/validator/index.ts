@@ -27,7 +27,7 @@ export type {
 } from './validate.js';
 export type { TypedValue, ConformResult } from './conform.js';
 export type { RequestInput, SchemaEntity } from './request.js';
-export { validatePolicies, requestEnvironments } from './validate.js';
+export { validatePolicies, requestEnvironments, validRequestEnvironments } from './validate.js';
 export { validateRequest, validateEntities } from './request.js';
 export { lowerPolicy } from './expr.js';
 

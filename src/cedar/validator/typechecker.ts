@@ -54,7 +54,7 @@ export interface TypeError {
 
 type Capabilities = ReadonlySet<string>;
 
-type Typed =
+export type Typed =
   | { readonly ok: true; readonly type: Type; readonly caps: Capabilities }
   | { readonly ok: false; readonly error: TypeError };
 

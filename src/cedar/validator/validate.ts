@@ -10,8 +10,8 @@ import {
   type ScopeConstraint,
   type ValidatorPolicy,
 } from './expr.js';
-import { Typechecker, type RequestEnv, type TypeErrorKind } from './typechecker.js';
-import { fromSchemaType, isSubtype, ANY_BOOL, showType, type RecordTypeT } from './types.js';
+import { Typechecker, type RequestEnv, type TypeErrorKind, type Typed } from './typechecker.js';
+import { fromSchemaType, isSubtype, ANY_BOOL, showType, type RecordTypeT, type Type } from './types.js';
 import { policyTextWarnings, type TextWarningKind } from './text-checks.js';
 
 export type ValidationErrorKind =
@@ -253,10 +253,7 @@ class PolicyValidator {
     let possible = false;
     let failed = false;
     for (const env of this.envs) {
-      const typed = new Typechecker(this.schema, env).typeOf(
-        substituteAction(condition, env.action),
-        new Set(),
-      );
+      const typed = typecheckIn(this.schema, env, condition);
       if (!typed.ok) {
         failed = true;
         this.error(policy.id, typed.error.kind, typed.error.message, typed.error.span, typed.error.help);
@@ -272,7 +269,7 @@ class PolicyValidator {
         );
         continue;
       }
-      if (!(typed.type.kind === 'bool' && typed.type.value === 'false')) possible = true;
+      if (!isFalse(typed.type)) possible = true;
     }
     // A policy that does not typecheck is reported for that alone.
     if (!possible && !failed) {
@@ -284,6 +281,23 @@ class PolicyValidator {
       });
     }
   }
+}
+
+function typecheckIn(schema: Schema, env: RequestEnv, condition: Expr): Typed {
+  return new Typechecker(schema, env).typeOf(substituteAction(condition, env.action), new Set());
+}
+
+function isFalse(type: Type): boolean {
+  return type.kind === 'bool' && type.value === 'false';
+}
+
+/** The request environments in which a policy typechecks and can be satisfied, as Cedar's `getValidRequestEnvs` finds them. */
+export function validRequestEnvironments(schema: Schema, policy: ValidatorPolicy): RequestEnv[] {
+  const condition = policyCondition(policy);
+  return requestEnvironments(schema).filter((env) => {
+    const typed = typecheckIn(schema, env, condition);
+    return typed.ok && isSubtype(typed.type, ANY_BOOL) && !isFalse(typed.type);
+  });
 }
 
 /** Replaces the `action` variable by the environment's action, which makes action tests exact. */
