@@ -10,16 +10,12 @@
 import { createHash } from 'node:crypto';
 import {
   and,
-  concat,
   decide,
   equals,
   literal,
   matches,
   not,
-  notChars,
   or,
-  star,
-  ANY_CHAR,
   TRUE,
   FALSE,
   evaluateFormula,
@@ -41,6 +37,7 @@ import {
 import { actionMatchesPattern, encodePolicies, type EncodedPolicy, type Encoding } from './encode/encode.js';
 import {
   action,
+  arnsOfAccount,
   everyValue as everyValueOf,
   keyPresence,
   keyVariable,
@@ -195,18 +192,7 @@ function everyValue(info: KeyInfo, test: (subject: Subject<'string'>) => Formula
     : or(not(keyPresence(info)), test(keyVariable(info) as Subject<'string'>));
 }
 
-const notColon = notChars([[58, 58]]);
-const arnInAccount = (account: string): Regex =>
-  concat([
-    literal('arn:'),
-    star(notColon),
-    literal(':'),
-    star(notColon),
-    literal(':'),
-    star(notColon),
-    literal(`:${account}:`),
-    star(ANY_CHAR),
-  ]);
+const arnInAccount = (account: string): Regex => arnsOfAccount(literal(account));
 
 interface Question {
   readonly policy: Policy;

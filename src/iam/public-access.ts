@@ -6,20 +6,17 @@
 // no such request, so the policy is not public.
 import {
   and,
-  concat,
   equals,
   inCidr,
   literal,
   matches,
   not,
-  notChars,
   or,
-  star,
-  ANY_CHAR,
   type Formula,
   type Subject,
 } from '../logic/index.js';
 import {
+  arnsOfAccount,
   everyValue,
   keyPresence,
   keyVariable,
@@ -200,8 +197,6 @@ function outsiderIp(policy: Policy): string {
   return '203.0.113.1';
 }
 
-const notColon = notChars([[58, 58]]);
-
 function outsiderValue(
   entry: RestrictingKey,
   info: KeyInfo,
@@ -220,19 +215,7 @@ function outsiderValue(
     case 'account':
       return equals(text, account);
     case 'arn-in-account':
-      return matches(
-        text,
-        concat([
-          literal('arn:'),
-          star(notColon),
-          literal(':'),
-          star(notColon),
-          literal(':'),
-          star(notColon),
-          literal(`:${account}:`),
-          star(ANY_CHAR),
-        ]),
-      );
+      return matches(text, arnsOfAccount(literal(account)));
     case 'identifier':
       return equals(text, freshIdentifier);
     case 'ip':

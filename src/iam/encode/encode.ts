@@ -61,6 +61,7 @@ import {
   principalIs,
   accountArnPrefix,
   accountArnSuffix,
+  arnsOfAccount,
   everyValue,
   principalsOfAccount,
   principalType,
@@ -723,21 +724,7 @@ function derivedKeyAxioms(keys: KeyTable): Formula {
   if (userName !== undefined) axioms.push(implies(awsPrincipalWith('user/'), keyPresence(userName.info)));
   const resourceAccount = single('aws:resourceaccount');
   if (resourceAccount !== undefined) {
-    const accountInArn = matches(
-      resource,
-      concat([
-        literal('arn:'),
-        star(notColon),
-        literal(':'),
-        star(notColon),
-        literal(':'),
-        star(notColon),
-        literal(':'),
-        twelveDigits,
-        literal(':'),
-        anyText,
-      ]),
-    );
+    const accountInArn = matches(resource, arnsOfAccount(twelveDigits));
     axioms.push(implies(or(principalIs('AWS'), accountInArn), keyPresence(resourceAccount.info)));
   }
   const arn = single(principalArnKey);

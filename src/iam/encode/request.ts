@@ -155,6 +155,22 @@ export const accountArnPrefix: Regex = concat([
 /** What follows the account in an IAM principal's ARN. */
 export const accountArnSuffix: Regex = concat([literal(':'), nonEmpty(charClass([[0, 0x10ffff]]))]);
 
+/** ARNs whose account field (the fifth) matches `account`. */
+export function arnsOfAccount(account: Regex): Regex {
+  return concat([
+    literal('arn:'),
+    star(notColon),
+    literal(':'),
+    star(notColon),
+    literal(':'),
+    star(notColon),
+    literal(':'),
+    account,
+    literal(':'),
+    star(charClass([[0, 0x10ffff]])),
+  ]);
+}
+
 /** An account's principals: `arn:PARTITION:iam|sts::ACCOUNT:...`, the account matching `account`. */
 export function principalsOfAccount(account: Regex): Regex {
   return concat([accountArnPrefix, account, accountArnSuffix]);
