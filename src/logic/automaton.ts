@@ -6,7 +6,7 @@
 // combination of regexes is a breadth-first search over the product of
 // their DFAs: complement is the same DFA with acceptance flipped.
 import { GenerationalCache } from './cache.js';
-import { regexKey, unreachable, type CodePointRange, type Regex } from './regex.js';
+import { MAX_CODE_POINT, regexKey, unreachable, type CodePointRange, type Regex } from './regex.js';
 
 interface NfaState {
   /** Epsilon successors. */
@@ -14,6 +14,9 @@ interface NfaState {
   /** One labelled transition at most (Thompson construction). */
   edge?: { readonly ranges: readonly CodePointRange[]; readonly target: number };
 }
+
+/** DFA states a universality check may visit. */
+const UNIVERSAL_PROBE = 8;
 
 export class Automaton {
   private readonly states: NfaState[] = [];
@@ -23,6 +26,7 @@ export class Automaton {
   private readonly dfaAccepting: boolean[] = [];
   private readonly transitions: Map<number, number>[] = [];
   private readonly cuts: (readonly number[] | undefined)[] = [];
+  private readonly universals: (boolean | undefined)[] = [];
   readonly start: number;
 
   constructor(regex: Regex) {
@@ -46,6 +50,36 @@ export class Automaton {
   /** No NFA state is left: nothing is accepted from here on. */
   dead(state: number): boolean {
     return (this.dfaSets[state] as number[]).length === 0;
+  }
+
+  /**
+   * Every string is accepted from here: every DFA state reachable from this
+   * one accepts (transitions are constant between the cuts, so one code point
+   * per stretch decides). Looks at a few states only — beyond that it answers
+   * false, which only costs pruning. Memoized per DFA state.
+   */
+  universal(state: number): boolean {
+    const known = this.universals[state];
+    if (known !== undefined) return known;
+    const reached = new Set([state]);
+    const pending = [state];
+    let result = true;
+    for (let current = pending.pop(); current !== undefined && result; current = pending.pop()) {
+      if (!this.accepting(current) || reached.size > UNIVERSAL_PROBE) {
+        result = false;
+        break;
+      }
+      for (const cut of [0, ...this.cutsOf(current)]) {
+        if (cut > MAX_CODE_POINT) continue;
+        const next = this.step(current, cut);
+        if (!reached.has(next)) {
+          reached.add(next);
+          pending.push(next);
+        }
+      }
+    }
+    this.universals[state] = result;
+    return result;
   }
 
   /** The DFA state after reading `codePoint`. */
@@ -241,10 +275,13 @@ export function regularWitness(literals: readonly RegularLiteral[], maxStates: n
       chars.sort((a, b) => Number(!isPrintable(a)) - Number(!isPrintable(b)));
       for (const char of chars) {
         const successor = states.map((state, index) => (machines[index] as Automaton).step(state, char));
-        // A positive literal whose machine died can never accept again: prune the branch.
+        // A positive literal whose machine died can never accept again, a negative one whose machine
+        // accepts everything from here can never reject again: prune the branch.
         if (
-          successor.some(
-            (state, index) => literals[index]?.positive === true && machines[index]?.dead(state) === true,
+          successor.some((state, index) =>
+            literals[index]?.positive === true
+              ? machines[index]?.dead(state) === true
+              : machines[index]?.universal(state) === true,
           )
         ) {
           continue;
