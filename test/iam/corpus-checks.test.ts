@@ -63,6 +63,30 @@ describe('CheckNoNewAccess on AWS managed policies', () => {
     expect(failures).toBeGreaterThan(10);
   });
 
+  it('versions compared through policy variables are decided and replay: aws:PrincipalAccount = ${aws:ResourceAccount}, a set operator over ARNs built from principal tags', async () => {
+    const named = new Set([
+      'AWSBackupServiceLinkedRolePolicyForBackup@v15→v16',
+      'AmazonECSServiceRolePolicy@v14→v15',
+      'AWSIdentityCenterExternalManagementPolicy@v1→v2',
+    ]);
+    const chosen = managedPolicyPairs().pairs.filter((pair) => named.has(pair.name));
+    expect(chosen.length).toBe(named.size);
+    for (const pair of chosen) {
+      const outcome = await checkNoNewAccess(
+        {
+          existingPolicyDocument: pair.existing,
+          newPolicyDocument: pair.updated,
+          policyType: 'IDENTITY_POLICY',
+        },
+        { summarize: false, fallback: false },
+      );
+      if (!outcome.ok || outcome.response.result !== 'FAIL') throw new Error(`${pair.name} is not a FAIL`);
+      const request = evaluationRequestOf(outcome.response.counterexample);
+      expect(allowedAlone(pair.updated, request), pair.name).toBe(true);
+      expect(allowedAlone(pair.existing, request), pair.name).toBe(false);
+    }
+  });
+
   it('a version that only removes access passes', async () => {
     const shrinking = {
       Version: '2012-10-17',
