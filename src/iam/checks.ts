@@ -391,19 +391,20 @@ export function evaluationRequestOf(request: ConcreteRequest): EvaluationRequest
 
 /**
  * Whether `policy` on its own allows the request, as the concrete evaluator
- * judges it: evaluated as the one level of resource control policies (which
- * apply to every caller), it allows exactly when some Allow statement applies
- * and no Deny does.
+ * judges it: evaluated as the policy of a VPC endpoint the request goes
+ * through (which filters every caller, exempting none, unlike the
+ * organization's control policies), it allows exactly when some Allow
+ * statement applies and no Deny does.
  */
 export function allowsConcretely(policy: Policy, request: ConcreteRequest): boolean {
-  const result = evaluate(evaluationRequestOf(request), { resourceControlPolicies: [[policy]] });
+  const result = evaluate(evaluationRequestOf(request), { vpcEndpointPolicy: policy });
   switch (result.decision) {
     case 'Allow':
       return true;
     case 'ExplicitDeny':
       return false;
     case 'ImplicitDeny':
-      return !result.reasons.some((reason) => reason.kind === 'resourceControlPolicy');
+      return !result.reasons.some((reason) => reason.kind === 'vpcEndpointPolicy');
     default:
       return result satisfies never;
   }

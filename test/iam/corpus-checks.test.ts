@@ -14,12 +14,12 @@ function allowedAlone(document: string, request: ReturnType<typeof evaluationReq
   const parsed = parsePolicy(document);
   if (!parsed.ok) throw new Error('unparsable corpus document');
   const policy: Policy = parsed.policy;
-  // The policy as the one level of resource control policies: allowed when some Allow applies and no Deny does.
-  const result = evaluate(request, { resourceControlPolicies: [[policy]] });
+  // The policy as a VPC endpoint's, which filters every caller: allowed when some Allow applies and no Deny does.
+  const result = evaluate(request, { vpcEndpointPolicy: policy });
   return (
     result.decision === 'Allow' ||
     (result.decision === 'ImplicitDeny' &&
-      !result.reasons.some((reason) => reason.kind === 'resourceControlPolicy'))
+      !result.reasons.some((reason) => reason.kind === 'vpcEndpointPolicy'))
   );
 }
 
