@@ -31,6 +31,19 @@ function simulate(...args: string[]) {
   return runGroup('iam', [registerIamSimulate], ['simulate', ...args]);
 }
 
+/** An SCP that allows EC2 alone, written to a fresh temporary file. */
+function ec2OnlyScp(): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'keyaki-simulate-')), 'ec2-only.json');
+  writeFileSync(
+    path,
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'ec2:*', Resource: '*' }],
+    }),
+  );
+  return path;
+}
+
 function results(stdout: string): EvaluationResultJson[] {
   return (JSON.parse(stdout) as { EvaluationResults: EvaluationResultJson[] }).EvaluationResults;
 }
@@ -308,15 +321,7 @@ describe('keyaki iam simulate', () => {
   });
 
   it('takes several SCPs of one level joined by commas, any one of which may allow', async () => {
-    const directory = mkdtempSync(join(tmpdir(), 'keyaki-simulate-'));
-    const ec2Only = join(directory, 'ec2-only.json');
-    writeFileSync(
-      ec2Only,
-      JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: 'ec2:*', Resource: '*' }],
-      }),
-    );
+    const ec2Only = ec2OnlyScp();
     const run = (level: string) =>
       simulate(
         '--policy-input-list',
@@ -337,15 +342,7 @@ describe('keyaki iam simulate', () => {
   });
 
   it('spares principals of the management account and service-linked roles from SCPs', async () => {
-    const directory = mkdtempSync(join(tmpdir(), 'keyaki-simulate-'));
-    const ec2Only = join(directory, 'ec2-only.json');
-    writeFileSync(
-      ec2Only,
-      JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: 'ec2:*', Resource: '*' }],
-      }),
-    );
+    const ec2Only = ec2OnlyScp();
     const run = (...extra: string[]) =>
       simulate(
         '--policy-input-list',
