@@ -19,20 +19,9 @@ import {
   type Model,
   type Value,
 } from '../../src/logic/index.js';
+import { formulaOver } from './generators.js';
 
 const bools = ['p', 'q', 'r', 's', 't', 'u'].map((name) => variable(name, 'bool'));
-
-function formulaOver(atom: fc.Arbitrary<Formula>): fc.Arbitrary<Formula> {
-  return fc.letrec<{ node: Formula }>((tie) => ({
-    node: fc.oneof(
-      { depthSize: 'small', withCrossShrink: true },
-      atom,
-      tie('node').map(not),
-      fc.array(tie('node'), { minLength: 2, maxLength: 4 }).map((operands) => and(...operands)),
-      fc.array(tie('node'), { minLength: 2, maxLength: 4 }).map((operands) => or(...operands)),
-    ),
-  })).node;
-}
 
 /** Every combination of the candidate values of each variable. */
 function* models(candidates: ReadonlyMap<string, readonly Value[]>): Generator<Model> {
@@ -61,7 +50,7 @@ describe('the Boolean search', () => {
 
   it('answers exactly as the truth table over six Boolean atoms', () => {
     fc.assert(
-      fc.property(formulaOver(fc.constantFrom(...bools).map(boolAtom)), (formula) => {
+      fc.property(formulaOver(fc.constantFrom(...bools).map(boolAtom), 4), (formula) => {
         const verdict = solve(formula);
         expect(verdict.status).toBe(hasModelAmong(formula, truthTable) ? 'sat' : 'unsat');
         if (verdict.status === 'sat') {
@@ -114,7 +103,7 @@ describe('theory conflicts inside the search', () => {
 
   it('never answers UNSAT when a small model exists, and every model it gives holds', () => {
     fc.assert(
-      fc.property(formulaOver(atom), (formula) => {
+      fc.property(formulaOver(atom, 4), (formula) => {
         const verdict = solve(formula);
         if (verdict.status === 'sat') expect(evaluateFormula(formula, verdict.model)).toBe(true);
         if (hasModelAmong(formula, candidates)) expect(verdict.status).toBe('sat');

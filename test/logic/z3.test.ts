@@ -12,15 +12,14 @@ import {
   inRange,
   matches,
   not,
-  or,
   solve,
   solveWithZ3,
   template,
   literal,
   variable,
   boolAtom,
-  type Formula,
 } from '../../src/logic/index.js';
+import { formulaOver } from './generators.js';
 
 const s = variable('s', 'string');
 const t = variable('t', 'string');
@@ -73,15 +72,7 @@ const templateAtom = fc.oneof(
   fc.constantFrom('x', 'a*', '?').map((pattern) => matches(t, glob(pattern))),
 );
 const atom = fc.oneof(stringAtom, numberAtom, ipAtom, setAtom, templateAtom, fc.constant(boolAtom(b)));
-const formula: fc.Arbitrary<Formula> = fc.letrec<{ node: Formula }>((tie) => ({
-  node: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    atom,
-    tie('node').map(not),
-    fc.array(tie('node'), { minLength: 2, maxLength: 3 }).map((operands) => and(...operands)),
-    fc.array(tie('node'), { minLength: 2, maxLength: 3 }).map((operands) => or(...operands)),
-  ),
-})).node;
+const formula = formulaOver(atom, 3);
 
 describe('the fast engine agrees with Z3', () => {
   it('on generated formulas over every sort', async () => {
