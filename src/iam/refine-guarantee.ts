@@ -5,8 +5,8 @@
 // allowed' = ∪(orig_i − unused) − denied = (∪orig_i − denied) − unused.
 //
 // Resources and conditions stay out of the formulas because the refinement
-// never changes them: a refined statement keeps its Resource and Condition,
-// only its action element differs.
+// never changes them: a refined statement keeps every key but its action
+// element, which is checked (`checkOnlyActionsChanged`) rather than trusted.
 //
 // `action` is the lower-cased action: IAM compares actions ignoring case, so
 // lower-casing the action, the patterns and the catalog is that comparison.
@@ -87,6 +87,7 @@ export function proveGuarantee(
         throw new RefinementInvariantError(`statement ${statementIndex}: a Deny statement was changed`);
       return;
     }
+    if (pair.refined !== undefined) checkOnlyActionsChanged(pair.original, pair.refined, statementIndex);
     const services = servicesToProve(pair, catalog);
     // Queries over many services are split by service: the products are as large in total, but each stays small.
     const groups =
@@ -105,6 +106,21 @@ export function proveGuarantee(
         prove(obligation, statementIndex, domain, exactDomain);
     }
   });
+}
+
+/**
+ * The proof leaves Resources and Conditions out of its formulas, which is
+ * sound only while the refined statement keeps every other key of the original
+ * as it is: checked here, not trusted.
+ */
+function checkOnlyActionsChanged(original: JsonObject, refined: JsonObject, statementIndex: number): void {
+  const keys = new Set([...Object.keys(original), ...Object.keys(refined)]);
+  for (const key of keys) {
+    if (key !== 'Action' && key !== 'NotAction' && original[key] !== refined[key])
+      throw new RefinementInvariantError(
+        `statement ${statementIndex}: the refined statement changed \`${key}\``,
+      );
+  }
 }
 
 /** A set of actions that must contain no catalog action, and what an action in it would mean. */

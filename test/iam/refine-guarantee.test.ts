@@ -209,3 +209,14 @@ describe('statement by statement is enough for the policy', () => {
     expect(proved).toBeGreaterThan(20);
   });
 });
+
+describe('what the proof leaves out of its formulas', () => {
+  it('refuses a refined statement whose Resource or Condition changed', () => {
+    const original = allow(['s3:Get*']);
+    expect(() => prove([{ original, refined: { ...original, Resource: 'arn:aws:s3:::b/*' } }])).toThrow(
+      /^statement 0: the refined statement changed `Resource`$/,
+    );
+    const conditioned = { ...original, Condition: { Bool: { 'aws:SecureTransport': 'true' } } };
+    expect(() => prove([{ original, refined: conditioned }])).toThrow(/changed `Condition`/);
+  });
+});
