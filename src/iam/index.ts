@@ -67,6 +67,7 @@ export type {
   PolicyInput,
   PolicyKind,
   PolicyReference,
+  PolicySet,
 } from './evaluate/evaluate.js';
 export { parsePrincipal } from './evaluate/request.js';
 export { missingContextKeys } from './evaluate/missing-keys.js';
