@@ -27,6 +27,9 @@ export class Automaton {
   private readonly transitions: Map<number, number>[] = [];
   private readonly cuts: (readonly number[] | undefined)[] = [];
   private readonly universals: (boolean | undefined)[] = [];
+  // INVARIANT: the NFA is complete before the first closure, so the marks cover every state.
+  private marks: Int32Array | undefined;
+  private stamp = 0;
   readonly start: number;
 
   constructor(regex: Regex) {
@@ -138,18 +141,23 @@ export class Automaton {
     return id;
   }
 
+  /** Epsilon closure, sorted; NFA states are marked with a per-call stamp instead of a fresh set. */
   private closure(seeds: readonly number[]): number[] {
-    const seen = new Set<number>(seeds);
-    const stack = [...seeds];
+    const marks = (this.marks ??= new Int32Array(this.states.length));
+    const stamp = ++this.stamp;
+    const found: number[] = [];
+    const stack: number[] = [];
+    const visit = (state: number): void => {
+      if (marks[state] === stamp) return;
+      marks[state] = stamp;
+      found.push(state);
+      stack.push(state);
+    };
+    seeds.forEach(visit);
     for (let state = stack.pop(); state !== undefined; state = stack.pop()) {
-      for (const next of this.states[state]?.epsilon ?? []) {
-        if (!seen.has(next)) {
-          seen.add(next);
-          stack.push(next);
-        }
-      }
+      for (const next of (this.states[state] as NfaState).epsilon) visit(next);
     }
-    return [...seen].sort((a, b) => a - b);
+    return found.sort((a, b) => a - b);
   }
 
   private fresh(): number {
