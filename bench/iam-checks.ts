@@ -25,6 +25,7 @@ const counts: Tally = { PASS: 0, FAIL: 0, UNKNOWN: 0, ERROR: 0 };
 const selfCounts: Tally = { PASS: 0, FAIL: 0, UNKNOWN: 0, ERROR: 0 };
 const wall: number[] = [];
 const cpu: number[] = [];
+const pairCpu: number[] = [];
 const slowest: { name: string; ms: number }[] = [];
 const unknowns: string[] = [];
 const internalErrors: string[] = [];
@@ -63,7 +64,9 @@ for (const [label, list, tally] of [
       return undefined;
     });
     if (outcome === undefined) continue;
-    cpu.push(cpuMs() - startCpu);
+    const spent = cpuMs() - startCpu;
+    cpu.push(spent);
+    if (label === 'pairs') pairCpu.push(spent);
     const ms = performance.now() - start;
     wall.push(ms);
     slowest.push({ name: `${label} ${pair.name}`, ms });
@@ -96,7 +99,8 @@ for (const [index, pair] of pairs.entries()) {
   }
 }
 
-for (const list of [wall, cpu, fastTimes, z3Times]) list.sort((a, b) => a - b);
+const cpuTotal = cpu.reduce((sum, ms) => sum + ms, 0);
+for (const list of [wall, cpu, pairCpu, fastTimes, z3Times]) list.sort((a, b) => a - b);
 slowest.sort((a, b) => b.ms - a.ms);
 const fmt = (ms: number): string => `${ms.toFixed(3)} ms`;
 const line = (tally: Tally): string =>
@@ -107,7 +111,8 @@ console.log(`policies: ${limit === Infinity ? 'all' : limit}`);
 console.log(`consecutive version pairs: ${pairs.length}  ${line(counts)}`);
 console.log(`each version against itself: ${versions.length}  ${line(selfCounts)}`);
 console.log(`checks: ${wall.length}  wall ${stats(wall)}  total ${(total / 1000).toFixed(1)} s`);
-console.log(`checks: ${cpu.length}  cpu  ${stats(cpu)}`);
+console.log(`checks: ${cpu.length}  cpu  ${stats(cpu)}  total ${(cpuTotal / 1000).toFixed(1)} s`);
+console.log(`pairs only: ${pairCpu.length}  cpu  ${stats(pairCpu)}`);
 console.log(
   `slowest (wall): ${slowest
     .slice(0, 5)
