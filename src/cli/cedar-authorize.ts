@@ -13,7 +13,7 @@ import {
   type AuthorizationRequestInput,
   type Schema,
 } from '../cedar/index.js';
-import { codeFrame, printSchemaErrors, readInput } from './cedar-translate-schema.js';
+import { printCodeFrames, readInput } from './cedar-translate-schema.js';
 import { ExitCode, UsageError } from './io.js';
 
 interface AuthorizeOptions {
@@ -91,7 +91,7 @@ function readSchema(path: string): Schema | undefined {
   const input = readInput(path, '--schema');
   const schema = path.endsWith('.json') ? parseSchema(input.text, 'json') : parseCedarSchema(input.text);
   if (schema.ok) return schema.value;
-  printSchemaErrors(input.source, input.text, schema.errors);
+  printCodeFrames(input, schema.errors);
   return undefined;
 }
 
@@ -118,10 +118,7 @@ export function registerCedarAuthorize(group: Command): void {
       const policiesInput = readInput(options.policies, '--policies');
       const policies = parsePolicySet(policiesInput.text, { idAnnotation: true });
       if (!policies.ok) {
-        for (const error of policies.errors)
-          process.stderr.write(
-            codeFrame(policiesInput.source, policiesInput.text, error.message, error.span),
-          );
+        printCodeFrames(policiesInput, policies.errors);
         process.exitCode = ExitCode.unusableInput;
         return;
       }

@@ -2,7 +2,7 @@
 // the shape of the official `cedar translate-schema` command.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { schemaToJson, schemaToText, type SchemaError } from '../cedar/index.js';
+import { schemaToJson, schemaToText } from '../cedar/index.js';
 import { ExitCode, UsageError } from './io.js';
 
 type Direction = 'cedar-to-json' | 'json-to-cedar';
@@ -53,8 +53,13 @@ export function codeFrame(
   ].join('\n');
 }
 
-export function printSchemaErrors(source: string, text: string, errors: readonly SchemaError[]): void {
-  for (const error of errors) process.stderr.write(codeFrame(source, text, error.message, error.span));
+/** Writes each error of an input (schema, policies) to stderr with its code frame. */
+export function printCodeFrames(
+  input: { readonly source: string; readonly text: string },
+  errors: readonly { readonly message: string; readonly span?: { start: number; end: number } }[],
+): void {
+  for (const error of errors)
+    process.stderr.write(codeFrame(input.source, input.text, error.message, error.span));
 }
 
 export function registerCedarTranslateSchema(group: Command): void {
@@ -68,7 +73,7 @@ export function registerCedarTranslateSchema(group: Command): void {
       if (options.direction === 'cedar-to-json') {
         const result = schemaToJson(input.text, 'cedarschema');
         if (!result.ok) {
-          printSchemaErrors(input.source, input.text, result.errors);
+          printCodeFrames(input, result.errors);
           process.exitCode = ExitCode.unusableInput;
           return;
         }
@@ -77,7 +82,7 @@ export function registerCedarTranslateSchema(group: Command): void {
       }
       const result = schemaToText(input.text, 'json');
       if (!result.ok) {
-        printSchemaErrors(input.source, input.text, result.errors);
+        printCodeFrames(input, result.errors);
         process.exitCode = ExitCode.unusableInput;
         return;
       }

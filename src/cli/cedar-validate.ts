@@ -2,7 +2,7 @@
 // the shape of the official `cedar validate` command, with code frames.
 import type { Command } from 'commander';
 import { parsePolicyText, parseSchema, validatePolicies, type SchemaFormat } from '../cedar/index.js';
-import { codeFrame, printSchemaErrors, readInput } from './cedar-translate-schema.js';
+import { codeFrame, printCodeFrames, readInput } from './cedar-translate-schema.js';
 import { ExitCode, UsageError, parseOutputFormat, type OutputFormat } from './io.js';
 
 function parseSchemaFormat(value: string): SchemaFormat {
@@ -34,17 +34,14 @@ export function registerCedarValidate(group: Command): void {
       const format = options.schemaFormat ?? (options.schema.endsWith('.json') ? 'json' : 'cedarschema');
       const schema = parseSchema(schemaInput.text, format);
       if (!schema.ok) {
-        printSchemaErrors(schemaInput.source, schemaInput.text, schema.errors);
+        printCodeFrames(schemaInput, schema.errors);
         process.exitCode = ExitCode.unusableInput;
         return;
       }
       const policiesInput = readInput(options.policies, '--policies');
       const policies = parsePolicyText(policiesInput.text, { idAnnotation: true });
       if (!policies.ok) {
-        for (const error of policies.errors)
-          process.stderr.write(
-            codeFrame(policiesInput.source, policiesInput.text, error.message, error.span),
-          );
+        printCodeFrames(policiesInput, policies.errors);
         process.exitCode = ExitCode.unusableInput;
         return;
       }

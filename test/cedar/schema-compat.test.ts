@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as wasm from '@cedar-policy/cedar-wasm/nodejs';
 import { checkParseSchema, schemaToJson, schemaToText } from '../../src/cedar/schema/compat.js';
 import { validateCall } from '../../src/cedar/validator/compat.js';
+import { seededRandom } from './seeded-random.js';
 
 /**
  * A random `.cedarschema` text from one seed, over a small set of names so
@@ -10,16 +11,7 @@ import { validateCall } from '../../src/cedar/validator/compat.js';
  * among common types and action groups, reserved and built-in names.
  */
 function randomSchema(seed: number): string {
-  let state = seed >>> 0 || 1;
-  const random = (): number => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 4294967296;
-  };
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const { random, pick } = seededRandom(seed);
   const tricky = (): boolean => random() < 0.12;
   const names = ['A', 'B', 'C', 'D'];
   const name = (): string =>
@@ -102,16 +94,7 @@ const JSON_BASE = {
 
 /** A valid JSON schema with one or two random edits: fields removed, added, retyped or renamed. */
 function mutatedJsonSchema(seed: number): unknown {
-  let state = seed >>> 0 || 1;
-  const random = (): number => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 4294967296;
-  };
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const { random, pick } = seededRandom(seed);
   const schema = structuredClone(JSON_BASE) as Record<string, unknown>;
   const nodes: (Record<string, unknown> | unknown[])[] = [];
   const collect = (value: unknown): void => {

@@ -4,6 +4,7 @@ import * as wasm from '@cedar-policy/cedar-wasm/nodejs';
 import { parseCedarSchema } from '../../src/cedar/schema/index.js';
 import { policyFromEst } from '../../src/cedar/validator/index.js';
 import { validatePolicies } from '../../src/cedar/validator/validate.js';
+import { seededRandom } from './seeded-random.js';
 
 const WARNING_TEXT = [
   'say_\u04bbello',
@@ -37,16 +38,7 @@ function cedarString(value: string): string {
  * hierarchy, extension literals) are exercised on both sides of the verdict.
  */
 function generate(seed: number): { schema: string; policy: string } {
-  let state = seed >>> 0 || 1;
-  const random = (): number => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 4294967296;
-  };
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const { random, pick } = seededRandom(seed);
   const entityTypes = ['User', 'Group', 'Doc', 'Color'];
   const attributeTypes = [
     'Long',

@@ -5,6 +5,7 @@ import * as wasm from '@cedar-policy/cedar-wasm/nodejs';
 import { parseCedarSchema, type Schema } from '../../src/cedar/schema/index.js';
 import { validateEntities, validateRequest, type RequestInput } from '../../src/cedar/validator/request.js';
 import { corpusArchive, corpusTests, handWrittenTests, testFileReader } from './official-tests.js';
+import { seededRandom } from './seeded-random.js';
 
 function schemaOf(text: string): Schema {
   const result = parseCedarSchema(text);
@@ -256,16 +257,7 @@ describe('entity and context conformance, differentially against cedar-wasm', ()
     let acceptedContexts = 0;
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
-        let state = seed;
-        const random = (): number => {
-          state ^= state << 13;
-          state >>>= 0;
-          state ^= state >>> 17;
-          state ^= state << 5;
-          state >>>= 0;
-          return state / 4294967296;
-        };
-        const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+        const { random, pick } = seededRandom(seed);
         const value = (name: string): unknown =>
           random() < 0.8 ? pick(wellTyped[name] ?? anyValue) : pick(anyValue);
         const record = (

@@ -161,11 +161,16 @@ function uidText(uid: { readonly type: string; readonly id: string }): string {
 function validRequestEnvs(
   policy: CompatPolicy,
   schema: CompatSchema,
-  what: string,
+  kind: 'policy' | 'template',
 ): GetValidRequestEnvsResult {
   const parsedSchema = parseSchema(schema, formatOf(schema));
   const read = readOne('policy0', policy);
-  if (!read.ok || read.policies.length !== 1) return { type: 'failure', error: `failed to parse ${what}` };
+  if (!read.ok || read.policies.length !== 1) {
+    return {
+      type: 'failure',
+      error: `failed to parse ${kind} from ${typeof policy === 'string' ? 'string' : 'JSON'}`,
+    };
+  }
   if (!parsedSchema.ok) return { type: 'failure', error: 'failed to parse schema from string' };
   const [only] = read.policies;
   const envs = only === undefined ? [] : validRequestEnvironments(parsedSchema.value, only);
@@ -183,11 +188,7 @@ export function getValidRequestEnvsPolicy(
   policy: CompatPolicy,
   schema: CompatSchema,
 ): GetValidRequestEnvsResult {
-  return validRequestEnvs(
-    policy,
-    schema,
-    typeof policy === 'string' ? 'policy from string' : 'policy from JSON',
-  );
+  return validRequestEnvs(policy, schema, 'policy');
 }
 
 /** The same for a template, whose slots stand for any entity of the environment's types. */
@@ -195,11 +196,7 @@ export function getValidRequestEnvsTemplate(
   template: CompatPolicy,
   schema: CompatSchema,
 ): GetValidRequestEnvsResult {
-  return validRequestEnvs(
-    template,
-    schema,
-    typeof template === 'string' ? 'template from string' : 'template from JSON',
-  );
+  return validRequestEnvs(template, schema, 'template');
 }
 
 /** The Cedar language version Keyaki implements. */
