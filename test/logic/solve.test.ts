@@ -50,7 +50,12 @@ describe('regular atoms', () => {
   });
 
   it('a segment wildcard cannot cross a colon', () => {
-    const segment = glob('arn:aws:*:::x', { wildcardChars: [[0, 57], [59, 0x10ffff]] });
+    const segment = glob('arn:aws:*:::x', {
+      wildcardChars: [
+        [0, 57],
+        [59, 0x10ffff],
+      ],
+    });
     expectUnsat(and(matches(resource, segment), equals(resource, 'arn:aws:s3:eu:::x')));
     expectSat(and(matches(resource, segment), equals(resource, 'arn:aws:s3:::x')));
   });
@@ -58,7 +63,23 @@ describe('regular atoms', () => {
   it('case-insensitive patterns match every casing', () => {
     const insensitive = matches(resource, glob('ab*', { caseInsensitive: true }));
     expectSat(and(insensitive, equals(resource, 'aBc')));
-    expectUnsat(and(insensitive, not(matches(resource, concat([charClass([[65, 65], [97, 97]]), star(charClass([[0, 0x10ffff]]))])))));
+    expectUnsat(
+      and(
+        insensitive,
+        not(
+          matches(
+            resource,
+            concat([
+              charClass([
+                [65, 65],
+                [97, 97],
+              ]),
+              star(charClass([[0, 0x10ffff]])),
+            ]),
+          ),
+        ),
+      ),
+    );
   });
 
   it('the witness is a shortest readable string', () => {
@@ -85,7 +106,9 @@ describe('numbers', () => {
   });
 
   it('excluded points are skipped', () => {
-    expectSat(and(compare(age, '>=', 1), compare(age, '<=', 2), not(compare(age, '=', 1)), not(compare(age, '=', 2))));
+    expectSat(
+      and(compare(age, '>=', 1), compare(age, '<=', 2), not(compare(age, '=', 1)), not(compare(age, '=', 2))),
+    );
   });
 });
 
@@ -106,30 +129,62 @@ describe('ip ranges', () => {
 
 describe('sets', () => {
   it('all holds for the empty set and any does not', () => {
-    expectSat(and(all(tags, (tag) => equals(tag, 'x')), not(any(tags, (tag) => equals(tag, 'x')))));
+    expectSat(
+      and(
+        all(tags, (tag) => equals(tag, 'x')),
+        not(any(tags, (tag) => equals(tag, 'x'))),
+      ),
+    );
   });
 
   it('any needs a witness that also satisfies every all', () => {
-    expectUnsat(and(any(tags, (tag) => equals(tag, 'a')), all(tags, (tag) => equals(tag, 'b'))));
-    expectSat(and(any(ports, (port) => compare(port, '>', 10)), all(ports, (port) => compare(port, '<', 11))));
+    expectUnsat(
+      and(
+        any(tags, (tag) => equals(tag, 'a')),
+        all(tags, (tag) => equals(tag, 'b')),
+      ),
+    );
+    expectSat(
+      and(
+        any(ports, (port) => compare(port, '>', 10)),
+        all(ports, (port) => compare(port, '<', 11)),
+      ),
+    );
   });
 
   it('a false all needs a counterexample element', () => {
-    expectUnsat(and(not(all(ports, (port) => compare(port, '>', 0))), not(any(ports, (port) => compare(port, '<=', 0)))));
+    expectUnsat(
+      and(
+        not(all(ports, (port) => compare(port, '>', 0))),
+        not(any(ports, (port) => compare(port, '<=', 0))),
+      ),
+    );
   });
 });
 
 describe('templates', () => {
   it('a resource pattern can follow the user name', () => {
-    const home = template(resource, [{ kind: 'regex', regex: literal('home/') }, user, { kind: 'regex', regex: glob('/*') }]);
+    const home = template(resource, [
+      { kind: 'regex', regex: literal('home/') },
+      user,
+      { kind: 'regex', regex: glob('/*') },
+    ]);
     expectSat(and(home, equals(user, 'alice')));
     expectSat(and(home, not(equals(user, 'alice'))));
     expectUnsat(and(home, equals(user, 'alice'), equals(resource, 'home/bob/x')));
   });
 
   it('a template whose stretches lie inside another template over the same variables implies it', () => {
-    const noColon = { wildcardChars: [[0, 57], [59, 0x10ffff]] as [number, number][] };
-    const arn = template(resource, [{ kind: 'regex', regex: glob('arn:aws:ec2:*:*:instance/', noColon) }, user]);
+    const noColon = {
+      wildcardChars: [
+        [0, 57],
+        [59, 0x10ffff],
+      ] as [number, number][],
+    };
+    const arn = template(resource, [
+      { kind: 'regex', regex: glob('arn:aws:ec2:*:*:instance/', noColon) },
+      user,
+    ]);
     const endsWith = template(resource, [{ kind: 'regex', regex: glob('*') }, user]);
     expectUnsat(and(arn, not(endsWith)));
     expect(solve(and(endsWith, not(arn))).status).not.toBe('unsat');
