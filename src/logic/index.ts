@@ -6,3 +6,4 @@ export { solve, type SolveOptions, type Verdict } from './solve.js';
 export { toSmtLib, type SmtQuery } from './smtlib.js';
 export { solveWithZ3, type Z3Options } from './z3.js';
 export { decide, type DecideOptions } from './decide.js';
+export { finiteDomain, FiniteDomain } from './finite.js';

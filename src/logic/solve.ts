@@ -24,6 +24,7 @@ import { regularWitness } from './automaton.js';
 import { concat, literal, unreachable, type Regex } from './regex.js';
 import { GenerationalCache } from './cache.js';
 import { Cdcl, type TheoryAnswer } from './cdcl.js';
+import { overDomains, type FiniteDomain } from './finite.js';
 import { solveVariable, type Literal, type TheoryResult } from './theories.js';
 
 export type Verdict =
@@ -38,7 +39,11 @@ export interface SolveOptions {
   readonly timeoutMs?: number;
   /** States of one automaton product; default 20,000. */
   readonly maxAutomatonStates?: number;
+  /** String variables declared to range over a finite set of values (finite.ts). */
+  readonly domains?: ReadonlyMap<string, FiniteDomain>;
 }
+
+type Limits = Required<Omit<SolveOptions, 'domains'>>;
 
 class OutOfBudget extends Error {}
 
@@ -51,7 +56,7 @@ interface Search {
   /** The group of each CNF variable; undefined for gates and templates. */
   readonly groupOf: readonly (Group | undefined)[];
   readonly solver: Cdcl;
-  readonly options: Required<SolveOptions>;
+  readonly options: Limits;
   readonly deadline: number;
   steps: number;
   unknown: string | undefined;
@@ -68,8 +73,11 @@ interface Group {
 }
 
 /** Decides `formula` with the fast engine; a SAT model has been checked with `evaluateFormula`. */
-export function solve(formula: Formula, options: SolveOptions = {}): Verdict {
-  const resolved: Required<SolveOptions> = {
+export function solve(given: Formula, options: SolveOptions = {}): Verdict {
+  const restricted = options.domains === undefined ? undefined : overDomains(given, options.domains);
+  if (restricted?.kind === 'decided') return restricted.verdict;
+  const formula = restricted?.formula ?? given;
+  const resolved: Limits = {
     maxSteps: options.maxSteps ?? 100_000,
     timeoutMs: options.timeoutMs ?? 5_000,
     maxAutomatonStates: options.maxAutomatonStates ?? 20_000,
@@ -129,7 +137,7 @@ type TemplateAtom = Extract<Atom, { kind: 'template' }>;
  * clauses it could not refute `t1 ∧ ¬t2` (e.g. an ArnLike pattern ending in
  * `${ec2:InstanceId}` against a StringLike `*${ec2:InstanceId}`).
  */
-function templateImplications(atoms: readonly Atom[], options: Required<SolveOptions>): number[][] {
+function templateImplications(atoms: readonly Atom[], options: Limits): number[][] {
   const templates = atoms
     .map((atom, index) => ({ atom, variableNumber: index + 1 }))
     .filter(
@@ -146,11 +154,7 @@ function templateImplications(atoms: readonly Atom[], options: Required<SolveOpt
   return clauses;
 }
 
-function templateIncluded(
-  narrow: TemplateAtom,
-  wide: TemplateAtom,
-  options: Required<SolveOptions>,
-): boolean {
+function templateIncluded(narrow: TemplateAtom, wide: TemplateAtom, options: Limits): boolean {
   const narrowStretches = stretches(narrow);
   const wideStretches = stretches(wide);
   if (narrowStretches.variables.join('\u0000') !== wideStretches.variables.join('\u0000')) return false;
