@@ -123,6 +123,7 @@ export {
   type EntityStore,
   type EntitiesResult,
 } from './eval/entities.js';
+export { JsonSyntaxError } from './eval/json-text.js';
 export {
   EntityRef,
   SetValue,
@@ -138,4 +139,10 @@ export {
 export { formatValue } from './eval/format-value.js';
 
 // Formatting: Cedar's formatter, and policy text for policies read from JSON.
-export { formatPolicies, policyText, type FormatError, type FormatOptions, type FormatResult } from './format/index.js';
+export {
+  formatPolicies,
+  policyText,
+  type FormatError,
+  type FormatOptions,
+  type FormatResult,
+} from './format/index.js';

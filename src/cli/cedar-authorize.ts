@@ -1,20 +1,28 @@
 // `keyaki cedar authorize`: decides one request, in the shape of the official
 // `cedar authorize` command (ALLOW or DENY, and with --verbose the determining
-// and erroring policies). Allow exits 0, deny 1, unusable input 2.
+// and erroring policies). Exits as that command does: 0 ALLOW, 2 DENY, 1 when
+// an input cannot be used — after reporting every input that cannot.
 import type { Command } from 'commander';
 import {
   isAuthorized,
   makeRequest,
-  parseCedarSchema,
-  parseEntities,
-  parseJsonText,
   parsePolicySet,
-  parseSchema,
   type AuthorizationRequestInput,
+  type Request,
   type Schema,
 } from '../cedar/index.js';
-import { printCodeFrames, readInput } from './cedar-translate-schema.js';
-import { ExitCode, UsageError } from './io.js';
+import {
+  CedarExit,
+  cedarAction,
+  contextErrorSpan,
+  printCodeFrames,
+  readEntitiesFile,
+  readInput,
+  readJson,
+  readSchemaFile,
+  type CedarInput,
+} from './cedar-io.js';
+import { UsageError } from './io.js';
 
 interface AuthorizeOptions {
   policies: string;
@@ -46,53 +54,73 @@ function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function readJson(path: string, optionName: string): unknown {
-  const input = readInput(path, optionName);
-  try {
-    return parseJsonText(input.text);
-  } catch (error) {
-    throw new UsageError(
-      `\`${input.source}\` given to ${optionName} is not JSON: ${(error as Error).message}`,
-    );
-  }
+/** A request as given, and the document its context came from (with the context's place in it). */
+export interface RequestSource {
+  readonly request: AuthorizationRequestInput;
+  readonly contextFrom?: { readonly input: CedarInput; readonly at: (string | number)[] };
 }
 
-function requestFrom(options: AuthorizeOptions): AuthorizationRequestInput {
-  if (options.requestJson !== undefined) {
-    const json = readJson(options.requestJson, '--request-json');
-    if (!isObject(json)) throw new UsageError('the request given to --request-json must be an object');
-    const uid = (name: string): { type: string; id: string } => {
-      const value = json[name];
-      if (typeof value === 'string') return parseEntityUidText(value, `--request-json \`${name}\``);
-      if (isObject(value) && typeof value['type'] === 'string' && typeof value['id'] === 'string')
-        return { type: value['type'], id: value['id'] };
-      throw new UsageError(`the request given to --request-json needs \`${name}\``);
-    };
-    return {
+function requestFromJson(path: string): RequestSource | undefined {
+  const read = readJson(path, '--request-json');
+  if (!read.ok) return undefined;
+  const json = read.json;
+  if (!isObject(json)) throw new UsageError('the request given to --request-json must be an object');
+  const uid = (name: string): { type: string; id: string } => {
+    const value = json[name];
+    if (typeof value === 'string') return parseEntityUidText(value, `--request-json \`${name}\``);
+    if (isObject(value) && typeof value['type'] === 'string' && typeof value['id'] === 'string')
+      return { type: value['type'], id: value['id'] };
+    throw new UsageError(`the request given to --request-json needs \`${name}\``);
+  };
+  return {
+    request: {
       principal: uid('principal'),
       action: uid('action'),
       resource: uid('resource'),
       context: json['context'],
-    };
-  }
-  const required = (value: string | undefined, name: string): { type: string; id: string } => {
-    if (value === undefined) throw new UsageError(`${name} is required unless --request-json is given`);
-    return parseEntityUidText(value, name);
-  };
-  return {
-    principal: required(options.principal, '--principal'),
-    action: required(options.action, '--action'),
-    resource: required(options.resource, '--resource'),
-    context: options.context === undefined ? undefined : readJson(options.context, '--context'),
+    },
+    contextFrom: { input: read.input, at: ['context'] },
   };
 }
 
-function readSchema(path: string): Schema | undefined {
-  const input = readInput(path, '--schema');
-  const schema = path.endsWith('.json') ? parseSchema(input.text, 'json') : parseCedarSchema(input.text);
-  if (schema.ok) return schema.value;
-  printCodeFrames(input, schema.errors);
+/** The request the options give; `undefined` when a file of theirs could not be read (the reason is printed). */
+export function requestSource(
+  options: Pick<AuthorizeOptions, 'principal' | 'action' | 'resource' | 'context' | 'requestJson'>,
+  variable: (value: string | undefined, name: string) => { type: string; id: string },
+): RequestSource | undefined {
+  if (options.requestJson !== undefined) return requestFromJson(options.requestJson);
+  const principal = variable(options.principal, '--principal');
+  const action = variable(options.action, '--action');
+  const resource = variable(options.resource, '--resource');
+  if (options.context === undefined) return { request: { principal, action, resource } };
+  const context = readJson(options.context, '--context');
+  if (!context.ok) return undefined;
+  return {
+    request: { principal, action, resource, context: context.json },
+    contextFrom: { input: context.input, at: [] },
+  };
+}
+
+/** Makes the request, printing each error at its place in the context when it has one. */
+export function readRequest(source: RequestSource, schema: Schema | undefined): Request | undefined {
+  const made = makeRequest(source.request, schema);
+  if (made.ok) return made.request;
+  const from = source.contextFrom;
+  if (from === undefined) for (const error of made.errors) process.stderr.write(`error: request: ${error}\n`);
+  else
+    printCodeFrames(
+      from.input,
+      made.errors.map((error) => ({
+        message: `request: ${error}`,
+        span: contextErrorSpan(from.input.text, from.at, error),
+      })),
+    );
   return undefined;
+}
+
+function required(value: string | undefined, name: string): { type: string; id: string } {
+  if (value === undefined) throw new UsageError(`${name} is required unless --request-json is given`);
+  return parseEntityUidText(value, name);
 }
 
 export function registerCedarAuthorize(group: Command): void {
@@ -109,45 +137,36 @@ export function registerCedarAuthorize(group: Command): void {
     .option('--request-json <file>', 'the whole request as JSON: principal, action, resource, context')
     .option('--no-request-validation', 'with a schema, do not validate the request against it')
     .option('-v, --verbose', 'also print the determining and erroring policies')
-    .action((options: AuthorizeOptions) => {
-      const schema = options.schema === undefined ? undefined : readSchema(options.schema);
-      if (options.schema !== undefined && schema === undefined) {
-        process.exitCode = ExitCode.unusableInput;
-        return;
-      }
-      const policiesInput = readInput(options.policies, '--policies');
-      const policies = parsePolicySet(policiesInput.text, { idAnnotation: true });
-      if (!policies.ok) {
-        printCodeFrames(policiesInput, policies.errors);
-        process.exitCode = ExitCode.unusableInput;
-        return;
-      }
-      const entities = parseEntities(readJson(options.entities, '--entities'), schema);
-      if (!entities.ok) {
-        for (const error of entities.errors) process.stderr.write(`${options.entities}: error: ${error}\n`);
-        process.exitCode = ExitCode.unusableInput;
-        return;
-      }
-      const input = requestFrom(options);
-      const request = makeRequest(input, options.requestValidation ? schema : undefined);
-      if (!request.ok) {
-        for (const error of request.errors) process.stderr.write(`error: request: ${error}\n`);
-        process.exitCode = ExitCode.unusableInput;
-        return;
-      }
-      const answer = isAuthorized(policies.policySet, request.request, entities.entities);
-      process.stdout.write(`${answer.decision === 'allow' ? 'ALLOW' : 'DENY'}\n`);
-      if (options.verbose === true) {
-        if (answer.reason.length === 0) process.stdout.write('\nnote: no policies applied to this request\n');
-        else {
-          process.stdout.write('\nnote: this decision was due to the following policies:\n');
-          for (const id of answer.reason) process.stdout.write(`  ${id}\n`);
+    .action(
+      cedarAction((options: AuthorizeOptions) => {
+        // As the official command does, every input is read and every unusable one reported.
+        const policiesInput = readInput(options.policies, '--policies');
+        const policies = parsePolicySet(policiesInput.text, { idAnnotation: true });
+        if (!policies.ok) printCodeFrames(policiesInput, policies.errors);
+        const schema = options.schema === undefined ? undefined : readSchemaFile(options.schema);
+        const schemaOk = options.schema === undefined || schema !== undefined;
+        const entities = schemaOk ? readEntitiesFile(options.entities, schema) : undefined;
+        const source = requestSource(options, required);
+        const request =
+          source === undefined || !schemaOk
+            ? undefined
+            : readRequest(source, options.requestValidation ? schema : undefined);
+        if (!policies.ok || entities === undefined || request === undefined) return CedarExit.failure;
+        const answer = isAuthorized(policies.policySet, request, entities);
+        process.stdout.write(`${answer.decision === 'allow' ? 'ALLOW' : 'DENY'}\n`);
+        if (options.verbose === true) {
+          if (answer.reason.length === 0)
+            process.stdout.write('\nnote: no policies applied to this request\n');
+          else {
+            process.stdout.write('\nnote: this decision was due to the following policies:\n');
+            for (const id of answer.reason) process.stdout.write(`  ${id}\n`);
+          }
         }
-      }
-      if (answer.errors.length > 0) {
-        process.stdout.write('\nerrors while evaluating policies:\n');
-        for (const error of answer.errors) process.stdout.write(`  ${error.policyId}: ${error.message}\n`);
-      }
-      process.exitCode = answer.decision === 'allow' ? ExitCode.ok : ExitCode.negative;
-    });
+        if (answer.errors.length > 0) {
+          process.stdout.write('\nerrors while evaluating policies:\n');
+          for (const error of answer.errors) process.stdout.write(`  ${error.policyId}: ${error.message}\n`);
+        }
+        return answer.decision === 'allow' ? CedarExit.success : CedarExit.authorizeDeny;
+      }),
+    );
 }

@@ -1,48 +1,72 @@
-// `keyaki cedar check-parse`: checks that policies (and optionally entities)
-// parse, as the official `cedar check-parse` command does. Exit 0 when they
-// do, 2 with a code frame per error (and Cedar's help, when it has one) when
-// they do not. Errors are Cedar's own, word for word.
+// `keyaki cedar check-parse`: checks that policies, an expression, a schema
+// and entities parse, as the official `cedar check-parse` command does (with
+// none of them given, it reads policies from standard input). Exit 0 when all
+// given parse, 1 with a code frame per error (and Cedar's help, when it has
+// one) when one does not. Policy errors are Cedar's own, word for word.
 import type { Command } from 'commander';
-import { parseEntities, parsePolicies, type ParseError } from '../cedar/index.js';
-import { readJson } from './cedar-authorize.js';
-import { codeFrame, readInput } from './cedar-translate-schema.js';
-import { ExitCode } from './io.js';
+import { parseExpression, parsePolicies } from '../cedar/index.js';
+import {
+  CedarExit,
+  cedarAction,
+  printCodeFrames,
+  readEntitiesFile,
+  readInput,
+  readSchemaFile,
+} from './cedar-io.js';
 
 interface CheckParseOptions {
   policies?: string;
+  expression?: string;
+  schema?: string;
   entities?: string;
 }
 
-function policyErrorReport(source: string, text: string, error: ParseError): string {
-  const frame = codeFrame(source, text, error.message, error.span);
-  return error.help === undefined ? frame : `${frame}  = help: ${error.help}\n`;
+/** Checks the policies, printing a count or the errors; whether they parse. */
+function checkPolicies(path: string | undefined): boolean {
+  const input = readInput(path, '--policies');
+  const parsed = parsePolicies(input.text, { idAnnotation: true });
+  if (!parsed.ok) {
+    printCodeFrames(input, parsed.errors);
+    return false;
+  }
+  const templates = parsed.policies.filter((policy) => policy.kind === 'template').length;
+  const note = templates === 0 ? '' : ` (${templates} ${templates === 1 ? 'template' : 'templates'})`;
+  process.stdout.write(`${parsed.policies.length} policies parsed${note}\n`);
+  return true;
 }
 
 export function registerCedarCheckParse(group: Command): void {
   group
     .command('check-parse')
-    .description('Check that Cedar policies, and optionally entities, parse')
-    .option('-p, --policies <file>', 'the policies, in the Cedar syntax (default: standard input)')
-    .option('--entities <file>', 'entities to check too, in the entity JSON format')
-    .action((options: CheckParseOptions) => {
-      const input = readInput(options.policies, '--policies');
-      const parsed = parsePolicies(input.text, { idAnnotation: true });
-      let ok = parsed.ok;
-      if (!parsed.ok)
-        for (const error of parsed.errors)
-          process.stderr.write(policyErrorReport(input.source, input.text, error));
-      if (options.entities !== undefined) {
-        const entities = parseEntities(readJson(options.entities, '--entities'));
-        if (!entities.ok) {
-          ok = false;
-          for (const error of entities.errors) process.stderr.write(`${options.entities}: error: ${error}\n`);
+    .description('Check that Cedar policies, an expression, a schema and entities parse')
+    .option(
+      '-p, --policies <file>',
+      'the policies, in the Cedar syntax (standard input when nothing is given)',
+    )
+    .option('--expression <expression>', 'an expression to check')
+    .option('-s, --schema <file>', 'a schema (.cedarschema, or JSON when the name ends in .json)')
+    .option('--entities <file>', 'entities, in the entity JSON format (against the schema, if given)')
+    .action(
+      cedarAction((options: CheckParseOptions) => {
+        const nothingGiven =
+          options.policies === undefined &&
+          options.expression === undefined &&
+          options.schema === undefined &&
+          options.entities === undefined;
+        let ok = true;
+        if (nothingGiven || options.policies !== undefined) ok = checkPolicies(options.policies);
+        if (options.expression !== undefined) {
+          const expression = parseExpression(options.expression);
+          if (!expression.ok) {
+            printCodeFrames({ source: '<expression>', text: options.expression }, expression.errors);
+            ok = false;
+          }
         }
-      }
-      if (ok && parsed.ok) {
-        const templates = parsed.policies.filter((policy) => policy.kind === 'template').length;
-        const note = templates === 0 ? '' : ` (${templates} ${templates === 1 ? 'template' : 'templates'})`;
-        process.stdout.write(`${parsed.policies.length} policies parsed${note}\n`);
-      }
-      process.exitCode = ok ? ExitCode.ok : ExitCode.unusableInput;
-    });
+        const schema = options.schema === undefined ? undefined : readSchemaFile(options.schema);
+        if (options.schema !== undefined && schema === undefined) ok = false;
+        if (options.entities !== undefined && readEntitiesFile(options.entities, schema) === undefined)
+          ok = false;
+        return ok ? CedarExit.success : CedarExit.failure;
+      }),
+    );
 }

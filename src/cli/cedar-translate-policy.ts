@@ -3,8 +3,8 @@
 // translate-policy` command. Cedar to JSON writes `{"templates": ...,
 // "staticPolicies": ..., "templateLinks": []}` keyed by policy id; JSON to
 // Cedar writes the static policies, then the templates, one per paragraph.
+// Exit 0, or 1 when the input cannot be translated, as the official command.
 import type { Command } from 'commander';
-import { parse as parseLosslessJson } from 'lossless-json';
 import {
   estToJsonText,
   parsePolicies,
@@ -14,8 +14,17 @@ import {
   type EstObject,
   type Policy,
 } from '../cedar/index.js';
-import { codeFrame, readInput } from './cedar-translate-schema.js';
-import { ExitCode, UsageError } from './io.js';
+import {
+  CedarExit,
+  cedarAction,
+  jsonPathSpan,
+  parseJsonInput,
+  printCodeFrames,
+  readInput,
+  type CedarInput,
+  type JsonPath,
+} from './cedar-io.js';
+import { UsageError } from './io.js';
 
 type Direction = 'cedar-to-json' | 'json-to-cedar';
 
@@ -24,11 +33,10 @@ function parseDirection(value: string): Direction {
   throw new UsageError(`unknown direction \`${value}\`: expected \`cedar-to-json\` or \`json-to-cedar\``);
 }
 
-function toJson(source: string, text: string): string | undefined {
-  const parsed = parsePolicies(text);
+function toJson(input: CedarInput): string | undefined {
+  const parsed = parsePolicies(input.text);
   if (!parsed.ok) {
-    for (const error of parsed.errors)
-      process.stderr.write(codeFrame(source, text, error.message, error.span));
+    printCodeFrames(input, parsed.errors);
     return undefined;
   }
   const byId = (kind: Policy['kind']): EstObject =>
@@ -44,39 +52,42 @@ function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The policies of a JSON policy set, or the reason it cannot be translated. */
-function policiesFromJson(text: string): { policies: Policy[] } | { error: string } {
-  let json: unknown;
-  try {
-    json = parseLosslessJson(text);
-  } catch (error) {
-    return { error: `invalid JSON: ${(error as Error).message}` };
-  }
+type JsonPolicies = { policies: Policy[] } | { error: string; at: JsonPath };
+
+/** The policies of a JSON policy set, or the reason it cannot be translated and where in the JSON. */
+function policiesFromJson(json: unknown): JsonPolicies {
   if (!isObject(json))
     return {
       error: 'expected a policy set: an object with `staticPolicies`, `templates` and `templateLinks`',
+      at: [],
     };
   const unknownKey = Object.keys(json).find(
     (key) => !['staticPolicies', 'templates', 'templateLinks'].includes(key),
   );
-  if (unknownKey !== undefined) return { error: `unknown field \`${unknownKey}\` in the policy set` };
+  if (unknownKey !== undefined)
+    return { error: `unknown field \`${unknownKey}\` in the policy set`, at: [unknownKey] };
   const links = json['templateLinks'] ?? [];
-  if (!Array.isArray(links)) return { error: '`templateLinks` must be an array' };
+  if (!Array.isArray(links)) return { error: '`templateLinks` must be an array', at: ['templateLinks'] };
   if (links.length > 0)
-    return { error: 'unable to translate a policy set containing template-linked policies' };
+    return {
+      error: 'unable to translate a policy set containing template-linked policies',
+      at: ['templateLinks'],
+    };
   const policies: Policy[] = [];
   for (const [field, kind] of [
     ['staticPolicies', 'static'],
     ['templates', 'template'],
   ] as const) {
     const entries = json[field] ?? {};
-    if (!isObject(entries)) return { error: `\`${field}\` must be an object from policy ids to policies` };
+    if (!isObject(entries))
+      return { error: `\`${field}\` must be an object from policy ids to policies`, at: [field] };
     for (const [id, value] of Object.entries(entries)) {
       const read = policyFromEst(id, value);
-      if (!read.ok) return { error: `policy \`${id}\`: ${read.message}` };
+      if (!read.ok) return { error: `policy \`${id}\`: ${read.message}`, at: [field, id] };
       if (read.policy.kind !== kind) {
         return {
           error: `policy \`${id}\`: ${kind === 'static' ? 'a template among the static policies' : 'a static policy among the templates'}`,
+          at: [field, id],
         };
       }
       policies.push(read.policy);
@@ -91,21 +102,24 @@ export function registerCedarTranslatePolicy(group: Command): void {
     .description('Translate Cedar policies between the Cedar syntax and the JSON policy format')
     .requiredOption('--direction <direction>', 'cedar-to-json or json-to-cedar', parseDirection)
     .option('-p, --policies <file>', 'the policies (default: standard input)')
-    .action((options: { direction: Direction; policies?: string }) => {
-      const input = readInput(options.policies, '--policies');
-      if (options.direction === 'cedar-to-json') {
-        const json = toJson(input.source, input.text);
-        if (json !== undefined) process.stdout.write(json);
-        process.exitCode = json === undefined ? ExitCode.unusableInput : ExitCode.ok;
-        return;
-      }
-      const read = policiesFromJson(input.text);
-      if ('error' in read) {
-        process.stderr.write(`${input.source}: error: ${read.error}\n`);
-        process.exitCode = ExitCode.unusableInput;
-        return;
-      }
-      process.stdout.write(read.policies.map((policy) => `${policyText(policy)}\n`).join('\n'));
-      process.exitCode = ExitCode.ok;
-    });
+    .action(
+      cedarAction((options: { direction: Direction; policies?: string }) => {
+        const input = readInput(options.policies, '--policies');
+        if (options.direction === 'cedar-to-json') {
+          const json = toJson(input);
+          if (json === undefined) return CedarExit.failure;
+          process.stdout.write(json);
+          return CedarExit.success;
+        }
+        const json = parseJsonInput(input, '--policies');
+        if (!json.ok) return CedarExit.failure;
+        const read = policiesFromJson(json.json);
+        if ('error' in read) {
+          printCodeFrames(input, [{ message: read.error, span: jsonPathSpan(input.text, read.at) }]);
+          return CedarExit.failure;
+        }
+        process.stdout.write(read.policies.map((policy) => `${policyText(policy)}\n`).join('\n'));
+        return CedarExit.success;
+      }),
+    );
 }

@@ -1,8 +1,9 @@
 // What every command shares: reading AWS-CLI-style document arguments, the
-// exit codes, and turning bad input into a message instead of a stack trace.
+// exit codes, turning bad input into a message instead of a stack trace, and
+// code frames that show where in its input an error is.
 import { readFileSync } from 'node:fs';
 
-/** Exit codes, the same for every command. */
+/** Exit codes of the `keyaki iam` commands (`keyaki cedar` follows the official `cedar` CLI: cedar-io.ts). */
 export const ExitCode = {
   ok: 0,
   /** Findings of type ERROR, a denied request, a FAIL verdict. */
@@ -44,4 +45,34 @@ export type OutputFormat = 'json' | 'text';
 export function parseOutputFormat(value: string): OutputFormat {
   if (value === 'json' || value === 'text') return value;
   throw new UsageError(`unknown output format \`${value}\`: expected \`json\` or \`text\``);
+}
+
+/**
+ * An error with its place in the source and the line it is on, caret-marked:
+ *
+ *     schema.cedarschema:3:17: error: undeclared entity type `Group`
+ *       3 | entity User in [Group];
+ *         |                 ^^^^^
+ */
+export function codeFrame(
+  source: string,
+  text: string,
+  message: string,
+  span?: { start: number; end: number },
+): string {
+  if (span === undefined) return `${source}: error: ${message}\n`;
+  const before = text.slice(0, span.start);
+  const lineNumber = before.split('\n').length;
+  const lineStart = before.lastIndexOf('\n') + 1;
+  const lineEnd = text.indexOf('\n', span.start);
+  const line = text.slice(lineStart, lineEnd === -1 ? text.length : lineEnd);
+  const column = span.start - lineStart;
+  const width = Math.max(1, Math.min(span.end, lineStart + line.length) - span.start);
+  const gutter = String(lineNumber).length;
+  return [
+    `${source}:${lineNumber}:${column + 1}: error: ${message}`,
+    `  ${lineNumber} | ${line}`,
+    `  ${' '.repeat(gutter)} | ${' '.repeat(column)}${'^'.repeat(width)}`,
+    '',
+  ].join('\n');
 }

@@ -49,7 +49,7 @@ describe('keyaki cedar authorize', () => {
     expect(result.stdout).toContain('policy0');
   });
 
-  it('prints DENY and exits 1 when no policy applies', async () => {
+  it("prints DENY and exits 2 (Cedar's AuthorizeDeny) when no policy applies", async () => {
     const result = await run([
       'authorize',
       '--policies',
@@ -63,7 +63,7 @@ describe('keyaki cedar authorize', () => {
       '--resource',
       'Photo::"VacationPhoto94.jpg"',
     ]);
-    expect(result.exitCode).toBe(1);
+    expect(result.exitCode).toBe(2);
     expect(result.stdout.trim()).toBe('DENY');
   });
 
@@ -97,7 +97,7 @@ describe('keyaki cedar authorize', () => {
     expect(result.stdout).toMatch(/policy1: entity `User::"alice"` does not exist/);
   });
 
-  it('validates the request against a schema, exiting 2 when it does not conform', async () => {
+  it('validates the request against a schema, exiting 1 with a code frame in the context when it does not conform', async () => {
     const result = await run([
       'authorize',
       '--policies',
@@ -110,8 +110,8 @@ describe('keyaki cedar authorize', () => {
       '--context',
       file('context.json', '{"unexpected": 1}'),
     ]);
-    expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain('error: request');
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/context\.json:1:2: error: request: .*`unexpected`/);
   });
 
   it('shows a code frame for a policy that does not parse', async () => {
@@ -124,7 +124,7 @@ describe('keyaki cedar authorize', () => {
       file('e2.json', '[]'),
       ...ALICE_VIEWS_PHOTO,
     ]);
-    expect(result.exitCode).toBe(2);
+    expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('^');
   });
 
@@ -147,14 +147,14 @@ describe('keyaki cedar check-parse', () => {
     expect(result.stdout).toMatch(/^\d+ policies parsed/);
   });
 
-  it('exits 2 with a code frame for a policy that does not parse, and reports bad entities', async () => {
+  it('exits 1 with a code frame for a policy that does not parse, and reports bad entities', async () => {
     const policies = file('broken.cedar', 'permit(principal, action, resource) when { principal.};');
     const entities = file(
       'cycle.json',
       JSON.stringify([{ uid: { type: 'T', id: 'a' }, attrs: {}, parents: [{ type: 'T', id: 'a' }] }]),
     );
     const result = await run(['check-parse', '-p', policies, '--entities', entities]);
-    expect(result.exitCode).toBe(2);
+    expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('^');
     expect(result.stderr).toContain('cycle');
   });

@@ -64,9 +64,9 @@ describe('keyaki cedar evaluate', () => {
     expect(result.stderr).toContain('overflow');
   });
 
-  it('exits 2 with a code frame pointing into the expression when it does not parse', async () => {
+  it('exits 1 with a code frame pointing into the expression when it does not parse', async () => {
     const result = await run(['evaluate', '1 + + ']);
-    expect(result.exitCode).toBe(2);
+    expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('<expression>');
     expect(result.stderr).toContain('^');
   });

@@ -56,9 +56,9 @@ describe('keyaki cedar format', () => {
     expect(readFileSync(path, 'utf8')).toBe(FORMATTED);
   });
 
-  it('exits 2 with a code frame when the policies do not parse', async () => {
+  it('exits 1 with a code frame when the policies do not parse, as the official command', async () => {
     const outcome = await format('--policies', policyFile('permit(principal, action, resource) when { x };'));
-    expect(outcome.exitCode).toBe(2);
+    expect(outcome.exitCode).toBe(1);
     expect(outcome.stdout).toBe('');
     expect(outcome.stderr).toMatch(
       /policies\.cedar:1:44: error: invalid variable: x\n {2}1 \| permit.*\n.*\^\n/,

@@ -33,7 +33,7 @@ describe('keyaki cedar check-parse', () => {
       'permit(principal, action, resource)\n  when { x };\nforbid(principal, action, resource) when { 1 < 2 < 3 };\n',
     );
     const result = await run(['check-parse', '--policies', policies]);
-    expect(result.exitCode).toBe(2);
+    expect(result.exitCode).toBe(1);
     expect(result.stderr).toBe(
       [
         `${policies}:2:10: error: invalid variable: x`,

@@ -80,24 +80,31 @@ describe('keyaki cedar translate-policy', () => {
     expect(changed).toEqual([]);
   });
 
-  it('exits 2 with a code frame when the Cedar text does not parse', async () => {
+  it('exits 1 with a code frame when the Cedar text does not parse', async () => {
     const outcome = await translate('cedar-to-json', file('permit(principal, action, resource) when { x };'));
-    expect(outcome.exitCode).toBe(2);
+    expect(outcome.exitCode).toBe(1);
     expect(outcome.stderr).toContain('policies.cedar:1:44: error: invalid variable: x');
   });
 
-  it('exits 2 on JSON it cannot translate, template links included', async () => {
+  it('exits 1 on JSON it cannot translate, template links included, pointing at the place', async () => {
     const linked = JSON.stringify({
       templates: {},
       staticPolicies: {},
       templateLinks: [{ templateId: 't', newId: 'l', values: {} }],
     });
     const outcome = await translate('json-to-cedar', file(linked, 'policies.json'));
-    expect(outcome.exitCode).toBe(2);
-    expect(outcome.stderr).toContain('template-linked');
-    expect(
-      (await translate('json-to-cedar', file('{"staticPolicies": {"p": {"effect": "allow"}}}', 'p.json')))
-        .exitCode,
-    ).toBe(2);
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.stderr).toMatch(
+      /policies\.json:1:53: error: unable to translate a policy set containing template-linked policies\n/,
+    );
+    const bad = await translate(
+      'json-to-cedar',
+      file('{"staticPolicies": {"p": {"effect": "allow"}}}', 'p.json'),
+    );
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toMatch(/p\.json:1:26: error: policy `p`: /);
+    const broken = await translate('json-to-cedar', file('{"staticPolicies": {"p": }}', 'broken.json'));
+    expect(broken.exitCode).toBe(1);
+    expect(broken.stderr).toMatch(/broken\.json:1:26: error: --policies: invalid JSON: expected value\n/);
   });
 });

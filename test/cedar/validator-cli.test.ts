@@ -34,13 +34,13 @@ describe('keyaki cedar validate', () => {
     expect(result).toEqual({ stdout: 'policies are valid\n', stderr: '', exitCode: 0 });
   });
 
-  it('shows each error under the code it is about, names policies by `@id`, and exits with 1', async () => {
+  it("shows each error under the code it is about, names policies by `@id`, and exits with 3 (Cedar's ValidationFailure)", async () => {
     const policies = file(
       'bad.cedar',
       '@id("adults")\npermit(principal, action, resource)\nwhen { principal.age > 18 };\n',
     );
     const result = await run(['validate', '--policies', policies, '--schema', SCHEMA]);
-    expect(result.exitCode).toBe(1);
+    expect(result.exitCode).toBe(3);
     expect(result.stdout).toBe(
       [
         `${policies}:3:8: error: for policy \`adults\`, unable to guarantee safety of access to optional attribute \`age\` on entity type \`User\``,
@@ -84,7 +84,7 @@ describe('keyaki cedar validate', () => {
     expect((await run(['validate', '--policies', ok, '--schema', json])).exitCode).toBe(0);
     const broken = file('broken.cedar', 'permit(principal, action, resource) when { 1 + };');
     const result = await run(['validate', '--policies', broken, '--schema', json, '--schema-format', 'json']);
-    expect(result.exitCode).toBe(2);
+    expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('broken.cedar:1:48: error: unexpected token `}`');
   });
 });

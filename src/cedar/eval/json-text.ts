@@ -4,8 +4,20 @@
 // integers, `1.0` against `1`, duplicate keys, nesting without bound.
 import { LosslessNumber } from 'lossless-json';
 
-/** A syntax error in JSON text; the message ends with the line and column, as `serde_json` reports them. */
-export class JsonSyntaxError extends SyntaxError {}
+/**
+ * A syntax error in JSON text; the message ends with the line and column, as
+ * `serde_json` reports them. `problem` is the message without the place, and
+ * `offset` the UTF-16 offset of the place, for a code frame.
+ */
+export class JsonSyntaxError extends SyntaxError {
+  constructor(
+    readonly problem: string,
+    readonly offset: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Parses JSON text. Integer literals become numbers when they are safe
@@ -95,7 +107,7 @@ export class JsonReader {
       line += 1;
       lineStart = index + 1;
     }
-    throw new JsonSyntaxError(`${problem} at line ${line} column ${at - lineStart + 1}`);
+    throw new JsonSyntaxError(problem, at, `${problem} at line ${line} column ${at - lineStart + 1}`);
   }
 
   skipWhitespace(): void {
