@@ -10,39 +10,26 @@
 //
 // `action` is the lower-cased action: IAM compares actions ignoring case, so
 // lower-casing the action, the patterns and the catalog is that comparison.
-//
-// Per statement the query is catalog(action) ∧ ((orig ∧ ¬unused) xor refined),
-// split in three obligations, over the services the statement can match: an
-// action of service `n` is `n:` followed by its name, so a pattern whose
-// service part is literal only matches actions of that service. The catalog
-// enters as a small superset that the statement's patterns cannot tell apart
-// from it (`distinguishedCatalogRegex`): UNSAT there is a proof over the
-// catalog, and only a SAT answer is decided again over the exact catalog to
-// name a catalog action that breaks the guarantee.
+// It ranges over the catalog's actions (a finite domain of keyaki/logic's
+// `solve`), so each obligation is decided exactly by set operations over the
+// catalog: (orig ∧ ¬unused) xor refined must be empty, split in three
+// obligations that each name what an action in them would mean.
 import {
   and,
+  ANY_STRING,
   FALSE,
+  finiteDomain,
   matches,
   not,
   solve,
-  TRUE,
   unreachable,
   variable,
+  type FiniteDomain,
   type Formula,
 } from '../logic/index.js';
 import type { ActionCatalog } from './catalog.js';
-import { literalService, stringList } from './refine-patterns.js';
-import {
-  catalogRegex,
-  distinguishedCatalogRegex,
-  literalPrefix,
-  minimalPrefixes,
-  NO_PATTERNS,
-  patternSet,
-  setRegex,
-  unitePatternSets,
-  type PatternSet,
-} from './refine-languages.js';
+import { stringList } from './refine-patterns.js';
+import { patternSet, setRegex, type PatternSet } from './refine-languages.js';
 
 /** The refinement broke its guarantee: a bug in Keyaki, never the user's fault. */
 export class RefinementInvariantError extends Error {
@@ -65,10 +52,20 @@ export interface UnusedActions {
 
 const action = variable('action', 'string');
 
-/** A `*` statement against a third of the catalog unused explores tens of thousands of product states. */
-const SOLVE_LIMITS = { maxAutomatonStates: 400_000, timeoutMs: 60_000 } as const;
+const catalogDomains = new WeakMap<ActionCatalog, ReadonlyMap<string, FiniteDomain>>();
 
-const SERVICES_TOGETHER = 8;
+/** `action` ranges over the catalog's lower-cased `namespace:name`s: built once per catalog. */
+function catalogDomain(catalog: ActionCatalog): ReadonlyMap<string, FiniteDomain> {
+  let domains = catalogDomains.get(catalog);
+  if (domains === undefined) {
+    const actions = [...catalog.services.values()].flatMap(({ namespace, actions: names }) =>
+      names.map((name) => `${namespace}:${name}`.toLowerCase()),
+    );
+    domains = new Map([[action.name, finiteDomain(actions)]]);
+    catalogDomains.set(catalog, domains);
+  }
+  return domains;
+}
 
 /**
  * Proves the guarantee with `solve`; throws `RefinementInvariantError` naming
@@ -80,6 +77,7 @@ export function proveGuarantee(
   unused: UnusedActions,
   catalog: ActionCatalog,
 ): void {
+  const domains = catalogDomain(catalog);
   const unusedWithin = unusedPatterns(unused);
   pairs.forEach((pair, statementIndex) => {
     if (pair.original.Effect !== 'Allow') {
@@ -88,23 +86,12 @@ export function proveGuarantee(
       return;
     }
     if (pair.refined !== undefined) checkOnlyActionsChanged(pair.original, pair.refined, statementIndex);
-    const services = servicesToProve(pair, catalog);
-    // Queries over many services are split by service: the products are as large in total, but each stays small.
-    const groups =
-      services.length > SERVICES_TOGETHER ? services.map((namespace) => [namespace]) : [services];
-    const originalByService = patternsByService(pair.original);
-    const refinedByService = pair.refined === undefined ? undefined : patternsByService(pair.refined);
-    for (const group of groups.filter((namespaces) => namespaces.length > 0)) {
-      const original = actionElement(originalByService, group);
-      const refined = refinedByService === undefined ? undefined : actionElement(refinedByService, group);
-      const prefixes = literalPrefixes(original, refined);
-      const unusedSet = unusedWithin(group, prefixes);
-      const sets = [original.patterns, refined?.patterns ?? NO_PATTERNS, unusedSet];
-      const domain = matches(action, distinguishedCatalogRegex(catalog, group, sets));
-      const exactDomain = (): Formula => matches(action, catalogRegex(catalog, group, prefixes));
-      for (const obligation of obligations(original, refined, unusedSet))
-        prove(obligation, statementIndex, domain, exactDomain);
-    }
+    const original = actionElement(pair.original);
+    const refined = pair.refined === undefined ? undefined : actionElement(pair.refined);
+    const unusedFormula = inSet(unusedWithin(literalPrefixes(original, refined)));
+    const refinedFormula = refined === undefined ? FALSE : elementFormula(refined);
+    for (const obligation of obligations(elementFormula(original), refinedFormula, unusedFormula))
+      prove(obligation, statementIndex, domains);
   });
 }
 
@@ -126,61 +113,38 @@ function checkOnlyActionsChanged(original: JsonObject, refined: JsonObject, stat
 /** A set of actions that must contain no catalog action, and what an action in it would mean. */
 interface Obligation {
   readonly formula: Formula;
-  /** Usually UNSAT over every string already: the refined patterns are built inside the original, away from the unused. */
-  readonly catalogFree: boolean;
   readonly violation: (witness: string) => string;
 }
 
 /** (orig ∧ ¬unused) xor refined, split in three conjunctions. */
-function obligations(
-  original: ActionElement,
-  refined: ActionElement | undefined,
-  unused: PatternSet,
-): Obligation[] {
-  const originalFormula = elementFormula(original);
-  const refinedFormula = refined === undefined ? FALSE : elementFormula(refined);
-  const unusedFormula = inSet(unused);
+function obligations(original: Formula, refined: Formula, unused: Formula): Obligation[] {
   return [
     {
-      formula: and(refinedFormula, not(originalFormula)),
-      catalogFree: true,
+      formula: and(refined, not(original)),
       violation: (witness) => `the refined statement grants ${witness}, which the original did not`,
     },
     {
-      formula: and(refinedFormula, unusedFormula),
-      catalogFree: true,
+      formula: and(refined, unused),
       violation: (witness) => `the refined statement still grants unused action ${witness}`,
     },
     {
-      formula: and(originalFormula, uncovered(refined, unused)),
-      catalogFree: false,
+      formula: and(original, not(refined), not(unused)),
       violation: (witness) => `the refined statement no longer grants used action ${witness}`,
     },
   ];
 }
 
-/** Neither granted by the refined statement nor unused: one atom when both are plain unions. */
-function uncovered(refined: ActionElement | undefined, unused: PatternSet): Formula {
-  if (refined === undefined) return not(inSet(unused));
-  if (refined.negated) return and(inSet(refined.patterns), not(inSet(unused)));
-  return not(inSet(unitePatternSets(refined.patterns, unused)));
-}
-
 /**
- * Decides the obligation over every string when that usually suffices (no
- * catalog in the product), then over the distinguished catalog, and over the
- * exact one to name a witness: each is a superset of the next, so UNSAT at
- * any step is a proof over the catalog.
+ * Decides the obligation over the catalog. The `Σ*` atom keeps `action` in a
+ * formula whose patterns fold to a constant (`NotAction: []`), so that it too
+ * is decided over the catalog.
  */
 function prove(
   obligation: Obligation,
   statementIndex: number,
-  domain: Formula,
-  exactDomain: () => Formula,
+  domains: ReadonlyMap<string, FiniteDomain>,
 ): void {
-  if (obligation.catalogFree && solve(obligation.formula, SOLVE_LIMITS).status === 'unsat') return;
-  let verdict = solve(and(domain, obligation.formula), SOLVE_LIMITS);
-  if (verdict.status === 'sat') verdict = solve(and(exactDomain(), obligation.formula), SOLVE_LIMITS);
+  const verdict = solve(and(matches(action, ANY_STRING), obligation.formula), { domains });
   switch (verdict.status) {
     case 'unsat':
       return;
@@ -197,77 +161,27 @@ function prove(
   }
 }
 
-function actionPatterns(statement: JsonObject): {
-  readonly negated: boolean;
-  readonly patterns: readonly string[];
-} {
-  const negated = 'NotAction' in statement;
-  return { negated, patterns: stringList(negated ? statement.NotAction : statement.Action) ?? [] };
-}
-
-/** The services where the statements can match anything: all of them once a pattern is not confined. */
-function servicesToProve(pair: StatementPair, catalog: ActionCatalog): readonly string[] {
-  const statements = pair.refined === undefined ? [pair.original] : [pair.original, pair.refined];
-  const everyService = [...catalog.services.keys()];
-  const services = new Set<string>();
-  for (const statement of statements) {
-    const { negated, patterns } = actionPatterns(statement);
-    if (negated) return everyService;
-    for (const pattern of patterns) {
-      const service = literalService(pattern);
-      if (service === undefined) return everyService;
-      services.add(service);
-    }
-  }
-  return [...services].filter((service) => catalog.services.has(service));
-}
-
-/** A statement's Action (or NotAction, `negated`) entries that can match actions of these services. */
+/** A statement's lower-cased Action entries, or its NotAction entries (`negated`). */
 interface ActionElement {
   readonly negated: boolean;
-  readonly patterns: PatternSet;
+  readonly patterns: readonly string[];
 }
 
-/** An Action or NotAction element's lower-cased patterns by the service they name; `undefined` keys a wildcard service. */
-interface PatternsByService {
-  readonly negated: boolean;
-  readonly byService: ReadonlyMap<string | undefined, readonly string[]>;
+function actionElement(statement: JsonObject): ActionElement {
+  const negated = 'NotAction' in statement;
+  const patterns = stringList(negated ? statement.NotAction : statement.Action) ?? [];
+  return { negated, patterns: patterns.map((pattern) => pattern.toLowerCase()) };
 }
 
-function patternsByService(statement: JsonObject): PatternsByService {
-  const { negated, patterns } = actionPatterns(statement);
-  const byService = new Map<string | undefined, string[]>();
-  for (const pattern of patterns) {
-    const service = literalService(pattern);
-    const list = byService.get(service);
-    if (list === undefined) byService.set(service, [pattern.toLowerCase()]);
-    else list.push(pattern.toLowerCase());
-  }
-  return { negated, byService };
+function elementFormula({ negated, patterns }: ActionElement): Formula {
+  const matched = inSet(patternSet(patterns));
+  return negated ? not(matched) : matched;
 }
 
-/** The patterns that can match actions of these services: theirs and those of a wildcard service. */
-function actionElement(element: PatternsByService, services: readonly string[]): ActionElement {
-  const relevant = [undefined, ...services].flatMap((service) => element.byService.get(service) ?? []);
-  return { negated: element.negated, patterns: patternSet(relevant) };
-}
+const inSet = (set: PatternSet): Formula => matches(action, setRegex(set));
 
 /**
- * `action` is in the set: TRUE for a set with `*`, which matches every string,
- * so that the solver never walks a product only to find `¬*` empty.
- */
-const inSet = (set: PatternSet): Formula =>
-  set.prefixes.some((prefix) => prefix.text === '' && prefix.anySuffix)
-    ? TRUE
-    : matches(action, setRegex(set));
-
-function elementFormula(element: ActionElement): Formula {
-  const matched = inSet(element.patterns);
-  return element.negated ? not(matched) : matched;
-}
-
-/**
- * What the relevant patterns of both statements start with, up to their first
+ * What the patterns of both statements start with, up to their first
  * wildcard; undefined when either is a NotAction element, which can match
  * anything. A glob only matches strings starting with its literal prefix, so
  * every obligation (each needs `orig` or `refined` to hold) is empty outside
@@ -279,43 +193,47 @@ function literalPrefixes(
 ): readonly string[] | undefined {
   const elements = refined === undefined ? [original] : [original, refined];
   if (elements.some((element) => element.negated)) return undefined;
-  return elements.flatMap(({ patterns }) => [
-    ...patterns.prefixes.map((prefix) => prefix.text),
-    ...patterns.others.map(literalPrefix),
-  ]);
+  return elements.flatMap(({ patterns }) => patterns.map((pattern) => pattern.split(/[*?]/)[0] ?? ''));
 }
 
 /**
- * The unused actions of some services that start with one of the literal
- * prefixes (all of them, when undefined). Leaving out the others changes no
- * obligation: an action outside the prefixes satisfies neither `orig` nor
- * `refined`, and each obligation needs one of them.
+ * The unused actions that start with one of the literal prefixes (all of
+ * them, when undefined): each name, and every action of a namespace unused as
+ * a whole. Leaving out the others changes no obligation: an action outside
+ * the prefixes satisfies neither `orig` nor `refined`, and each obligation
+ * needs one of them.
  */
-function unusedPatterns(
-  unused: UnusedActions,
-): (services: readonly string[], prefixes: readonly string[] | undefined) => PatternSet {
-  const namesByService = new Map<string, string[]>();
-  for (const name of unused.names) {
-    const namespace = name.slice(0, name.indexOf(':'));
-    if (unused.wholeServices.has(namespace)) continue;
-    const names = namesByService.get(namespace);
-    if (names === undefined) namesByService.set(namespace, [name]);
-    else names.push(name);
-  }
-  return (services, prefixes) => {
-    const starts = prefixes === undefined ? undefined : minimalPrefixes(prefixes);
-    const relevant = (text: string): boolean =>
-      starts === undefined || starts.some((start) => text.startsWith(start) || start.startsWith(text));
-    const whole = services.filter(
-      (namespace) => unused.wholeServices.has(namespace) && relevant(`${namespace}:`),
+function unusedPatterns(unused: UnusedActions): (prefixes: readonly string[] | undefined) => PatternSet {
+  // Sorted, the names starting with a prefix follow one another from the first that is not smaller.
+  const names = [...unused.names].sort();
+  const whole = [...unused.wholeServices].map((namespace) => `${namespace}:`);
+  return (prefixes) => {
+    const starts = prefixes === undefined ? [''] : [...new Set(prefixes)];
+    const chosen = new Set<string>();
+    for (const start of starts) {
+      for (let index = firstNotBelow(names, start); names[index]?.startsWith(start) === true; index++)
+        chosen.add(names[index] as string);
+    }
+    const wholeWithin = whole.filter((service) =>
+      starts.some((start) => start.startsWith(service) || service.startsWith(start)),
     );
-    const words = services.flatMap((namespace) => (namesByService.get(namespace) ?? []).filter(relevant));
     return {
       prefixes: [
-        ...whole.map((namespace) => ({ text: `${namespace}:`, anySuffix: true })),
-        ...words.map((text) => ({ text, anySuffix: false })),
+        ...wholeWithin.map((text) => ({ text, anySuffix: true })),
+        ...[...chosen].map((text) => ({ text, anySuffix: false })),
       ],
       others: [],
     };
   };
+}
+
+function firstNotBelow(sorted: readonly string[], text: string): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((sorted[middle] as string) < text) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

@@ -29,6 +29,8 @@ export class FiniteDomain {
   readonly values: readonly string[];
   /** Each member's code points. */
   readonly points: readonly (readonly number[])[];
+  /** More than the longest member's length: a node's key is `low * stride + depth`. */
+  readonly stride: number;
   private readonly atomSets = new GenerationalCache<string, Uint32Array>(
     ATOM_SET_WORDS,
     (_key, set) => set.length + 8,
@@ -41,6 +43,7 @@ export class FiniteDomain {
     );
     points.sort(comparePoints);
     this.points = points;
+    this.stride = points.reduce((longest, codePoints) => Math.max(longest, codePoints.length), 0) + 1;
     this.values = points.map((codePoints) => String.fromCodePoint(...codePoints));
   }
 
@@ -54,12 +57,8 @@ export class FiniteDomain {
     const known = this.atomSets.get(key);
     if (known !== undefined) return known;
     const set = this.emptySet();
-    const { exact, whole } = reach(
-      this,
-      regex,
-      this.size === 0 ? [] : [{ depth: 0, low: 0, high: this.size }],
-      true,
-    );
+    const { exact, whole } = reached();
+    if (this.size > 0) reach(this, regex, [{ depth: 0, low: 0, high: this.size }], true, { exact, whole });
     for (const node of exact) if (isMember(this, node)) setBit(set, node.low);
     for (const node of whole) for (let index = node.low; index < node.high; index++) setBit(set, index);
     this.atomSets.set(key, set);
@@ -130,62 +129,122 @@ function childrenIn(
   domain: FiniteDomain,
   node: Node,
   ranges: readonly (readonly [number, number])[],
-): Node[] {
-  const children: Node[] = [];
+  into: Node[],
+): void {
   for (const [first, last] of ranges) {
     let start = lowerBound(domain, node, node.low, first);
     while (start < node.high) {
       const codePoint = pointAt(domain, start, node.depth);
       if (codePoint > last) break;
       const end = lowerBound(domain, node, start, codePoint + 1);
-      children.push({ depth: node.depth + 1, low: start, high: end });
+      into.push({ depth: node.depth + 1, low: start, high: end });
       start = end;
     }
   }
-  return children;
 }
 
 /**
- * Where reading `regex` from the nodes ends: `exact` nodes, whose member (if
+ * The node below `node` along `run`, a word: its members are those of `node`
+ * that continue with `run`, one stretch found by two binary searches rather
+ * than a step per code point.
+ */
+function descend(domain: FiniteDomain, node: Node, run: readonly number[], into: Node[]): void {
+  // The sign of (the member's code points after the node's prefix, cut to the run's length) − run.
+  const compare = (index: number): number => {
+    const points = domain.points[index] as readonly number[];
+    for (let offset = 0; offset < run.length; offset++) {
+      const difference = (points[node.depth + offset] ?? -1) - (run[offset] as number);
+      if (difference !== 0) return difference;
+    }
+    return 0;
+  };
+  const bound = (past: boolean): number => {
+    let low = node.low;
+    let high = node.high;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      const sign = compare(middle);
+      if (sign < 0 || (past && sign === 0)) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
+  const low = bound(false);
+  if (low < node.high && compare(low) === 0)
+    into.push({ depth: node.depth + run.length, low, high: bound(true) });
+}
+
+/**
+ * Where reading a regex from some nodes ends: `exact` nodes, whose member (if
  * any) matches, and, only in tail position, `whole` nodes, every member below
  * which matches (a trailing `Σ*`).
  */
 interface Reach {
-  readonly exact: readonly Node[];
-  readonly whole: readonly Node[];
+  readonly exact: Node[];
+  readonly whole: Node[];
 }
 
-const NOWHERE: Reach = { exact: [], whole: [] };
+const reached = (): Reach => ({ exact: [], whole: [] });
 
-function reach(domain: FiniteDomain, regex: Regex, from: readonly Node[], tail: boolean): Reach {
-  if (from.length === 0) return NOWHERE;
+/** Adds to `into` where reading `regex` from `from` ends. */
+function reach(domain: FiniteDomain, regex: Regex, from: readonly Node[], tail: boolean, into: Reach): void {
+  if (from.length === 0) return;
   switch (regex.kind) {
     case 'nothing':
-      return NOWHERE;
+      return;
     case 'epsilon':
-      return { exact: from, whole: [] };
+      into.exact.push(...from);
+      return;
     case 'class':
-      return { exact: from.flatMap((node) => childrenIn(domain, node, regex.ranges)), whole: [] };
-    case 'concat': {
-      let nodes = from;
-      const last = regex.parts.length - 1;
-      for (let index = 0; index < last && nodes.length > 0; index++)
-        nodes = reach(domain, regex.parts[index] as Regex, nodes, false).exact;
-      return reach(domain, regex.parts[last] as Regex, nodes, tail);
-    }
-    case 'union': {
-      const reached = regex.options.map((option) => reach(domain, option, from, tail));
-      return {
-        exact: distinct(reached.flatMap((one) => one.exact)),
-        whole: distinct(reached.flatMap((one) => one.whole)),
-      };
-    }
+      for (const node of from) childrenIn(domain, node, regex.ranges, into.exact);
+      return;
+    case 'concat':
+      reachConcat(domain, regex.parts, from, tail, into);
+      return;
+    case 'union':
+      for (const option of regex.options) reach(domain, option, from, tail, into);
+      return;
     case 'star':
-      if (tail && isAnyChar(regex.inner)) return { exact: [], whole: from };
-      return { exact: closure(domain, regex.inner, from), whole: [] };
+      if (tail && isAnyChar(regex.inner)) into.whole.push(...from);
+      else into.exact.push(...closure(domain, regex.inner, from));
+      return;
     default:
       return unreachable(regex);
   }
+}
+
+/** The parts in order, each run of single code points (a literal) as one descent. */
+function reachConcat(
+  domain: FiniteDomain,
+  parts: readonly Regex[],
+  from: readonly Node[],
+  tail: boolean,
+  into: Reach,
+): void {
+  let nodes = from;
+  let index = 0;
+  while (index < parts.length) {
+    const run: number[] = [];
+    for (let point = singlePoint(parts[index]); point !== undefined; point = singlePoint(parts[index])) {
+      run.push(point);
+      index++;
+    }
+    const part = run.length > 0 ? undefined : (parts[index++] as Regex);
+    const last = index === parts.length;
+    const next = last ? into : reached();
+    if (part === undefined) for (const node of nodes) descend(domain, node, run, next.exact);
+    else reach(domain, part, nodes, tail && last, next);
+    if (last) return;
+    nodes = distinct(domain, next.exact);
+    if (nodes.length === 0) return;
+  }
+}
+
+/** The code point of a one-point class. */
+function singlePoint(regex: Regex | undefined): number | undefined {
+  if (regex?.kind !== 'class' || regex.ranges.length !== 1) return undefined;
+  const [low, high] = regex.ranges[0] as readonly [number, number];
+  return low === high ? low : undefined;
 }
 
 const isAnyChar = (regex: Regex): boolean =>
@@ -196,27 +255,33 @@ const isAnyChar = (regex: Regex): boolean =>
 
 /** The nodes reached by reading `inner` any number of times from `from`. */
 function closure(domain: FiniteDomain, inner: Regex, from: readonly Node[]): Node[] {
-  const seen = new Set<string>();
-  const reached: Node[] = [];
+  const seen = new Set<number>();
+  const all: Node[] = [];
   const add = (nodes: readonly Node[]): Node[] =>
     nodes.filter((node) => {
-      const key = `${node.depth}:${node.low}`;
+      const key = nodeKey(domain, node);
       if (seen.has(key)) return false;
       seen.add(key);
-      reached.push(node);
+      all.push(node);
       return true;
     });
-  for (let frontier = add(from); frontier.length > 0;)
-    frontier = add(reach(domain, inner, frontier, false).exact);
-  return reached;
+  for (let frontier = add(from); frontier.length > 0;) {
+    const next = reached();
+    reach(domain, inner, frontier, false, next);
+    frontier = add(next.exact);
+  }
+  return all;
 }
 
-/** A node is its depth and first member: drops repeats, which would multiply along a concatenation. */
-function distinct(nodes: readonly Node[]): readonly Node[] {
+/** A node is its first member and its depth. */
+const nodeKey = (domain: FiniteDomain, node: Node): number => node.low * domain.stride + node.depth;
+
+/** Drops repeats, which would multiply along a concatenation. */
+function distinct(domain: FiniteDomain, nodes: readonly Node[]): readonly Node[] {
   if (nodes.length < 2) return nodes;
-  const seen = new Set<string>();
+  const seen = new Set<number>();
   return nodes.filter((node) => {
-    const key = `${node.depth}:${node.low}`;
+    const key = nodeKey(domain, node);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
