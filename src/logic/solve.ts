@@ -25,6 +25,7 @@ import { concat, literal, unreachable, type Regex } from './regex.js';
 import { GenerationalCache } from './cache.js';
 import { Cdcl, type TheoryAnswer } from './cdcl.js';
 import { overDomains, type FiniteDomain } from './finite.js';
+import { realizeTemplates, type TemplateAtom } from './templates.js';
 import { solveVariable, type Literal, type TheoryResult } from './theories.js';
 
 export type Verdict =
@@ -126,8 +127,6 @@ export function solve(given: Formula, options: SolveOptions = {}): Verdict {
   }
   return search.unknown === undefined ? { status: 'unsat' } : { status: 'unknown', reason: search.unknown };
 }
-
-type TemplateAtom = Extract<Atom, { kind: 'template' }>;
 
 /**
  * `¬t1 ∨ t2` for template atoms on one subject that read the same variables in
@@ -432,35 +431,53 @@ function realize(search: Search): Model | undefined {
     model.set(name, defaultValue(sort, result.value));
   }
   // INVARIANT: realize runs at a full assignment, so every template atom has a value.
-  const templates = search.atoms.filter(
-    (atom): atom is Extract<Atom, { kind: 'template' }> => atom.kind === 'template',
-  );
-  const subjects = new Set(templates.map((atom) => atom.subject.name));
-  for (const name of subjects) {
-    const literals = literalsOf(search, name);
-    for (const atom of templates.filter((candidate) => candidate.subject.name === name)) {
-      const regex = concat(
-        atom.parts.map((part) =>
-          part.kind === 'regex' ? part.regex : literal(model.get(part.name) as string),
-        ),
-      );
-      literals.push({
-        atom: { kind: 'matches', subject: atom.subject, regex },
-        positive: search.solver.valueOf(search.cnf.atomVariables.get(formulaKey(atom)) as number) > 0,
-      });
+  const templates = search.atoms.filter((atom): atom is TemplateAtom => atom.kind === 'template');
+  if (templates.length > 0) {
+    const outcome = realizeTemplates({
+      templates: templates.map((atom) => ({ atom, positive: assignedTrue(search, atom) })),
+      witnesses: model,
+      solveString: (name, extra) => theory(search, 'string', [...literalsOf(search, name), ...extra]),
+      literalsOf: (name) => literalsOf(search, name),
+    });
+    switch (outcome.kind) {
+      case 'realized':
+        for (const [name, value] of outcome.values) model.set(name, value);
+        break;
+      case 'refuted':
+        search.refuted = refutation(search, outcome.subject, templates);
+        return undefined;
+      case 'failed': {
+        const subjects = new Set(templates.map((atom) => atom.subject.name));
+        search.refuted = templateAssignment(search, outcome.subject, templates);
+        if (!outcome.exhausted && templatesExact(search, templates, subjects)) return undefined;
+        search.unknown ??= outcome.reason;
+        return undefined;
+      }
+      default:
+        return unreachable(outcome);
     }
-    const result = theory(search, 'string', literals);
-    if (result.status !== 'sat') {
-      search.refuted = templateAssignment(search, name, templates);
-      if (result.status === 'unsat' && templatesExact(search, templates, subjects)) return undefined;
-      search.unknown ??= 'templates not realized with the witness values tried';
-      return undefined;
-    }
-    model.set(name, result.value as string);
   }
   if (evaluateFormula(search.formula, model)) return model;
   search.unknown ??= 'a candidate model failed verification';
   return undefined;
+}
+
+function assignedTrue(search: Search, atom: Atom): boolean {
+  return search.solver.valueOf(search.cnf.atomVariables.get(formulaKey(atom)) as number) > 0;
+}
+
+/**
+ * An exact refutation of the subject's realization: its own atoms and its
+ * true templates cannot hold together (realizeTemplates proved it with every
+ * parameter read as any string), so the clause needs nothing else.
+ */
+function refutation(search: Search, subject: string, templates: readonly TemplateAtom[]): number[] {
+  const clause = literalsOf(search, subject).map((literal) => blocking(search, literal));
+  for (const atom of templates) {
+    if (atom.subject.name !== subject || !assignedTrue(search, atom)) continue;
+    clause.push(-(search.cnf.atomVariables.get(formulaKey(atom)) as number));
+  }
+  return clause;
 }
 
 /**
@@ -469,11 +486,7 @@ function realize(search: Search): Model | undefined {
  * only these (not the whole assignment) keeps the search from enumerating the
  * other variables' assignments under the same failure.
  */
-function templateAssignment(
-  search: Search,
-  subject: string,
-  templates: readonly Extract<Atom, { kind: 'template' }>[],
-): number[] {
+function templateAssignment(search: Search, subject: string, templates: readonly TemplateAtom[]): number[] {
   const read = new Set([subject]);
   const clause: number[] = [];
   for (const atom of templates) {
@@ -494,7 +507,7 @@ function templateAssignment(
  */
 function templatesExact(
   search: Search,
-  templates: readonly Extract<Atom, { kind: 'template' }>[],
+  templates: readonly TemplateAtom[],
   subjects: ReadonlySet<string>,
 ): boolean {
   return templates.every((atom) =>

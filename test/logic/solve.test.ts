@@ -191,6 +191,34 @@ describe('templates', () => {
     const otherOrder = template(resource, [user, { kind: 'regex', regex: glob('*') }]);
     expect(solve(and(arn, not(otherOrder))).status).not.toBe('unsat');
   });
+
+  const key = (parameter: typeof user): Formula =>
+    template(resource, [{ kind: 'regex', regex: literal('key/') }, parameter]);
+  const kmsKey = variable('kmsKey', 'string');
+  const glueKey = variable('glueKey', 'string');
+
+  it('gives distinct parameters distinct values when one template must fail', () => {
+    expectSat(and(key(user), not(key(kmsKey))));
+  });
+
+  it('reads parameters back off the subject when two templates force them equal', () => {
+    // resource = key/${user} = key/${kmsKey} forces user = kmsKey; glueKey must differ.
+    expectSat(and(key(user), key(kmsKey), not(key(glueKey)), not(equals(user, ''))));
+    expectUnsat(and(key(user), key(kmsKey), equals(user, 'a'), equals(kmsKey, 'b')));
+  });
+
+  it('starts again when an earlier subject fixed a parameter another subject needs', () => {
+    // Both tags equal ${user}; the second must not be empty, so user cannot be the shortest string.
+    const requestTag = variable('requestTag', 'string');
+    const resourceTag = variable('resourceTag', 'string');
+    expectSat(and(template(requestTag, [user]), template(resourceTag, [user]), not(equals(resourceTag, ''))));
+  });
+
+  it('refutes templates whose fixed text cannot meet, whatever the parameters', () => {
+    const alias = template(resource, [{ kind: 'regex', regex: literal('alias/') }, kmsKey]);
+    expectUnsat(and(key(user), alias));
+    expectUnsat(and(key(user), not(matches(resource, glob('key/*')))));
+  });
 });
 
 describe('booleans', () => {
