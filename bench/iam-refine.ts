@@ -1,8 +1,9 @@
 // Refines the latest version of every AWS managed policy against a seeded
 // random 30% unused set of the services it names; prints median/p90/p99/max
 // of wall-clock and of this process's CPU time (the machine is shared, so the
-// CPU figure is the steadier one), the load average, and the heap every 100
-// policies. Each refinement includes the solver's proof of its guarantee.
+// CPU figure is the steadier one), the five slowest policies, the load
+// average, and the heap every 100 policies. Each refinement includes the
+// solver's proof of its guarantee.
 // `LIMIT=n` refines only the first n policies in name order.
 import { loadavg } from 'node:os';
 import { loadActionCatalog } from '../src/iam/catalog.js';
@@ -51,6 +52,7 @@ const load = (): string =>
 console.log(`load average at start: ${load()}`);
 const timings: number[] = [];
 const cpuTimings: number[] = [];
+const slowest: { name: string; cpu: number }[] = [];
 const heapSamples: number[] = [];
 let detached = 0;
 const runStart = performance.now();
@@ -61,6 +63,7 @@ for (const { name, document, unused } of inputs) {
   timings.push(performance.now() - start);
   const cpu = process.cpuUsage(cpuStart);
   cpuTimings.push((cpu.user + cpu.system) / 1000);
+  slowest.push({ name, cpu: (cpu.user + cpu.system) / 1000 });
   if (!result.ok) throw new Error(`${name}: ${result.message}`);
   if (result.recommendedAction === 'DETACH_POLICY') detached++;
   if (timings.length % 100 === 0) heapSamples.push(process.memoryUsage().heapUsed);
@@ -76,5 +79,7 @@ const total = (samples: readonly number[]): string =>
 console.log(`catalog ${catalog.version}: ${inputs.length} managed policies refined (${detached} to detach)`);
 console.log(`per policy, wall clock: ${summary(timings)}; total ${total(timings)}`);
 console.log(`per policy, CPU time:   ${summary(cpuTimings)}; total ${total(cpuTimings)}`);
+const top = slowest.sort((a, b) => b.cpu - a.cpu).slice(0, 5);
+console.log(`slowest (CPU): ${top.map(({ name, cpu }) => `${name} ${cpu.toFixed(0)} ms`).join(', ')}`);
 console.log(`heap every 100 policies: ${heapSamples.map(megabytes).join(', ')}`);
 console.log(`load average at end: ${load()}; run ${((performance.now() - runStart) / 1000).toFixed(0)} s`);

@@ -32,71 +32,50 @@ export function patternSet(patterns: readonly string[]): PatternSet {
   return { prefixes, others };
 }
 
-interface TrieNode {
-  readonly children: Map<string, TrieNode>;
-  /** A word ends here. */
-  final: boolean;
-  /** Every continuation matches: a `prefix*` pattern ends here. */
-  anySuffix: boolean;
-}
-
-const trieNode = (): TrieNode => ({ children: new Map(), final: false, anySuffix: false });
-
-function insert(root: TrieNode, text: string): TrieNode {
-  let node = root;
-  for (const char of text) {
-    let child = node.children.get(char);
-    if (child === undefined) {
-      child = trieNode();
-      node.children.set(char, child);
-    }
-    node = child;
-  }
-  return node;
-}
-
-function prefixTrie(prefixes: readonly Prefix[]): TrieNode {
-  const root = trieNode();
-  for (const { text, anySuffix } of prefixes) {
-    const node = insert(root, text);
-    if (anySuffix) node.anySuffix = true;
-    else node.final = true;
-  }
-  return root;
-}
-
 /**
- * The set's language. Factoring by prefixes keeps the same language as the
- * plain union, but each automaton state has one successor per letter:
- * determinizing it stays small and the solver splits the alphabet at few points.
+ * The set's language, factored by common prefixes: the same language as the
+ * plain union, but each position reads one branch per letter, so the finite
+ * domain's walk (and an automaton) follows each shared prefix once.
  */
 export function setRegex(set: PatternSet): Regex {
-  const toRegex = (start: TrieNode): Regex => {
-    // A run of nodes with one child and nothing ending in them is one literal, built once.
-    let text = '';
-    let node = start;
-    for (let only = soleChild(node); only !== undefined; only = soleChild(node)) {
-      text += only[0];
-      node = only[1];
-    }
-    const rest = node.anySuffix
-      ? ANY_STRING
-      : union([
-          ...(node.final ? [EPSILON] : []),
-          ...[...node.children].map(([char, child]) => concat([literal(char), toRegex(child)])),
-        ]);
-    return prepend(text, rest);
-  };
+  const sorted = [...set.prefixes].sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
   return union([
-    ...(set.prefixes.length === 0 ? [] : [toRegex(prefixTrie(set.prefixes))]),
+    ...(sorted.length === 0 ? [] : [sortedRegex(sorted, 0, sorted.length, 0)]),
     ...set.others.map((pattern) => glob(pattern)),
   ]);
 }
 
-function soleChild(node: TrieNode): [string, TrieNode] | undefined {
-  if (node.final || node.anySuffix || node.children.size !== 1) return undefined;
-  const [only] = node.children;
-  return only;
+/**
+ * The language of `prefixes[low..high-1]`, sorted, which share their first
+ * `depth` code units (a whole number of code points). Sorted, the texts that
+ * continue with one code point are contiguous, and a text ending here comes
+ * first: no trie needs building.
+ */
+function sortedRegex(prefixes: readonly Prefix[], low: number, high: number, depth: number): Regex {
+  const first = prefixes[low] as Prefix;
+  const last = prefixes[high - 1] as Prefix;
+  // While every text continues with the same code point, that code point is part of one literal.
+  let end = depth;
+  while (first.text.length > end && first.text.codePointAt(end) === last.text.codePointAt(end))
+    end += width(first.text, end);
+  let index = low;
+  let final = false;
+  for (; index < high && (prefixes[index] as Prefix).text.length === end; index++) {
+    if ((prefixes[index] as Prefix).anySuffix) return prepend(first.text.slice(depth, end), ANY_STRING);
+    final = true;
+  }
+  const options: Regex[] = final ? [EPSILON] : [];
+  while (index < high) {
+    const codePoint = (prefixes[index] as Prefix).text.codePointAt(end);
+    let next = index + 1;
+    while (next < high && (prefixes[next] as Prefix).text.codePointAt(end) === codePoint) next++;
+    options.push(sortedRegex(prefixes, index, next, end));
+    index = next;
+  }
+  return prepend(first.text.slice(depth, end), union(options));
 }
+
+/** Code units of the code point at `index`. */
+const width = (text: string, index: number): number => ((text.codePointAt(index) as number) > 0xffff ? 2 : 1);
 
 const prepend = (text: string, rest: Regex): Regex => (text === '' ? rest : concat([literal(text), rest]));

@@ -361,6 +361,12 @@ export function overDomains(formula: Formula, domains: ReadonlyMap<string, Finit
     only !== undefined &&
     sorts.size === 1 &&
     atomsOf(formula).every((atom) => atom.kind === 'matches' && atom.subject.kind === 'variable');
+  // A constant needs no search either: it holds for any values, or for none.
+  if (formula.kind === 'const')
+    return {
+      kind: 'decided',
+      verdict: formula.value ? { status: 'sat', model: new Map() } : { status: 'unsat' },
+    };
   if (!decidable) return { kind: 'search', formula: withMembership(formula, domains) };
   const domain = domains.get(only) as FiniteDomain;
   const index = firstMember(membersOf(formula, domain));

@@ -1,9 +1,10 @@
 // The languages of the refinement's proof: a pattern set's prefix-factored
-// regex matches exactly the strings one of its globs matches.
+// regex matches exactly the strings one of its globs matches (IAM's matcher
+// on ASCII, the logic's own globs on any code points).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { patternSet, setRegex } from '../../src/iam/refine-languages.js';
-import { evaluateFormula, matches, variable } from '../../src/logic/index.js';
+import { evaluateFormula, glob, matches, variable } from '../../src/logic/index.js';
 import { matchesWildcard } from '../../src/iam/wildcard.js';
 
 const action = variable('action', 'string');
@@ -32,6 +33,26 @@ describe('pattern sets', () => {
         },
       ),
       { numRuns: 500, seed: 9 },
+    );
+  });
+
+  it('factor texts beyond the BMP by code points, not UTF-16 units', () => {
+    const astral = fc
+      .array(fc.constantFrom('a', 'é', '😀', '😁', '*'), { maxLength: 4 })
+      .map((chars) => chars.join(''));
+    fc.assert(
+      fc.property(
+        fc.array(astral, { maxLength: 6 }),
+        fc.array(astral, { maxLength: 8 }),
+        (patterns, words) => {
+          const formula = matches(action, setRegex(patternSet(patterns)));
+          const holds = (text: string): boolean =>
+            patterns.some((p) => evaluateFormula(matches(action, glob(p)), new Map([[action.name, text]])));
+          for (const text of [...words, ...patterns.map((p) => p.replace(/\*/g, ''))])
+            expect(evaluateFormula(formula, new Map([[action.name, text]]))).toBe(holds(text));
+        },
+      ),
+      { numRuns: 300, seed: 10 },
     );
   });
 });
