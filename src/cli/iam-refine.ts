@@ -5,6 +5,14 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import {
+  findNodeAtLocation,
+  parse,
+  parseTree,
+  printParseErrorCode,
+  type Node,
+  type ParseError,
+} from 'jsonc-parser';
+import {
   loadActionCatalog,
   refinePolicy,
   type ActionCatalog,
@@ -21,40 +29,93 @@ function parseRefineOutput(value: string): RefineOutput {
   throw new UsageError(`unknown output format \`${value}\`: expected \`json\` or \`diff\``);
 }
 
-function parseUnused(text: string, source: string): UnusedPermission[] {
-  let value: unknown;
+/** A document that is read whole, located by `source`. */
+interface Document {
+  readonly source: string;
+  readonly text: string;
+}
+
+/** `source:line:column` (both 1-based) of an offset, as editors jump to it. */
+function place({ source, text }: Document, offset: number): string {
+  const before = text.slice(0, offset).split(/\r\n|\r|\n/);
+  return `${source}:${before.length}:${(before[before.length - 1] ?? '').length + 1}`;
+}
+
+/**
+ * The document's text, checked to be JSON (malformed JSON is a usage error at
+ * its first problem), without the byte order mark editors on Windows save.
+ */
+function jsonText(document: Document): string {
+  const mark = document.text.startsWith('\uFEFF') ? 1 : 0;
+  const text = document.text.slice(mark);
+  const errors: ParseError[] = [];
   try {
-    value = JSON.parse(text);
+    parse(text, errors, { allowTrailingComma: false, disallowComments: true });
   } catch (error) {
-    throw new UsageError(`malformed json in \`${source}\`: ${(error as Error).message}`);
+    // jsonc-parser recurses per nesting level; absurd nesting exhausts the stack.
+    if (!(error instanceof RangeError)) throw error;
+    throw new UsageError(`\`${document.source}\`: the document nests too deeply`);
   }
-  const valid =
-    Array.isArray(value) &&
-    value.every(
-      (item: unknown) =>
-        typeof item === 'object' &&
-        item !== null &&
-        typeof (item as UnusedPermission).serviceNamespace === 'string' &&
-        ((item as UnusedPermission).actions === undefined ||
-          (Array.isArray((item as UnusedPermission).actions) &&
-            (item as { actions: unknown[] }).actions.every((a) => typeof a === 'string'))),
-    );
-  if (!valid)
-    throw new UsageError(`\`${source}\`: expected an array of { serviceNamespace, actions? } objects`);
+  const [first] = errors;
+  if (first === undefined) return text;
+  const problem = printParseErrorCode(first.error)
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
+  throw new UsageError(`\`${place(document, first.offset + mark)}\`: malformed json: ${problem}`);
+}
+
+/**
+ * A problem at a JSON path (`Statement[0].Action`, `[2].actions[1]`; empty for
+ * the whole document): a usage error naming the file, the line and column
+ * where the value starts, and the path.
+ */
+function problemAt(document: Document, path: string, message: string): UsageError {
+  const segments = [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map(([, key, index]) =>
+    index === undefined ? (key as string) : Number(index),
+  );
+  const root = parseTree(document.text);
+  // A missing member is placed at the nearest value that is there: the object that lacks it.
+  let node: Node | undefined;
+  for (let length = segments.length; node === undefined && root !== undefined && length >= 0; length--)
+    node = findNodeAtLocation(root, segments.slice(0, length));
+  const where = node === undefined ? document.source : place(document, node.offset);
+  return new UsageError(`\`${where}\`${path === '' ? '' : ` at ${path}`}: ${message}`);
+}
+
+/** The first place where a finding is not Access Analyzer's `[{ serviceNamespace, actions? }]`. */
+function findingProblem(value: unknown): { path: string; message: string } | undefined {
+  if (!Array.isArray(value))
+    return { path: '', message: 'expected an array of { serviceNamespace, actions? } objects' };
+  for (const [position, item] of value.entries()) {
+    const at = `[${position}]`;
+    if (typeof item !== 'object' || item === null || Array.isArray(item))
+      return { path: at, message: 'expected a { serviceNamespace, actions? } object' };
+    const { serviceNamespace, actions } = item as Record<string, unknown>;
+    if (typeof serviceNamespace !== 'string')
+      return { path: `${at}.serviceNamespace`, message: 'expected a service namespace string' };
+    if (actions === undefined) continue;
+    if (!Array.isArray(actions))
+      return { path: `${at}.actions`, message: 'expected an array of action names' };
+    const bad = actions.findIndex((action) => typeof action !== 'string');
+    if (bad >= 0) return { path: `${at}.actions[${bad}]`, message: 'expected an action name string' };
+  }
+  return undefined;
+}
+
+function parseUnused(document: Document): UnusedPermission[] {
+  const value: unknown = JSON.parse(jsonText(document));
+  const problem = findingProblem(value);
+  if (problem !== undefined) throw problemAt(document, problem.path, problem.message);
   return value as UnusedPermission[];
 }
 
-function refineOne(
-  policyText: string,
-  policySource: string,
-  unused: UnusedPermission[],
-  catalog: ActionCatalog,
-): RefineResult {
-  const result = refinePolicy({ policyDocument: policyText, unusedPermissions: unused, catalog });
-  if (!result.ok)
-    throw new UsageError(
-      `\`${policySource}\`${result.path === '' ? '' : ` at ${result.path}`}: ${result.message}`,
-    );
+function refineOne(policy: Document, unused: Document, catalog: ActionCatalog): RefineResult {
+  const result = refinePolicy({
+    policyDocument: jsonText(policy),
+    unusedPermissions: parseUnused(unused),
+    catalog,
+  });
+  if (!result.ok) throw problemAt(policy, result.path, result.message);
   return result;
 }
 
@@ -137,20 +198,14 @@ export function registerIamRefine(group: Command): void {
           for (const pair of pairsIn(options.policiesDir)) {
             const policy = readDocumentArgument(`file://${pair.policy}`, '--policies-dir');
             const unused = readDocumentArgument(`file://${pair.unused}`, '--policies-dir');
-            results.push([
-              pair.name,
-              refineOne(policy.text, policy.source, parseUnused(unused.text, unused.source), catalog),
-            ]);
+            results.push([pair.name, refineOne(policy, unused, catalog)]);
           }
         } else {
           if (options.policyDocument === undefined || options.unusedPermissions === undefined)
             throw new UsageError('expected --policy-document and --unused-permissions, or --policies-dir');
           const policy = readDocumentArgument(options.policyDocument, '--policy-document');
           const unused = readDocumentArgument(options.unusedPermissions, '--unused-permissions');
-          results.push([
-            policy.source,
-            refineOne(policy.text, policy.source, parseUnused(unused.text, unused.source), catalog),
-          ]);
+          results.push([policy.source, refineOne(policy, unused, catalog)]);
         }
         const single = options.policiesDir === undefined;
         process.stdout.write(
