@@ -4,6 +4,7 @@
 import { formatPolicies as format, policyText, type FormatError } from './format/index.js';
 import { detailedError, type DetailedError } from './schema/compat.js';
 import {
+  estToJsonText,
   parsePolicies,
   policyFromEst,
   policyToEst,
@@ -116,13 +117,9 @@ function read(policy: CompatPolicy, kind: Kind): Read {
 }
 
 // cedar-wasm hands back JavaScript numbers, so integers beyond 2^53 lose digits as they do there.
+// The text is written and read without recursion, so a chain of any length comes back.
 function asJavaScript(value: EstJson): EstJson {
-  if (typeof value === 'bigint') return Number(value);
-  if (Array.isArray(value)) return value.map(asJavaScript);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([key, inner]) => [key, asJavaScript(inner as EstJson)]),
-  );
+  return JSON.parse(estToJsonText(value)) as EstJson;
 }
 
 function toText(policy: CompatPolicy, kind: Kind): PolicyToTextAnswer {

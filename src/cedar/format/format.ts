@@ -53,22 +53,34 @@ function removeEmptyLines(rendered: string): string {
   return kept.join('\n').trim();
 }
 
-function withoutSpans(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutSpans);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([key]) => key !== 'span')
-      .map(([key, inner]) => [key, withoutSpans(inner)]),
-  );
+/** The keys of a tree node that say what it means: not where it was written, nor absent fields. */
+function meaningfulKeys(node: object): string[] {
+  return Object.entries(node)
+    .filter(([key, value]) => key !== 'span' && value !== undefined)
+    .map(([key]) => key);
 }
 
+/**
+ * Whether two policy sets are the same trees, spans aside. The walk keeps a
+ * stack of its own: a chain `a && b && ...` is a tree as deep as it is long.
+ */
 function sameMeaning(before: readonly Policy[], after: readonly Policy[]): boolean {
-  const print = (policies: readonly Policy[]): string =>
-    JSON.stringify(withoutSpans(policies), (_key, value: unknown) =>
-      typeof value === 'bigint' ? `${value}n` : value,
-    );
-  return print(before) === print(after);
+  const pending: [unknown, unknown][] = [[before, after]];
+  for (let pair = pending.pop(); pair !== undefined; pair = pending.pop()) {
+    const [left, right] = pair;
+    if (typeof left !== 'object' || left === null || typeof right !== 'object' || right === null) {
+      if (left !== right) return false;
+      continue;
+    }
+    if (Array.isArray(left) !== Array.isArray(right)) return false;
+    const keys = meaningfulKeys(left);
+    if (keys.length !== meaningfulKeys(right).length) return false;
+    for (const key of keys) {
+      if (!Object.hasOwn(right, key)) return false;
+      pending.push([(left as Record<string, unknown>)[key], (right as Record<string, unknown>)[key]]);
+    }
+  }
+  return true;
 }
 
 function failure(message: string, span?: SourceSpan): FormatResult {

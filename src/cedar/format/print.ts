@@ -102,13 +102,30 @@ function operand(expr: Expr): string {
 const CHAINED = new Set(['+', '-', '*']);
 const METHOD_OPERATORS = new Set(['contains', 'containsAll', 'containsAny', 'getTag', 'hasTag']);
 
-/** The left operand of `op`, without parentheses when it applies the same associative operator. */
-function leftOperand(left: Expr, op: string): string {
-  const sameChain =
+/** Whether `left`, the left operand of `op`, continues its chain, written without parentheses. */
+function continuesChain(left: Expr, op: string): left is Extract<Expr, { kind: 'and' | 'or' | 'binary' }> {
+  return (
     (left.kind === 'and' && op === '&&') ||
     (left.kind === 'or' && op === '||') ||
-    (left.kind === 'binary' && left.op === op && CHAINED.has(op));
-  return sameChain ? exprText(left) : operand(left);
+    (left.kind === 'binary' && left.op === op && CHAINED.has(op))
+  );
+}
+
+/**
+ * `a op b op ...`: a chain leans left, as deep as it is long, so it is
+ * written with a loop over its operands rather than one call per operand.
+ */
+function chainText(expr: Extract<Expr, { kind: 'and' | 'or' | 'binary' }>, op: string): string {
+  const rights: Expr[] = [];
+  let node = expr;
+  for (;;) {
+    rights.push(node.right);
+    if (!continuesChain(node.left, op)) break;
+    node = node.left;
+  }
+  const operands = [operand(node.left)];
+  for (let index = rights.length - 1; index >= 0; index -= 1) operands.push(operand(rights[index] as Expr));
+  return operands.join(` ${op} `);
 }
 
 function attributeName(name: string): string {
@@ -127,9 +144,9 @@ export function exprText(expr: Expr): string {
     case 'ite':
       return `if ${exprText(expr.cond)} then ${exprText(expr.then)} else ${exprText(expr.else)}`;
     case 'and':
-      return `${leftOperand(expr.left, '&&')} && ${operand(expr.right)}`;
+      return chainText(expr, '&&');
     case 'or':
-      return `${leftOperand(expr.left, '||')} || ${operand(expr.right)}`;
+      return chainText(expr, '||');
     case 'not':
       return `!${operand(expr.arg)}`;
     case 'neg':
@@ -142,7 +159,7 @@ export function exprText(expr: Expr): string {
       return `${operand(expr.arg)} is ${expr.entityType}${expr.in === undefined ? '' : ` in ${operand(expr.in)}`}`;
     case 'binary':
       if (isAtomic(expr)) return `${operand(expr.left)}.${expr.op}(${exprText(expr.right)})`;
-      return `${leftOperand(expr.left, expr.op)} ${expr.op} ${operand(expr.right)}`;
+      return chainText(expr, expr.op);
     case 'getAttr':
       return isIdentifier(expr.attr)
         ? `${operand(expr.arg)}.${expr.attr}`

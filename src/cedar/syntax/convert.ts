@@ -20,11 +20,15 @@ import type {
 } from './ast.js';
 import type { CstAccess, CstExpr, CstName, CstPolicy, CstVariableDef, RelOp } from './cst.js';
 import type { ParseError } from './errors.js';
+import { MAX_EXPRESSION_DEPTH, exprDepth } from './depth.js';
 import { extensionCallStyle } from './functions.js';
 import type { Token } from './lexer.js';
 import { unescapePattern, unescapeString, type Unescaped } from './unescape.js';
 
 const VARS: ReadonlySet<string> = new Set(['principal', 'action', 'resource', 'context']);
+
+// With no more accesses than this, a tree is at most this much deeper than the parser's nesting limit allows.
+const MAX_NESTING_UNCHECKED_ACCESSES = 200;
 
 export const RESERVED: ReadonlySet<string> = new Set([
   'true',
@@ -148,8 +152,32 @@ export function joinWithAnd(items: readonly string[]): string {
 
 export class Converter {
   readonly errors: ParseError[] = [];
+  // Member accesses and method calls read so far: each is a level of the tree that the parser's nesting limit does not count.
+  private accessCount = 0;
 
   constructor(private readonly text: string) {}
+
+  /**
+   * Refuses an expression whose tree, chains aside, is deeper than the stages
+   * after the parser can walk recursively. Parentheses and the like are
+   * bounded by the parser; what can go deeper is a long run of `.a` or
+   * `.f()`, so the tree is only measured when the expression has many.
+   */
+  /** Converts an expression read on its own, such as the argument of `cedar evaluate`. */
+  expression(cst: CstExpr): Expr | undefined {
+    const accessesBefore = this.accessCount;
+    const expr = this.expr(cst);
+    return expr === undefined ? undefined : this.checkDepth(expr, accessesBefore);
+  }
+
+  private checkDepth(expr: Expr, accessesBefore: number): Expr | undefined {
+    if (this.accessCount - accessesBefore <= MAX_NESTING_UNCHECKED_ACCESSES) return expr;
+    if (exprDepth(expr, true) <= MAX_EXPRESSION_DEPTH) return expr;
+    return this.fail(
+      `expressions are nested too deeply: the limit is ${MAX_EXPRESSION_DEPTH} levels, counting each member access and method call`,
+      expr.span ?? { start: 0, end: 0 },
+    );
+  }
 
   private fail(message: string, where: SourceSpan, help?: string): undefined {
     this.errors.push(help === undefined ? { message, span: where } : { message, span: where, help });
@@ -180,7 +208,13 @@ export class Converter {
         extra.span,
         SCOPE_HELP,
       );
-    const conditions = cst.conditions.map((condition) => this.condition(condition));
+    const accessesBefore = this.accessCount;
+    const conditions = cst.conditions.map((condition) => {
+      const converted = this.condition(condition);
+      return converted === undefined || this.checkDepth(converted.body, accessesBefore) === undefined
+        ? undefined
+        : converted;
+    });
     if (this.errors.length > before) return undefined;
     // INVARIANT: with no error recorded, every part converted.
     const scope = [principal, action, resource] as const;
@@ -809,6 +843,7 @@ export class Converter {
   }
 
   private member(item: CstExpr, accesses: readonly CstAccess[], where: SourceSpan): Expr | undefined {
+    this.accessCount += accesses.length;
     const start = where.start;
     let index = 0;
     let current: Expr | undefined;

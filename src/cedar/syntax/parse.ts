@@ -71,7 +71,7 @@ export function parseExpression(text: string): ExpressionResult {
   const cst = new Parser(tokens).expressionOnly();
   if (cst.expr === undefined) return { ok: false, errors: cst.errors };
   const converter = new Converter(text);
-  const expr = converter.expr(cst.expr);
+  const expr = converter.expression(cst.expr);
   if (expr === undefined) return { ok: false, errors: converter.errors };
   return { ok: true, expr };
 }

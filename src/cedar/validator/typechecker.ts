@@ -58,7 +58,22 @@ export type Typed =
   | { readonly ok: true; readonly type: Type; readonly caps: Capabilities }
   | { readonly ok: false; readonly error: TypeError };
 
+type TypedOk = Extract<Typed, { ok: true }>;
+
 const NO_CAPS: Capabilities = new Set();
+
+/** A typing failure, placed at the expression when it has no place yet. */
+function locate(typed: Typed, expr: Expr): Typed {
+  if (typed.ok || typed.error.span !== undefined || expr.span === undefined) return typed;
+  return { ok: false, error: { ...typed.error, span: expr.span } };
+}
+
+type ChainNode = Extract<Expr, { kind: 'and' | 'or' | 'binary' }>;
+
+/** Whether `expr` continues the chain `top` leans on: the same connective (any binary operator for binary ones). */
+function sameChain(expr: Expr, top: ChainNode): expr is ChainNode {
+  return expr.kind === top.kind;
+}
 
 function ok(type: Type, caps: Capabilities = NO_CAPS): Typed {
   return { ok: true, type, caps };
@@ -163,9 +178,36 @@ export class Typechecker {
   ) {}
 
   typeOf(expr: Expr, caps: Capabilities): Typed {
-    const typed = this.typeOfNode(expr, caps);
-    if (typed.ok || typed.error.span !== undefined || expr.span === undefined) return typed;
-    return { ok: false, error: { ...typed.error, span: expr.span } };
+    return locate(this.typeOfNode(expr, caps), expr);
+  }
+
+  /**
+   * Types a chain `a && b && ...`, `a || b || ...` or `a + b - ...` — a tree
+   * leaning left, as deep as it is long — with a loop over its operands, so
+   * that no chain exhausts the stack. Each step is the rule of one node of the
+   * chain, from the innermost out, exactly as the recursion would apply them.
+   */
+  private typeOfChain(expr: ChainNode, caps: Capabilities): Typed {
+    const nodes: ChainNode[] = [];
+    let leftmost: Expr = expr;
+    while (sameChain(leftmost, expr)) {
+      nodes.push(leftmost);
+      leftmost = leftmost.left;
+    }
+    let typed = this.typeOf(leftmost, caps);
+    for (let index = nodes.length - 1; index >= 0; index -= 1) {
+      const node = nodes[index] as ChainNode;
+      const step = !typed.ok
+        ? typed
+        : node.kind === 'and'
+          ? this.andStep(typed, node.right, caps)
+          : node.kind === 'or'
+            ? this.orStep(typed, node.right, caps)
+            : this.binaryStep(node.op, typed, node.left, node.right, caps);
+      // The outermost node is located by `typeOf`, as any other expression.
+      typed = index === 0 ? step : locate(step, node);
+    }
+    return typed;
   }
 
   private typeOfNode(expr: Expr, caps: Capabilities): Typed {
@@ -181,9 +223,8 @@ export class Typechecker {
       case 'ite':
         return this.typeOfIf(expr, caps);
       case 'and':
-        return this.typeOfAnd(expr.left, expr.right, caps);
       case 'or':
-        return this.typeOfOr(expr.left, expr.right, caps);
+        return this.typeOfChain(expr, caps);
       case 'not':
         return this.withType(expr.arg, caps, (type) =>
           type.kind === 'bool' ? ok({ kind: 'bool', value: notBool(type.value) }) : unexpected(type, 'Bool'),
@@ -207,7 +248,7 @@ export class Typechecker {
             : unexpected(type, 'an entity'),
         );
       case 'binary':
-        return this.typeOfBinary(expr.op, expr.left, expr.right, caps);
+        return this.typeOfChain(expr, caps);
       case 'hasAttr':
         return this.withType(expr.arg, caps, (type) => this.typeOfHasAttr(type, expr.arg, expr.attr, caps));
       case 'getAttr':
@@ -290,9 +331,8 @@ export class Typechecker {
     return ok(joined, intersection(union(cond.caps, then.caps), otherwise.caps));
   }
 
-  private typeOfAnd(left: Expr, right: Expr, caps: Capabilities): Typed {
-    const first = this.typeOf(left, caps);
-    if (!first.ok) return first;
+  /** `left && right`, given the type of `left`. */
+  private andStep(first: TypedOk, right: Expr, caps: Capabilities): Typed {
     if (first.type.kind !== 'bool') return unexpected(first.type, 'Bool');
     if (first.type.value === 'false') return ok(FALSE_TYPE);
     const second = this.typeOf(right, union(caps, first.caps));
@@ -303,9 +343,8 @@ export class Typechecker {
     return ok({ kind: 'bool', value }, union(first.caps, second.caps));
   }
 
-  private typeOfOr(left: Expr, right: Expr, caps: Capabilities): Typed {
-    const first = this.typeOf(left, caps);
-    if (!first.ok) return first;
+  /** `left || right`, given the type of `left`. */
+  private orStep(first: TypedOk, right: Expr, caps: Capabilities): Typed {
     if (first.type.kind !== 'bool') return unexpected(first.type, 'Bool');
     if (first.type.value === 'true') return ok(TRUE_TYPE);
     const second = this.typeOf(right, caps);
@@ -317,9 +356,8 @@ export class Typechecker {
     return ok(ANY_BOOL, intersection(first.caps, second.caps));
   }
 
-  private typeOfBinary(op: BinaryOp, left: Expr, right: Expr, caps: Capabilities): Typed {
-    const first = this.typeOf(left, caps);
-    if (!first.ok) return first;
+  /** A binary operator, given the type of its left operand. */
+  private binaryStep(op: BinaryOp, first: TypedOk, left: Expr, right: Expr, caps: Capabilities): Typed {
     const second = this.typeOf(right, caps);
     if (!second.ok) return second;
     const [leftType, rightType] = [first.type, second.type];

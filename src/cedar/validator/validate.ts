@@ -56,24 +56,28 @@ export function requestEnvironments(schema: Schema): RequestEnv[] {
   return envs;
 }
 
-function* subexpressions(expr: Expr): Generator<Expr> {
-  yield expr;
+/** Every subexpression, in preorder, with a stack of its own so that no chain exhausts the call stack. */
+function* subexpressions(root: Expr): Generator<Expr> {
+  const pending: Expr[] = [root];
+  for (let expr = pending.pop(); expr !== undefined; expr = pending.pop()) {
+    yield expr;
+    // Children are pushed last first, so that they come out in order.
+    pending.push(...children(expr).reverse());
+  }
+}
+
+function children(expr: Expr): Expr[] {
   switch (expr.kind) {
     case 'lit':
     case 'var':
     case 'slot':
-      return;
+      return [];
     case 'ite':
-      yield* subexpressions(expr.cond);
-      yield* subexpressions(expr.then);
-      yield* subexpressions(expr.else);
-      return;
+      return [expr.cond, expr.then, expr.else];
     case 'and':
     case 'or':
     case 'binary':
-      yield* subexpressions(expr.left);
-      yield* subexpressions(expr.right);
-      return;
+      return [expr.left, expr.right];
     case 'not':
     case 'neg':
     case 'isEmpty':
@@ -81,17 +85,13 @@ function* subexpressions(expr: Expr): Generator<Expr> {
     case 'is':
     case 'getAttr':
     case 'hasAttr':
-      yield* subexpressions(expr.arg);
-      return;
+      return [expr.arg];
     case 'set':
-      for (const element of expr.elements) yield* subexpressions(element);
-      return;
+      return [...expr.elements];
     case 'record':
-      for (const [, value] of expr.fields) yield* subexpressions(value);
-      return;
+      return expr.fields.map(([, value]) => value);
     case 'call':
-      for (const arg of expr.args) yield* subexpressions(arg);
-      return;
+      return [...expr.args];
     default: {
       const unreachable: never = expr;
       return unreachable;
@@ -313,9 +313,19 @@ function substituteAction(expr: Expr, action: EntityUid): Expr {
       return { ...expr, cond: recur(expr.cond), then: recur(expr.then), else: recur(expr.else) };
     case 'and':
     case 'or':
-      return { ...expr, left: recur(expr.left), right: recur(expr.right) };
-    case 'binary':
-      return { ...expr, left: recur(expr.left), right: recur(expr.right) };
+    case 'binary': {
+      // A chain leans left, as deep as it is long: it is rebuilt with a loop.
+      const spine: Extract<Expr, { kind: 'and' | 'or' | 'binary' }>[] = [];
+      let leftmost: Expr = expr;
+      while (leftmost.kind === 'and' || leftmost.kind === 'or' || leftmost.kind === 'binary') {
+        spine.push(leftmost);
+        leftmost = leftmost.left;
+      }
+      return spine.reduceRight<Expr>(
+        (left, node) => ({ ...node, left, right: recur(node.right) }),
+        recur(leftmost),
+      );
+    }
     case 'not':
     case 'neg':
     case 'isEmpty':
