@@ -3,12 +3,12 @@
 import { operatorInfo } from '../conditions.js';
 import type { BaseOperator, Condition, ConditionValue } from '../model.js';
 import { matchesArn, matchesText, substitute } from './match.js';
-import type { NormalizedRequest } from './request.js';
+import type { ContextEntry, NormalizedRequest } from './request.js';
 import { inRange, readBase64, readCidr, readDate, readIp, readNumber } from './values.js';
 
-type Comparison = 'eq' | 'lt' | 'le' | 'gt' | 'ge';
+export type Comparison = 'eq' | 'lt' | 'le' | 'gt' | 'ge';
 
-const comparisonOf: Partial<Record<BaseOperator, Comparison>> = {
+export const comparisonOf: Partial<Record<BaseOperator, Comparison>> = {
   NumericEquals: 'eq',
   NumericNotEquals: 'eq',
   NumericLessThan: 'lt',
@@ -23,7 +23,7 @@ const comparisonOf: Partial<Record<BaseOperator, Comparison>> = {
   DateGreaterThanEquals: 'ge',
 };
 
-function compare(comparison: Comparison, requestValue: number, policyValue: number): boolean {
+export function compare(comparison: Comparison, requestValue: number, policyValue: number): boolean {
   switch (comparison) {
     case 'eq':
       return requestValue === policyValue;
@@ -114,15 +114,13 @@ function verdictOnValue(condition: Condition, requestValue: string, request: Nor
   return operatorInfo(condition.operator).negated ? !anyMatch : anyMatch;
 }
 
-/** The request's values of the condition's key; empty when the key is absent (an empty array is absent too). */
-function requestValues(condition: Condition, request: NormalizedRequest): readonly string[] {
-  const entry = request.context.get(condition.key.toLowerCase());
-  if (entry === undefined) return [];
-  return entry.kind === 'single' ? [entry.value] : entry.values;
-}
+/** The verdict of a condition on one request value, negation included. */
+export type ValueVerdict = (value: string, request: NormalizedRequest) => boolean;
 
-function isMultivalued(condition: Condition, request: NormalizedRequest): boolean {
-  return request.context.get(condition.key.toLowerCase())?.kind === 'multi';
+export function conditionHolds(condition: Condition, request: NormalizedRequest): boolean {
+  return holdsOnEntry(condition, request.context.get(condition.key.toLowerCase()), request, (value) =>
+    verdictOnValue(condition, value, request),
+  );
 }
 
 /**
@@ -133,21 +131,32 @@ function nullHolds(condition: Condition, present: boolean): boolean {
   return condition.values.some((value) => String(value.value).toLowerCase() === (present ? 'false' : 'true'));
 }
 
-export function conditionHolds(condition: Condition, request: NormalizedRequest): boolean {
-  const values = requestValues(condition, request);
+/**
+ * The condition on the request's entry for its key (undefined when the
+ * request has none), given its verdict on one value. The compiled
+ * evaluator passes its own prepared verdict.
+ */
+export function holdsOnEntry(
+  condition: Condition,
+  entry: ContextEntry | undefined,
+  request: NormalizedRequest,
+  onValue: ValueVerdict,
+): boolean {
+  // An empty array is an absent key.
+  const values = entry === undefined ? [] : entry.kind === 'single' ? [entry.value] : entry.values;
   const present = values.length > 0;
   const { setOperator, ifExists } = condition.operator;
   if (condition.operator.base === 'Null') return nullHolds(condition, present);
   switch (setOperator) {
     // "ForAllValues ... also returns true if there are no context keys in the request."
     case 'ForAllValues':
-      return values.every((value) => verdictOnValue(condition, value, request));
+      return values.every((value) => onValue(value, request));
     // "ForAnyValue ... returns false if there are no context keys in the request." IfExists does
     // not rescue it: a role allowed `ForAnyValue:StringEqualsIfExists` on aws:TagKeys is denied a
     // request without tags (re:Post QU9HFmDzP0QGuU-fd7rS6B7w, "ForAnyValue:StringEqualsIfExists
     // behaving unexpectedly"); the set operator's rule comes first.
     case 'ForAnyValue':
-      return values.some((value) => verdictOnValue(condition, value, request));
+      return values.some((value) => onValue(value, request));
     case undefined: {
       // "If the key is not present in the request context, ...IfExists evaluates the condition as true."
       if (!present && ifExists) return true;
@@ -158,9 +167,9 @@ export function conditionHolds(condition: Condition, request: NormalizedRequest)
       // "Multivalued context keys require a condition set operator": without one, a multivalued
       // key matches nothing, negated operators included — as AWS confirmed at re:Inforce 2025
       // (IAM431), reported by iam-simulate's maintainers. An array in the request is multivalued.
-      if (isMultivalued(condition, request)) return false;
+      if (entry?.kind === 'multi') return false;
       const [value = ''] = values;
-      return verdictOnValue(condition, value, request);
+      return onValue(value, request);
     }
     default: {
       const unreachable: never = setOperator;

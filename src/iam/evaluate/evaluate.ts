@@ -113,24 +113,24 @@ export type EvaluationResult =
     };
 
 /** Where a policy sits among the inputs; made into a PolicyReference only for statements that apply. */
-interface Placement {
+export interface Placement {
   readonly kind: PolicyKind;
   readonly index: number;
   readonly level: number | undefined;
 }
 
-function policyOf(input: PolicyInput): Policy {
+export function policyOf(input: PolicyInput): Policy {
   return 'policy' in input ? input.policy : input;
 }
 
-function referenceOf(input: PolicyInput, placement: Placement): PolicyReference {
+export function referenceOf(input: PolicyInput, placement: Placement): PolicyReference {
   const { kind, index, level } = placement;
   const name = 'policy' in input ? input.name : undefined;
   return { kind, index, ...(level === undefined ? {} : { level }), ...(name === undefined ? {} : { name }) };
 }
 
 /** A statement that applies to the request, with how its Principal named the caller. */
-interface Applicable {
+export interface Applicable {
   readonly statement: MatchedStatement;
   readonly principal: PrincipalMatch;
 }
@@ -145,7 +145,7 @@ function statementApplies(statement: Statement, request: NormalizedRequest): Pri
     : undefined;
 }
 
-function matchedStatement(reference: PolicyReference, statement: Statement): MatchedStatement {
+export function matchedStatement(reference: PolicyReference, statement: Statement): MatchedStatement {
   return {
     policy: reference,
     statementIndex: statement.index,
@@ -156,7 +156,7 @@ function matchedStatement(reference: PolicyReference, statement: Statement): Mat
 }
 
 /** The applicable statements of a group of policies, split by effect. */
-interface Verdict {
+export interface Verdict {
   readonly allows: readonly Applicable[];
   readonly denies: readonly Applicable[];
 }
@@ -217,20 +217,42 @@ function rcpsApply(request: NormalizedRequest): boolean {
 }
 
 /**
+ * How one evaluator reads policies of type `Document`: the applicable
+ * statements of a group of policies, and the resource policy's Deny
+ * statements with NotPrincipal that a permissions boundary triggers (see
+ * boundaryNotPrincipalDenies). The reference reads parsed policies; the
+ * compiled evaluator (compiled.ts) reads its compiled form through the same
+ * decision below, so the two can differ only in matching.
+ */
+export interface PolicyReader<Document> {
+  readonly verdict: (
+    inputs: readonly Document[],
+    kind: PolicyKind,
+    level: number | undefined,
+    request: NormalizedRequest,
+  ) => Verdict;
+  readonly notPrincipalDenies: (resourcePolicy: Document, request: NormalizedRequest) => MatchedStatement[];
+}
+
+/**
  * Identity-based policies, boundaries, session policies and SCPs belong to
  * IAM principals; a service, a web identity, a canonical user or an
  * anonymous caller has none of them, so for those only the resource side
  * (resource policy, RCPs) takes part. Exempt callers and resources skip
  * SCPs and RCPs entirely, their Deny statements included.
  */
-function verdictsOf(policies: EvaluationPolicies, request: NormalizedRequest): Verdicts {
+function verdictsOf<Document>(
+  policies: PolicySet<Document>,
+  request: NormalizedRequest,
+  reader: PolicyReader<Document>,
+): Verdicts {
   const iamCaller = request.caller.kind === 'aws';
-  const list = (inputs: readonly PolicyInput[] | undefined, kind: PolicyKind): Verdict =>
-    verdictOf(inputs ?? [], kind, undefined, request);
-  const levels = (inputs: readonly (readonly PolicyInput[])[] | undefined, kind: PolicyKind): Verdict[] =>
-    (inputs ?? []).map((level, levelIndex) => verdictOf(level, kind, levelIndex, request));
-  const single = (input: PolicyInput | undefined, kind: PolicyKind): Verdict | undefined =>
-    input === undefined ? undefined : verdictOf([input], kind, undefined, request);
+  const list = (inputs: readonly Document[] | undefined, kind: PolicyKind): Verdict =>
+    reader.verdict(inputs ?? [], kind, undefined, request);
+  const levels = (inputs: readonly (readonly Document[])[] | undefined, kind: PolicyKind): Verdict[] =>
+    (inputs ?? []).map((level, levelIndex) => reader.verdict(level, kind, levelIndex, request));
+  const single = (input: Document | undefined, kind: PolicyKind): Verdict | undefined =>
+    input === undefined ? undefined : reader.verdict([input], kind, undefined, request);
   return {
     identity: iamCaller ? list(policies.identityPolicies, 'identity') : noVerdict,
     resource: single(policies.resourcePolicy, 'resource'),
@@ -252,26 +274,33 @@ function verdictsOf(policies: EvaluationPolicies, request: NormalizedRequest): V
  * points): such a statement in the resource policy denies whenever its
  * action, resource and conditions match.
  */
-function boundaryNotPrincipalDenies(
-  policies: EvaluationPolicies,
+function boundaryNotPrincipalDenies<Document>(
+  policies: PolicySet<Document>,
   request: NormalizedRequest,
+  reader: PolicyReader<Document>,
 ): MatchedStatement[] {
   if (policies.resourcePolicy === undefined || policies.permissionsBoundary === undefined) return [];
   if (request.caller.kind !== 'aws') return [];
-  const input = policies.resourcePolicy;
-  return policyOf(input)
-    .statements.filter(
-      (statement) =>
-        statement.effect === 'Deny' &&
-        statement.principal?.kind === 'NotPrincipal' &&
-        actionMatches(statement.action, request) &&
-        resourceMatches(statement.resource, request) &&
-        statement.conditions.every((condition) => conditionHolds(condition, request)),
-    )
-    .map((statement) =>
-      matchedStatement(referenceOf(input, { kind: 'resource', index: 0, level: undefined }), statement),
-    );
+  return reader.notPrincipalDenies(policies.resourcePolicy, request);
 }
+
+/** The reference reader: every statement of every policy, matched as match.ts and conditions.ts say. */
+const referenceReader: PolicyReader<PolicyInput> = {
+  verdict: verdictOf,
+  notPrincipalDenies: (input, request) =>
+    policyOf(input)
+      .statements.filter(
+        (statement) =>
+          statement.effect === 'Deny' &&
+          statement.principal?.kind === 'NotPrincipal' &&
+          actionMatches(statement.action, request) &&
+          resourceMatches(statement.resource, request) &&
+          statement.conditions.every((condition) => conditionHolds(condition, request)),
+      )
+      .map((statement) =>
+        matchedStatement(referenceOf(input, { kind: 'resource', index: 0, level: undefined }), statement),
+      ),
+};
 
 function explicitDenies(verdicts: Verdicts, extra: readonly MatchedStatement[]): MatchedStatement[] {
   const denied = (verdict: Verdict | undefined): boolean =>
@@ -447,9 +476,17 @@ function controlLevels(
  * short-circuited, so the result lists every statement that decided it.
  */
 export function evaluate(request: EvaluationRequest, policies: EvaluationPolicies): EvaluationResult {
-  const normalized = normalizeRequest(request);
-  const verdicts = verdictsOf(policies, normalized);
-  const deniedBy = explicitDenies(verdicts, boundaryNotPrincipalDenies(policies, normalized));
+  return decide(policies, normalizeRequest(request), referenceReader);
+}
+
+/** The decision over policies read by `reader`; `evaluate` with the reference reader. */
+export function decide<Document>(
+  policies: PolicySet<Document>,
+  normalized: NormalizedRequest,
+  reader: PolicyReader<Document>,
+): EvaluationResult {
+  const verdicts = verdictsOf(policies, normalized, reader);
+  const deniedBy = explicitDenies(verdicts, boundaryNotPrincipalDenies(policies, normalized, reader));
   if (deniedBy.length > 0) return { decision: 'ExplicitDeny', deniedBy };
   const parts = [
     controlLevels(verdicts.rcpLevels, 'resourceControlPolicy'),

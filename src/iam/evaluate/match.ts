@@ -11,7 +11,7 @@ import type {
   Statement,
 } from '../model.js';
 import { matchesWildcard } from '../wildcard.js';
-import { splitArn, type Caller, type NormalizedRequest } from './request.js';
+import { splitArn, type Caller, type NormalizedRequest, type RequestContext } from './request.js';
 
 /**
  * A pattern with its policy variables replaced by the request's values, as
@@ -35,18 +35,27 @@ export interface Substituted {
 const prepared = new WeakMap<Pattern, Substituted>();
 
 export function substitute(pattern: Pattern, request: NormalizedRequest): Substituted | undefined {
-  if (!pattern.parts.some((part) => part.kind === 'variable')) {
-    let fixed = prepared.get(pattern);
-    if (fixed === undefined) {
-      fixed = substituteParts(pattern, request);
-      if (fixed !== undefined) prepared.set(pattern, fixed);
-    }
-    return fixed;
-  }
-  return substituteParts(pattern, request);
+  return hasVariable(pattern) ? substituteParts(pattern, request.context) : fixedPattern(pattern);
 }
 
-function substituteParts(pattern: Pattern, request: NormalizedRequest): Substituted | undefined {
+export function hasVariable(pattern: Pattern): boolean {
+  return pattern.parts.some((part) => part.kind === 'variable');
+}
+
+const noContext: RequestContext = { get: () => undefined };
+
+/** A pattern without policy variables, prepared once; undefined for a pattern with variables. */
+export function fixedPattern(pattern: Pattern): Substituted | undefined {
+  if (hasVariable(pattern)) return undefined;
+  let fixed = prepared.get(pattern);
+  if (fixed === undefined) {
+    fixed = substituteParts(pattern, noContext);
+    if (fixed !== undefined) prepared.set(pattern, fixed);
+  }
+  return fixed;
+}
+
+function substituteParts(pattern: Pattern, context: RequestContext): Substituted | undefined {
   const chars: string[] = [];
   const wildcard: boolean[] = [];
   // By UTF-16 unit, as the request text is indexed, so `?` means the same on both sides.
@@ -66,7 +75,7 @@ function substituteParts(pattern: Pattern, request: NormalizedRequest): Substitu
         wildcard.push(true);
         break;
       case 'variable': {
-        const entry = request.context.get(part.key.toLowerCase());
+        const entry = context.get(part.key.toLowerCase());
         const value = entry?.kind === 'single' ? entry.value : part.defaultValue;
         if (value === undefined) return undefined;
         // A substituted value is text: a `*` in a tag value is a star, not a wildcard.
@@ -168,7 +177,7 @@ export function matchesArn(pattern: Substituted, text: string): boolean {
  * prefix, and the few others (`*`, `s3*:List*`) in a list — so a policy
  * listing hundreds of actions costs a lookup, not a scan.
  */
-interface ActionList {
+export interface ActionList {
   readonly names: ReadonlySet<string>;
   readonly byService: ReadonlyMap<string, readonly string[]>;
   readonly others: readonly string[];
@@ -184,7 +193,7 @@ function literalService(pattern: string): string | undefined {
   return service === undefined || hasWildcard(service) ? undefined : service;
 }
 
-function actionList(element: ActionElement): ActionList {
+export function actionList(element: ActionElement): ActionList {
   let list = actionLists.get(element);
   if (list === undefined) {
     const names = new Set<string>();
@@ -205,14 +214,20 @@ function actionList(element: ActionElement): ActionList {
 
 /** Action names and service prefixes are case-insensitive; Action values take no policy variables. */
 export function actionMatches(element: ActionElement, request: NormalizedRequest): boolean {
-  const list = actionList(element);
-  const action = request.actionLowerCase;
-  const sameService = list.byService.get(request.actionService);
-  const listed =
-    list.names.has(action) ||
-    (sameService !== undefined && sameService.some((pattern) => matchesWildcard(pattern, action))) ||
-    list.others.some((pattern) => matchesWildcard(pattern, action));
+  const listed = listsAction(actionList(element), request);
   return element.kind === 'Action' ? listed : !listed;
+}
+
+/** Does an entry of the list match the request's action? */
+export function listsAction(list: ActionList, request: NormalizedRequest): boolean {
+  const action = request.actionLowerCase;
+  if (list.names.has(action)) return true;
+  // Loops rather than `some` with a closure: this runs for every candidate statement of every request.
+  const sameService = list.byService.get(request.actionService);
+  if (sameService !== undefined)
+    for (const pattern of sameService) if (matchesWildcard(pattern, action)) return true;
+  for (const pattern of list.others) if (matchesWildcard(pattern, action)) return true;
+  return false;
 }
 
 /**
@@ -223,7 +238,7 @@ export function actionMatches(element: ActionElement, request: NormalizedRequest
  */
 const candidatesByPolicy = new WeakMap<Policy, Map<string, readonly Statement[]>>();
 
-function mayNameService(statement: Statement, service: string): boolean {
+export function mayNameService(statement: Statement, service: string): boolean {
   const list = actionList(statement.action);
   if (statement.action.kind === 'NotAction' || list.others.length > 0 || list.byService.has(service))
     return true;
@@ -246,33 +261,54 @@ export function candidateStatements(policy: Policy, request: NormalizedRequest):
 }
 
 /**
- * A Resource element prepared once: ARNs without wildcards or variables in a
- * set, patterns without variables prepared, the rest substituted per request.
+ * Patterns prepared once: texts without wildcards or variables in a set
+ * (when a literal pattern matches exactly its own text), patterns without
+ * variables prepared, the rest substituted per request.
  */
-interface ResourceList {
+export interface PatternList {
   readonly literals: ReadonlySet<string>;
   readonly fixed: readonly Substituted[];
   readonly variable: readonly Pattern[];
 }
 
-const resourceLists = new WeakMap<ResourceElement, ResourceList>();
+export function patternList(patterns: readonly Pattern[], literalsExact: boolean): PatternList {
+  const literals = new Set<string>();
+  const fixed: Substituted[] = [];
+  const variable: Pattern[] = [];
+  for (const pattern of patterns) {
+    const prepared = fixedPattern(pattern);
+    if (prepared === undefined) variable.push(pattern);
+    else if (literalsExact && prepared.literal !== undefined) literals.add(prepared.literal);
+    else fixed.push(prepared);
+  }
+  return { literals, fixed, variable };
+}
 
-function resourceList(element: ResourceElement, request: NormalizedRequest): ResourceList {
+/** Does a pattern of the list, substituted for the request, match the text? */
+export function listMatches(
+  list: PatternList,
+  text: string,
+  request: NormalizedRequest,
+  matches: (pattern: Substituted, text: string) => boolean,
+): boolean {
+  if (list.literals.has(text)) return true;
+  for (const pattern of list.fixed) if (matches(pattern, text)) return true;
+  for (const pattern of list.variable) {
+    const substituted = substitute(pattern, request);
+    if (substituted !== undefined && matches(substituted, text)) return true;
+  }
+  return false;
+}
+
+const resourceLists = new WeakMap<ResourceElement, PatternList>();
+
+export function resourceList(element: ResourceElement): PatternList {
   let list = resourceLists.get(element);
   if (list === undefined) {
-    const literals = new Set<string>();
-    const fixed: Substituted[] = [];
-    const variable: Pattern[] = [];
-    for (const { pattern } of element.entries) {
-      if (pattern.parts.some((part) => part.kind === 'variable')) {
-        variable.push(pattern);
-        continue;
-      }
-      const prepared = substitute(pattern, request);
-      if (prepared?.literal !== undefined) literals.add(prepared.literal);
-      else if (prepared !== undefined) fixed.push(prepared);
-    }
-    list = { literals, fixed, variable };
+    list = patternList(
+      element.entries.map((entry) => entry.pattern),
+      true,
+    );
     resourceLists.set(element, list);
   }
   return list;
@@ -281,15 +317,7 @@ function resourceList(element: ResourceElement, request: NormalizedRequest): Res
 /** No Resource element (trust policies, some resource policies) means the statement covers the resource. */
 export function resourceMatches(element: ResourceElement | undefined, request: NormalizedRequest): boolean {
   if (element === undefined) return true;
-  const list = resourceList(element, request);
-  const resource = request.resource;
-  const listed =
-    list.literals.has(resource) ||
-    list.fixed.some((pattern) => matchesArn(pattern, resource)) ||
-    list.variable.some((pattern) => {
-      const substituted = substitute(pattern, request);
-      return substituted !== undefined && matchesArn(substituted, resource);
-    });
+  const listed = listMatches(resourceList(element), request.resource, request, matchesArn);
   return element.kind === 'Resource' ? listed : !listed;
 }
 

@@ -282,19 +282,45 @@ function derivedEntries(caller: Caller): ReadonlyMap<string, ContextEntry> {
   return entries;
 }
 
+/** Context keys lower-cased; requests repeat a small vocabulary of keys many times. */
+const lowerCaseKeys = new Map<string, string>();
+const keyCacheLimit = 10_000;
+
+function lowerCaseKey(key: string): string {
+  let lower = lowerCaseKeys.get(key);
+  if (lower === undefined) {
+    if (lowerCaseKeys.size >= keyCacheLimit) lowerCaseKeys.clear();
+    lower = key.toLowerCase();
+    lowerCaseKeys.set(key, lower);
+  }
+  return lower;
+}
+
+/**
+ * The request's own value of a lower-cased key; when it gives the key in
+ * several cases, the last one written. A scan: contexts hold a handful of
+ * keys, and most requests read none of them.
+ */
+function givenValue(context: EvaluationRequest['context'], key: string): ContextValue | undefined {
+  let found: ContextValue | undefined;
+  for (const given in context) {
+    const value = context[given];
+    if (value !== undefined && lowerCaseKey(given) === key) found = value;
+  }
+  return found;
+}
+
 export function normalizeRequest(request: EvaluationRequest): NormalizedRequest {
   const caller = callerOf(request.principal);
   const resourceAccount = request.resourceAccount ?? defaultResourceAccount(request.resource, caller);
-  const given = new Map<string, ContextEntry>();
-  for (const key in request.context) {
-    const value = request.context[key];
-    if (value !== undefined) given.set(key.toLowerCase(), entryOf(value));
-  }
   const derived = derivedEntries(caller);
-  const owner: ContextEntry | undefined =
-    resourceAccount === undefined ? undefined : { kind: 'single', value: resourceAccount };
-  const get = (key: string): ContextEntry | undefined =>
-    given.get(key) ?? derived.get(key) ?? (key === 'aws:resourceaccount' ? owner : undefined);
+  const get = (key: string): ContextEntry | undefined => {
+    const value = givenValue(request.context, key);
+    if (value !== undefined) return entryOf(value);
+    const entry = derived.get(key);
+    if (entry !== undefined || key !== 'aws:resourceaccount' || resourceAccount === undefined) return entry;
+    return { kind: 'single', value: resourceAccount };
+  };
   const actionLowerCase = request.action.toLowerCase();
   const colon = actionLowerCase.indexOf(':');
   return {
