@@ -16,10 +16,12 @@ const LIMIT = Number(process.env.LIMIT ?? Infinity);
 
 const catalog = await loadActionCatalog();
 const random = seededRandom(4);
-const { versions } = managedPolicyPairs();
-const latest = [
-  ...new Map(versions.map((v) => [v.name.slice(0, v.name.lastIndexOf('@')), v.document])).entries(),
-];
+/** The latest document of each policy; the other versions are left to the collector, not carried through the run. */
+function latestVersions(): [string, string][] {
+  const { versions } = managedPolicyPairs();
+  return [...new Map(versions.map((v) => [v.name.slice(0, v.name.lastIndexOf('@')), v.document])).entries()];
+}
+const latest = latestVersions();
 
 /** The services a policy's Action and NotAction entries name; all of them for a cross-service wildcard. */
 function servicesNamed(document: string): string[] {
