@@ -28,7 +28,7 @@ import {
   type Formula,
 } from '../logic/index.js';
 import type { ActionCatalog } from './catalog.js';
-import { stringList } from './refine-patterns.js';
+import { lowerBound, stringList } from './refine-patterns.js';
 import { patternSet, setRegex, type PatternSet } from './refine-languages.js';
 
 /** The refinement broke its guarantee: a bug in Keyaki, never the user's fault. */
@@ -211,7 +211,7 @@ function unusedPatterns(unused: UnusedActions): (prefixes: readonly string[] | u
     const starts = prefixes === undefined ? [''] : [...new Set(prefixes)];
     const chosen = new Set<string>();
     for (const start of starts) {
-      for (let index = firstNotBelow(names, start); names[index]?.startsWith(start) === true; index++)
+      for (let index = lowerBound(names, start); names[index]?.startsWith(start) === true; index++)
         chosen.add(names[index] as string);
     }
     const wholeWithin = whole.filter((service) =>
@@ -225,15 +225,4 @@ function unusedPatterns(unused: UnusedActions): (prefixes: readonly string[] | u
       others: [],
     };
   };
-}
-
-function firstNotBelow(sorted: readonly string[], text: string): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((sorted[middle] as string) < text) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }

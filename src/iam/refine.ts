@@ -6,7 +6,7 @@
 // JSON value so untouched keys, order and casing survive byte for byte.
 import type { ActionCatalog } from './catalog.js';
 import { proveGuarantee, type StatementPair } from './refine-guarantee.js';
-import { hasWildcard, literalService, stringList } from './refine-patterns.js';
+import { hasWildcard, literalService, lowerBound, stringList } from './refine-patterns.js';
 import { matchesWildcard } from './wildcard.js';
 
 export { RefinementInvariantError } from './refine-guarantee.js';
@@ -107,17 +107,6 @@ function catalogIndex(catalog: ActionCatalog): CatalogIndex {
 }
 
 const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-function lowerBound(sorted: readonly string[], key: string): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as string) < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** How many strings of a sorted array start with `prefix`. */
 export function countWithPrefix(sorted: readonly string[], prefix: string): number {
