@@ -84,6 +84,25 @@ describe('the refinement guarantee', () => {
     );
   });
 
+  it('decides statements whose patterns fold to a constant over the catalog, naming a catalog action', () => {
+    // `NotAction: []` grants every action: its formula is the constant TRUE, which mentions no action.
+    const everything = { Effect: 'Allow', NotAction: [], Resource: '*' };
+    const excluded = { ...everything, NotAction: ['s3:GetBucketPolicy'] };
+    expect(() =>
+      prove([{ original: everything, refined: excluded }], unusedOf('s3:GetBucketPolicy')),
+    ).not.toThrow();
+    expect(() => prove([{ original: everything, refined: undefined }])).toThrow(
+      /^statement 0: the refined statement no longer grants used action `s3:getbucketpolicy`$/,
+    );
+    expect(() =>
+      proveGuarantee(
+        [{ original: everything, refined: undefined }],
+        unusedOf(),
+        catalogFromActions('empty-1', {}),
+      ),
+    ).not.toThrow();
+  });
+
   it('refuses a changed Deny statement', () => {
     const deny = { Effect: 'Deny', Action: 's3:*', Resource: '*' };
     expect(() => prove([{ original: deny, refined: { ...deny } }])).toThrow(/a Deny statement was changed/);
