@@ -8,18 +8,25 @@
 import { GenerationalCache } from './cache.js';
 import { MAX_CODE_POINT, regexKey, unreachable, type CodePointRange, type Regex } from './regex.js';
 
-interface NfaState {
-  /** Epsilon successors. */
-  readonly epsilon: number[];
-  /** One labelled transition at most (Thompson construction). */
-  edge?: { readonly ranges: readonly CodePointRange[]; readonly target: number };
-}
-
 /** DFA states a universality check may visit. */
 const UNIVERSAL_PROBE = 8;
 
+/**
+ * The NFA is held in flat arrays rather than an object per state: a long
+ * Action list compiles to ~100,000 states, and objects that many, all kept in
+ * the automata cache, made the young-generation collections copy them again
+ * and again. State i has at most one labelled edge (Thompson construction):
+ * `edgeRanges[i]` (shared with the regex) to `edgeTargets[i]`; its epsilon
+ * successors are `epsilonTargets[epsilonStart[i] .. epsilonStart[i + 1])`.
+ * A DFA state is the set of NFA states of a closure that matter — those with
+ * an edge, and the accepting one —, so that its key stays short.
+ */
 export class Automaton {
-  private readonly states: NfaState[] = [];
+  private stateCount = 0;
+  private readonly edgeRanges: (readonly CodePointRange[] | undefined)[] = [];
+  private readonly edgeTargets: number[] = [];
+  private readonly epsilonStart: Int32Array;
+  private readonly epsilonTargets: Int32Array;
   private readonly accept: number;
   private readonly dfaIds = new Map<string, number>();
   private readonly dfaSets: number[][] = [];
@@ -33,13 +40,28 @@ export class Automaton {
   readonly start: number;
 
   constructor(regex: Regex) {
-    const [entry, exit] = this.build(regex);
+    const links: number[] = [];
+    const [entry, exit] = this.build(regex, links);
     this.accept = exit;
+    // Epsilon edges grouped by source (a counting sort of the from, to pairs).
+    const starts = new Int32Array(this.stateCount + 1);
+    for (let index = 0; index < links.length; index += 2) (starts[(links[index] as number) + 1] as number)++;
+    for (let state = 0; state < this.stateCount; state++)
+      starts[state + 1] = (starts[state + 1] as number) + (starts[state] as number);
+    const targets = new Int32Array(links.length / 2);
+    const fill = starts.slice(0, this.stateCount);
+    for (let index = 0; index < links.length; index += 2) {
+      const from = links[index] as number;
+      targets[fill[from] as number] = links[index + 1] as number;
+      fill[from] = (fill[from] as number) + 1;
+    }
+    this.epsilonStart = starts;
+    this.epsilonTargets = targets;
     this.start = this.intern(this.closure([entry]));
   }
 
   get nfaSize(): number {
-    return this.states.length;
+    return this.stateCount;
   }
 
   get dfaSize(): number {
@@ -92,8 +114,9 @@ export class Automaton {
     if (known !== undefined) return known;
     const targets: number[] = [];
     for (const nfaState of this.dfaSets[state] as number[]) {
-      const edge = this.states[nfaState]?.edge;
-      if (edge !== undefined && inRanges(edge.ranges, codePoint)) targets.push(edge.target);
+      const ranges = this.edgeRanges[nfaState];
+      if (ranges !== undefined && inRanges(ranges, codePoint))
+        targets.push(this.edgeTargets[nfaState] as number);
     }
     const next = this.intern(this.closure(targets));
     row.set(codePoint, next);
@@ -111,9 +134,9 @@ export class Automaton {
     if (known !== undefined) return known;
     const found = new Set<number>();
     for (const nfaState of this.dfaSets[state] as number[]) {
-      const edge = this.states[nfaState]?.edge;
-      if (edge === undefined) continue;
-      for (const [low, high] of edge.ranges) {
+      const ranges = this.edgeRanges[nfaState];
+      if (ranges === undefined) continue;
+      for (const [low, high] of ranges) {
         found.add(low);
         found.add(high + 1);
       }
@@ -141,70 +164,70 @@ export class Automaton {
     return id;
   }
 
-  /** Epsilon closure, sorted; NFA states are marked with a per-call stamp instead of a fresh set. */
+  /**
+   * Epsilon closure, sorted, reduced to the states with an edge and the
+   * accepting state (the others behave as nothing once the closure is taken);
+   * NFA states are marked with a per-call stamp instead of a fresh set.
+   */
   private closure(seeds: readonly number[]): number[] {
-    const marks = (this.marks ??= new Int32Array(this.states.length));
+    const marks = (this.marks ??= new Int32Array(this.stateCount));
     const stamp = ++this.stamp;
     const found: number[] = [];
     const stack: number[] = [];
     const visit = (state: number): void => {
       if (marks[state] === stamp) return;
       marks[state] = stamp;
-      found.push(state);
+      if (this.edgeRanges[state] !== undefined || state === this.accept) found.push(state);
       stack.push(state);
     };
     seeds.forEach(visit);
     for (let state = stack.pop(); state !== undefined; state = stack.pop()) {
-      for (const next of (this.states[state] as NfaState).epsilon) visit(next);
+      const end = this.epsilonStart[state + 1] as number;
+      for (let index = this.epsilonStart[state] as number; index < end; index++)
+        visit(this.epsilonTargets[index] as number);
     }
     return found.sort((a, b) => a - b);
   }
 
   private fresh(): number {
-    this.states.push({ epsilon: [] });
-    return this.states.length - 1;
+    this.edgeRanges.push(undefined);
+    this.edgeTargets.push(-1);
+    return this.stateCount++;
   }
 
-  private link(from: number, to: number): void {
-    this.states[from]?.epsilon.push(to);
-  }
-
-  /** Returns the entry and exit states of a fragment. */
-  private build(regex: Regex): [number, number] {
+  /** Returns the entry and exit states of a fragment; epsilon edges go to `links` as from, to pairs. */
+  private build(regex: Regex, links: number[]): [number, number] {
     const entry = this.fresh();
     const exit = this.fresh();
     switch (regex.kind) {
       case 'nothing':
         break;
       case 'epsilon':
-        this.link(entry, exit);
+        links.push(entry, exit);
         break;
       case 'class':
-        (this.states[entry] as NfaState).edge = { ranges: regex.ranges, target: exit };
+        this.edgeRanges[entry] = regex.ranges;
+        this.edgeTargets[entry] = exit;
         break;
       case 'concat': {
         let current = entry;
         for (const part of regex.parts) {
-          const [partEntry, partExit] = this.build(part);
-          this.link(current, partEntry);
+          const [partEntry, partExit] = this.build(part, links);
+          links.push(current, partEntry);
           current = partExit;
         }
-        this.link(current, exit);
+        links.push(current, exit);
         break;
       }
       case 'union':
         for (const option of regex.options) {
-          const [optionEntry, optionExit] = this.build(option);
-          this.link(entry, optionEntry);
-          this.link(optionExit, exit);
+          const [optionEntry, optionExit] = this.build(option, links);
+          links.push(entry, optionEntry, optionExit, exit);
         }
         break;
       case 'star': {
-        const [innerEntry, innerExit] = this.build(regex.inner);
-        this.link(entry, exit);
-        this.link(entry, innerEntry);
-        this.link(innerExit, innerEntry);
-        this.link(innerExit, exit);
+        const [innerEntry, innerExit] = this.build(regex.inner, links);
+        links.push(entry, exit, entry, innerEntry, innerExit, innerEntry, innerExit, exit);
         break;
       }
       default:

@@ -269,7 +269,8 @@ function checkTheories(search: Search, assigned: readonly number[]): TheoryAnswe
       return { status: 'conflict', clause: literals.map((literal) => blocking(search, literal)) };
     }
     // Without decisions the conflict ends the search: the clause is never used again.
-    const core = search.solver.level === 0 ? literals : minimalCore(search, group.sort, literals);
+    const core =
+      search.solver.level === 0 ? literals : minimalCore(search, group.sort, result.core ?? literals);
     return { status: 'conflict', clause: core.map((literal) => blocking(search, literal)) };
   }
   return { status: 'consistent' };

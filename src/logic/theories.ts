@@ -10,7 +10,7 @@ import {
   type ScalarValue,
   type Sort,
 } from './formula.js';
-import { regexKey, union, unreachable, type Regex } from './regex.js';
+import { NOTHING, regexKey, union, unreachable, type Regex } from './regex.js';
 
 /** An atom with the truth value the search gave it. */
 export interface Literal {
@@ -20,7 +20,8 @@ export interface Literal {
 
 export type TheoryResult =
   | { readonly status: 'sat'; readonly value: ScalarValue | readonly ScalarValue[] }
-  | { readonly status: 'unsat' }
+  /** `core`, when given, is a subset of the literals that is already contradictory. */
+  | { readonly status: 'unsat'; readonly core?: readonly Literal[] }
   | { readonly status: 'unknown'; readonly reason: string };
 
 export interface TheoryLimits {
@@ -55,6 +56,10 @@ function solveString(literals: readonly Literal[], limits: TheoryLimits): Theory
   for (const { atom, positive } of literals) {
     if (atom.kind === 'matches') regular.push({ regex: atom.regex, positive });
   }
+  return solveRegular(regular, limits);
+}
+
+function solveRegular(regular: readonly RegularLiteral[], limits: TheoryLimits): TheoryResult {
   const pruned = pruneCoveredOptions(regular);
   if (pruned === undefined) return { status: 'unsat' };
   const cheap = sampledWitness(pruned);
@@ -109,19 +114,27 @@ const SAMPLED_OPTIONS = 64;
  */
 function sampledWitness(literals: readonly RegularLiteral[]): string | undefined {
   const positives = literals.filter((literal) => literal.positive);
-  const candidates: string[] = [];
-  const seeds = positives.length === 0 ? [''] : [];
-  for (const { regex } of positives.slice(0, 4)) {
-    const options = regex.kind === 'union' ? regex.options : [regex];
-    for (const option of options.slice(0, SAMPLED_OPTIONS)) {
-      candidates.push(sample(option, false), sample(option, true));
-    }
-  }
-  for (const candidate of [...seeds, ...candidates]) {
+  const candidates =
+    positives.length === 0 ? [''] : positives.slice(0, 4).flatMap(({ regex }) => samplesOf(regex));
+  for (const candidate of candidates) {
     if (literals.every(({ regex, positive }) => automatonOf(regex).matches(candidate) === positive))
       return candidate;
   }
   return undefined;
+}
+
+/** Samples per regex object: one query asks about the same statement's regexes again and again. */
+const samples = new WeakMap<Regex, readonly string[]>();
+
+function samplesOf(regex: Regex): readonly string[] {
+  const known = samples.get(regex);
+  if (known !== undefined) return known;
+  const options = regex.kind === 'union' ? regex.options : [regex];
+  const found = options
+    .slice(0, SAMPLED_OPTIONS)
+    .flatMap((option) => [sample(option, false), sample(option, true)]);
+  samples.set(regex, found);
+  return found;
 }
 
 /** One member of the regex: the first option of each union, stars empty or once. */
@@ -268,22 +281,82 @@ function ipInFamily(family: IpFamily, literals: readonly Literal[]): bigint | un
  */
 function solveSet(sort: ScalarSort, literals: readonly Literal[], limits: TheoryLimits): TheoryResult {
   const shared: Formula[] = [];
-  const needs: Formula[] = [];
-  for (const { atom, positive } of literals) {
+  const sharedLiterals: Literal[] = [];
+  const needs: { readonly body: Formula; readonly literal: Literal }[] = [];
+  for (const literal of literals) {
+    const { atom, positive } = literal;
     if (atom.kind !== 'quantified') continue;
     const holdsForAll = (atom.quantifier === 'all') === positive;
     const body = atom.quantifier === 'all' ? atom.body : negation(atom.body);
-    if (holdsForAll) shared.push(body);
-    else needs.push(negation(body));
+    if (holdsForAll) {
+      shared.push(body);
+      sharedLiterals.push(literal);
+    } else needs.push({ body: negation(body), literal });
   }
   const elements: ScalarValue[] = [];
   for (const need of needs) {
-    const result = limits.solveElement(conjunction([need, ...shared]), sort);
+    const result = solveElement(sort, [need.body, ...shared], limits);
+    // One witness is missing: its literal and the shared ones are the contradiction, the other needs play no part.
+    if (result.status === 'unsat') return { status: 'unsat', core: [need.literal, ...sharedLiterals] };
     if (result.status !== 'sat') return result;
     const value = result.value as ScalarValue;
     if (!elements.some((known) => sameScalar(known, value))) elements.push(value);
   }
   return { status: 'sat', value: elements };
+}
+
+/**
+ * A witness of the conjunction of element bodies: by the string theory itself
+ * when each body is regular (a policy's value lists: matches, or of matches,
+ * their negations), which saves building a search per witness; else by a
+ * search over the conjunction.
+ */
+function solveElement(sort: ScalarSort, bodies: readonly Formula[], limits: TheoryLimits): TheoryResult {
+  if (sort === 'string') {
+    const regular: RegularLiteral[] = [];
+    if (bodies.every((body) => addRegular(body, true, regular))) return solveRegular(regular, limits);
+  }
+  return limits.solveElement(conjunction([...bodies]), sort);
+}
+
+/** Adds `body` (or its negation) as regular literals on the element; false when it is not one. */
+function addRegular(body: Formula, positive: boolean, into: RegularLiteral[]): boolean {
+  switch (body.kind) {
+    case 'matches':
+      into.push({ regex: body.regex, positive });
+      return true;
+    case 'not':
+      return addRegular(body.operand, !positive, into);
+    case 'const':
+      if (body.value !== positive) into.push({ regex: NOTHING, positive: true });
+      return true;
+    case 'and':
+    case 'or': {
+      // A conjunction (or a negated disjunction) splits into literals; a disjunction of matches is one union.
+      if ((body.kind === 'and') === positive)
+        return body.operands.every((operand) => addRegular(operand, positive, into));
+      const options = unionOf(body);
+      if (options === undefined) return false;
+      into.push({ regex: options, positive: true });
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+const unions = new WeakMap<Formula, Regex | null>();
+
+/** The union of a disjunction's `matches` operands, kept per node; undefined when an operand is something else. */
+function unionOf(node: Extract<Formula, { kind: 'and' | 'or' }>): Regex | undefined {
+  if (node.kind === 'and') return undefined;
+  let known = unions.get(node);
+  if (known === undefined) {
+    const regexes = node.operands.map((operand) => (operand.kind === 'matches' ? operand.regex : undefined));
+    known = regexes.every((regex) => regex !== undefined) ? union(regexes as Regex[]) : null;
+    unions.set(node, known);
+  }
+  return known ?? undefined;
 }
 
 function negation(formula: Formula): Formula {

@@ -162,6 +162,49 @@ describe('sets', () => {
   });
 });
 
+describe('sets of strings with value lists', () => {
+  // Element bodies made of matches, their disjunctions and negations are decided as regular literals.
+  const listed = (tag: Parameters<typeof equals>[0]): Formula =>
+    or(equals(tag, 'a'), matches(tag, glob('b*')));
+  it('a listed value, its negation and the element theory agree', () => {
+    expectUnsat(
+      and(
+        all(tags, listed),
+        any(tags, (tag) => not(listed(tag))),
+      ),
+    );
+    expectSat(
+      and(
+        all(tags, listed),
+        any(tags, (tag) => not(equals(tag, 'a'))),
+      ),
+    );
+    expectUnsat(
+      and(
+        not(any(tags, listed)),
+        any(tags, (tag) => matches(tag, glob('b?'))),
+      ),
+    );
+  });
+
+  it('a body the regular path cannot state (a negated conjunction) is searched', () => {
+    const both = (tag: Parameters<typeof equals>[0]): Formula =>
+      and(matches(tag, glob('a*')), matches(tag, glob('*z')));
+    expectSat(
+      and(
+        any(tags, (tag) => not(both(tag))),
+        all(tags, (tag) => matches(tag, glob('a*'))),
+      ),
+    );
+    expectUnsat(
+      and(
+        any(tags, (tag) => not(both(tag))),
+        all(tags, both),
+      ),
+    );
+  });
+});
+
 describe('templates', () => {
   it('a resource pattern can follow the user name', () => {
     const home = template(resource, [
