@@ -16,6 +16,8 @@ export type PatternKind = 'arn' | 'text';
 
 export interface CompiledPatterns {
   readonly kind: PatternKind;
+  /** A lone `*` is among the patterns: every text matches (most Resource elements). */
+  readonly everything: boolean;
   readonly literals: ReadonlySet<string>;
   /** Every fixed pattern with a wildcard; undefined when there is none. */
   readonly wildcards: RegExp | undefined;
@@ -43,14 +45,17 @@ export function compilePatterns(patterns: readonly Pattern[], kind: PatternKind)
   const literals = new Set<string>();
   const sources: string[] = [];
   const variable: Pattern[] = [];
+  let everything = false;
   for (const pattern of patterns) {
     const prepared = fixedPattern(pattern);
     if (prepared === undefined) variable.push(pattern);
+    else if (prepared.chars.length === 1 && prepared.wildcard[0] === true && prepared.chars[0] === '*')
+      everything = true;
     else if (prepared.literal !== undefined) literals.add(prepared.literal);
     else sources.push(patternSource(prepared, kind));
   }
   const wildcards = sources.length === 0 ? undefined : new RegExp(`^(?:${sources.join('|')})$`);
-  return { kind, literals, wildcards, variable };
+  return { kind, everything, literals, wildcards, variable };
 }
 
 export function compiledPatternsMatch(
@@ -58,7 +63,7 @@ export function compiledPatternsMatch(
   text: string,
   request: NormalizedRequest,
 ): boolean {
-  if (patterns.literals.has(text)) return true;
+  if (patterns.everything || patterns.literals.has(text)) return true;
   if (patterns.wildcards?.test(text) === true) return true;
   const matches = patterns.kind === 'arn' ? matchesArn : matchesText;
   for (const pattern of patterns.variable) {

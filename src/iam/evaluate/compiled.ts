@@ -182,16 +182,21 @@ class CompiledPolicy {
   }
 }
 
+const none: readonly Applicable[] = [];
+
 function groupVerdict(policies: readonly CompiledPolicy[], request: NormalizedRequest): Verdict {
-  const allows: Applicable[] = [];
-  const denies: Applicable[] = [];
+  // Allocated when a statement applies: most statements of most groups do not.
+  let allows: Applicable[] | undefined;
+  let denies: Applicable[] | undefined;
   for (const policy of policies) {
     for (const statement of policy.matching(request)) {
       const found = applicable(statement, request);
-      if (found !== undefined) (statement.effect === 'Allow' ? allows : denies).push(found);
+      if (found === undefined) continue;
+      if (statement.effect === 'Allow') (allows ??= []).push(found);
+      else (denies ??= []).push(found);
     }
   }
-  return { allows, denies };
+  return { allows: allows ?? none, denies: denies ?? none };
 }
 
 const compiledReader: PolicyReader<CompiledPolicy> = {
