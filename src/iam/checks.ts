@@ -20,6 +20,7 @@ import {
   type Model,
   type Regex,
   type ScalarSort,
+  type ScalarValue,
   type Value,
   type Verdict,
 } from '../logic/index.js';
@@ -501,7 +502,13 @@ function polish(model: Model, formula: Formula, target: Policy, known: ActionCat
     }
   }
   const service = String(current.get(action.name) ?? '').split(':')[0] ?? 'service';
-  const arns = [...resources.slice(0, 32), `arn:aws:${service}:us-east-1:111122223333:example`];
+  // The policy's own ARNs of the action's service first, then any ARN of that service, then the policy's others.
+  const ownService = (arn: string): boolean => arn.split(':')[2] === service;
+  const arns = [
+    ...resources.filter(ownService).slice(0, 32),
+    `arn:aws:${service}:us-east-1:111122223333:example`,
+    ...resources.filter((arn) => !ownService(arn)).slice(0, 32),
+  ];
   for (const candidate of arns) if (tryValue(resource.name, candidate)) break;
   // An IAM identity of a documentation account reads better than the engine's first principal.
   for (const arn of ['arn:aws:iam::111122223333:role/example', 'arn:aws:iam::111122223333:user/example']) {
@@ -513,15 +520,49 @@ function polish(model: Model, formula: Formula, target: Policy, known: ActionCat
     )
       break;
   }
+  // Accounts the engine made up (000000000000, the shortest witness) read as documentation accounts,
+  // replaced everywhere at once: keys such as aws:ResourceAccount may be tied to the principal's account.
+  for (const account of accountsIn(current)) {
+    if (DOCUMENTATION_ACCOUNTS.includes(account)) continue;
+    for (const readable of DOCUMENTATION_ACCOUNTS) {
+      const candidate = replacedEverywhere(current, account, readable);
+      if (evaluateFormula(formula, candidate)) {
+        current = candidate;
+        break;
+      }
+    }
+  }
+  // A readable principal name in whatever account the principal has to be.
   const who = current.get(principal.name);
-  if (
-    current.get(principalType.name) === 'AWS' &&
-    typeof who === 'string' &&
-    who.includes('::000000000000:')
-  ) {
-    tryValue(principal.name, who.replace('::000000000000:', '::111122223333:'));
+  const account = typeof who === 'string' ? /^arn:aws:iam::(\d{12}):/.exec(who)?.[1] : undefined;
+  if (current.get(principalType.name) === 'AWS' && account !== undefined) {
+    for (const kind of ['role', 'user'])
+      if (tryValue(principal.name, `arn:aws:iam::${account}:${kind}/example`)) break;
   }
   return current;
+}
+
+/** The accounts AWS documentation uses in examples. */
+const DOCUMENTATION_ACCOUNTS = ['111122223333', '444455556666'];
+
+/** The 12-digit account ids in a model's strings. */
+function accountsIn(model: ReadonlyMap<string, Value>): Set<string> {
+  const found = new Set<string>();
+  const visit = (value: Value): void => {
+    if (Array.isArray(value)) value.forEach(visit);
+    else if (typeof value === 'string')
+      for (const match of value.matchAll(/(?<!\d)\d{12}(?!\d)/g)) found.add(match[0]);
+  };
+  for (const value of model.values()) visit(value);
+  return found;
+}
+
+function replacedEverywhere(model: ReadonlyMap<string, Value>, from: string, to: string): Map<string, Value> {
+  const replace = (value: Value): Value => {
+    if (Array.isArray(value)) return [...new Set(value.map((item: Value) => replace(item) as ScalarValue))];
+    return typeof value === 'string' ? value.split(from).join(to) : value;
+  };
+  return new Map([...model].map(([name, value]) => [name, replace(value)]));
 }
 
 /** The model with every variable of `formula` it does not mention (folded away from the question) at a default. */
@@ -647,6 +688,7 @@ function statementEntries(entries: readonly { readonly pattern: Pattern }[]): st
  */
 async function newAccessSummary(
   question: Question,
+  target: Policy,
   blamed: readonly number[],
   options: CheckOptions,
 ): Promise<NewAccess[]> {
@@ -668,14 +710,14 @@ async function newAccessSummary(
         : [];
     const excluded: Formula[] = [];
     for (let found = 0; found < perStatement; found++) {
-      const verdict = await decideFormula(
-        and(entry.matches, ...excluded.map(not), question.whole.rest),
-        options,
-      );
+      const formula = and(entry.matches, ...excluded.map(not), question.whole.rest);
+      const verdict = await decideFormula(formula, options);
       if (verdict.status !== 'sat') break;
-      const example = confirmed(question, verdict.model);
-      const actionEntry = actionEntries.find((e) => holdsIn(e.matches, verdict.model));
-      const resourceEntry = resourceEntries.find((e) => holdsIn(e.matches, verdict.model));
+      // Read like the counterexample: the catalog's spelling of the action, a documentation account.
+      const model = polish(verdict.model, formula, target, await actionCatalog());
+      const example = confirmed(question, model);
+      const actionEntry = actionEntries.find((e) => holdsIn(e.matches, model));
+      const resourceEntry = resourceEntries.find((e) => holdsIn(e.matches, model));
       summary.push({
         statementIndex: index,
         actions: actionEntry?.raw ?? `${actions.kind} ${statementEntries(actions.entries)}`,
@@ -785,7 +827,10 @@ export async function checkNoNewAccess(
       if (options.summarize === false) return { ok: true, response };
       return {
         ok: true,
-        response: { ...response, newAccess: await newAccessSummary(question, result.blamed, options) },
+        response: {
+          ...response,
+          newAccess: await newAccessSummary(question, updated.policy, result.blamed, options),
+        },
       };
     }
     default:

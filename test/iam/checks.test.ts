@@ -123,6 +123,34 @@ describe('CheckNoNewAccess', () => {
     expect(await newAccessResult(policy(sameAccount), policy(anyAccount))).toBe('FAIL');
   });
 
+  it('counterexamples and new-access examples read like requests: catalog spelling, documentation accounts', async () => {
+    const existing = policy({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' });
+    const updated = policy({
+      Effect: 'Allow',
+      Action: 'ssmmessages:opendatachannel',
+      Resource: 'arn:aws:ssm:*:*:session/*',
+      Condition: { StringEquals: { 'aws:PrincipalAccount': '${aws:ResourceAccount}' } },
+    });
+    const outcome = await checkNoNewAccess({
+      existingPolicyDocument: existing,
+      newPolicyDocument: updated,
+      policyType: 'IDENTITY_POLICY',
+    });
+    if (!outcome.ok || outcome.response.result !== 'FAIL') throw new Error('expected FAIL');
+    const examples = [
+      outcome.response.counterexample,
+      ...(outcome.response.newAccess ?? []).map((e) => e.example),
+    ];
+    expect(examples.length).toBeGreaterThan(1);
+    for (const example of examples) {
+      expect(example?.action).toBe('ssmmessages:OpenDataChannel');
+      expect(example?.principal?.id).toBe('arn:aws:iam::111122223333:role/example');
+      // The account the policy ties to the principal's moves with it: no made-up 000000000000 anywhere.
+      expect(JSON.stringify(example)).not.toContain('000000000000');
+      expect(example?.context['aws:resourceaccount']).toBe('111122223333');
+    }
+  });
+
   const allow = (extra: object): object => ({
     Effect: 'Allow',
     Action: 's3:GetObject',
