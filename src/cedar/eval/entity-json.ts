@@ -45,7 +45,7 @@ export function entityRefOf(json: unknown): EntityRef | undefined {
  * wrong shape is a record (`{"__entity": 1}` is a record with an `__entity`
  * field); one of the right shape must then be valid.
  */
-function escapedValue(key: string, inner: unknown, where: string): Value | undefined {
+function escapedValue(key: string, inner: unknown, where: string, depth: number): Value | undefined {
   switch (key) {
     case '__entity': {
       const uid = typeAndId(inner);
@@ -59,7 +59,9 @@ function escapedValue(key: string, inner: unknown, where: string): Value | undef
       // Cedar reads `{"fn", "arg"}` first, then `{"fn", "args": [...]}`.
       const args = 'arg' in inner ? [inner['arg']] : inner['args'];
       if (!Array.isArray(args)) return undefined;
-      const values = args.map((arg: unknown, index) => valueFromJson(arg, `${where}.__extn.args[${index}]`));
+      const values = args.map((arg: unknown, index) =>
+        valueFromJson(arg, `${where}.__extn.args[${index}]`, depth + 1),
+      );
       try {
         return callExtension(inner['fn'], values);
       } catch (error) {
@@ -88,8 +90,16 @@ export function longOf(value: number): bigint {
   return SMALL_LONGS[value + SMALL_LONG_BIAS] ?? BigInt(value);
 }
 
-/** Reads a value of the entity JSON format without a schema, where only the escapes say what is not a record. */
-export function valueFromJson(json: unknown, where: string): Value {
+// As `serde_json` refuses JSON text nested deeper, which Cedar reads its JSON with; a JavaScript value
+// has no such bound of its own, and reading it recursively must not exhaust the stack.
+const MAX_VALUE_DEPTH = 127;
+
+/**
+ * Reads a value of the entity JSON format without a schema, where only the
+ * escapes say what is not a record. `depth` counts the sets and records
+ * around it.
+ */
+export function valueFromJson(json: unknown, where: string, depth = 0): Value {
   if (typeof json === 'boolean' || typeof json === 'string') return json;
   if (typeof json === 'bigint') {
     if (json < I64_MIN || json > I64_MAX)
@@ -105,16 +115,20 @@ export function valueFromJson(json: unknown, where: string): Value {
       throw new JsonValueError(`${where}: \`${json.value}\` is not an integer`);
     return valueFromJson(BigInt(json.value), where);
   }
+  if (typeof json === 'object' && json !== null && depth >= MAX_VALUE_DEPTH)
+    throw new JsonValueError(
+      `${where}: values are nested too deeply: the limit is ${MAX_VALUE_DEPTH} levels`,
+    );
   if (Array.isArray(json))
-    return makeSet(json.map((element, index) => valueFromJson(element, `${where}[${index}]`)));
+    return makeSet(json.map((element, index) => valueFromJson(element, `${where}[${index}]`, depth + 1)));
   if (!isObject(json)) throw new JsonValueError(`${where}: \`null\` is not a Cedar value`);
   const keys = Object.keys(json);
   if (keys.length === 1) {
     const key = keys[0] as string;
-    const escaped = escapedValue(key, json[key], where);
+    const escaped = escapedValue(key, json[key], where, depth);
     if (escaped !== undefined) return escaped;
   }
   const fields = new Map<string, Value>();
-  for (const key of keys) fields.set(key, valueFromJson(json[key], `${where}.${key}`));
+  for (const key of keys) fields.set(key, valueFromJson(json[key], `${where}.${key}`, depth + 1));
   return new RecordValue(fields);
 }

@@ -37,7 +37,32 @@ class JsonSchemaFailure extends Error {
   }
 }
 
+// As `serde_json`, which Cedar reads schemas with: deeper nesting is refused,
+// and nothing after the reader recurses deeper than this on a schema.
+const MAX_JSON_DEPTH = 128;
+const TOO_DEEP = `invalid JSON: nested too deeply: the limit is ${MAX_JSON_DEPTH} levels`;
+
+/** Where JSON text first opens more than `MAX_JSON_DEPTH` arrays and objects, strings aside, if it does. */
+function tooDeepAt(text: string): number | undefined {
+  let depth = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index];
+    if (char === '"') {
+      // Skip the string: up to the next quote not escaped.
+      for (index += 1; index < text.length && text[index] !== '"'; index += text[index] === '\\' ? 2 : 1);
+    } else if (char === '[' || char === '{') {
+      depth += 1;
+      if (depth > MAX_JSON_DEPTH) return index;
+    } else if (char === ']' || char === '}') depth -= 1;
+  }
+  return undefined;
+}
+
 export function parseSchemaJsonText(text: string): SchemaResult<SchemaAst> {
+  // The tree reader below recurses once per level.
+  const deepAt = tooDeepAt(text);
+  if (deepAt !== undefined)
+    return { ok: false, errors: [{ message: TOO_DEEP, span: { start: deepAt, end: deepAt + 1 } }] };
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
   const first = errors[0];
@@ -53,7 +78,8 @@ export function parseSchemaJsonText(text: string): SchemaResult<SchemaAst> {
 }
 
 export function parseSchemaJsonValue(value: unknown): SchemaResult<SchemaAst> {
-  return parseSchemaNode(fromValue(value));
+  const node = fromValue(value, 0);
+  return node === undefined ? { ok: false, errors: [{ message: TOO_DEEP }] } : parseSchemaNode(node);
 }
 
 function fromTree(node: Node): JsonNode {
@@ -80,17 +106,22 @@ function fromTree(node: Node): JsonNode {
   }
 }
 
-function fromValue(value: unknown): JsonNode {
+/** A JavaScript value as a JSON tree, or `undefined` when it nests deeper than JSON text may. */
+function fromValue(value: unknown, depth: number): JsonNode | undefined {
   if (typeof value === 'string') return { kind: 'string', value };
   if (typeof value === 'boolean') return { kind: 'boolean', value };
-  if (Array.isArray(value)) return { kind: 'array', items: value.map(fromValue) };
-  if (typeof value === 'object' && value !== null) {
-    return {
-      kind: 'object',
-      entries: Object.entries(value).map(([key, item]) => [key, fromValue(item)] as const),
-    };
+  if (typeof value !== 'object' || value === null)
+    return { kind: 'other', description: value === null ? 'null' : typeof value };
+  if (depth >= MAX_JSON_DEPTH) return undefined;
+  const entries: (readonly [string, JsonNode])[] = [];
+  for (const [key, item] of Object.entries(value)) {
+    const node = fromValue(item, depth + 1);
+    if (node === undefined) return undefined;
+    entries.push([key, node]);
   }
-  return { kind: 'other', description: value === null ? 'null' : typeof value };
+  return Array.isArray(value)
+    ? { kind: 'array', items: entries.map(([, node]) => node) }
+    : { kind: 'object', entries };
 }
 
 function parseSchemaNode(root: JsonNode): SchemaResult<SchemaAst> {

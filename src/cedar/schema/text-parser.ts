@@ -19,6 +19,10 @@ import type {
 import { tokenize, type Punctuation, type Token } from './lexer.js';
 
 /** Words of the policy language that cannot name anything in a schema. */
+// Records and sets nested deeper than this are refused: a schema that the
+// JSON format (at most 128 levels, as \`serde_json\` reads it) can still hold.
+const MAX_TYPE_DEPTH = 60;
+
 const RESERVED_IDENTIFIERS = new Set(['true', 'false', 'if', 'then', 'else', 'in', 'is', 'like', 'has']);
 
 /** Thrown inside the parser only; `parseSchemaText` turns it into a result. */
@@ -67,6 +71,8 @@ function describe(token: Token): string {
 
 class Parser {
   private position = 0;
+  // Records and sets the parser is inside: bounded, as every later stage walks types recursively.
+  private typeDepth = 0;
 
   constructor(private readonly tokens: readonly Token[]) {}
 
@@ -301,6 +307,17 @@ class Parser {
   }
 
   private type(): TypeExpr {
+    this.typeDepth += 1;
+    try {
+      if (this.typeDepth > MAX_TYPE_DEPTH)
+        this.fail(`types are nested too deeply: the limit is ${MAX_TYPE_DEPTH} levels`, this.peek().span);
+      return this.typeAtDepth();
+    } finally {
+      this.typeDepth -= 1;
+    }
+  }
+
+  private typeAtDepth(): TypeExpr {
     if (this.atPunct('{')) return this.recordType();
     const token = this.peek();
     if (

@@ -20,7 +20,7 @@ import type {
 } from './ast.js';
 import type { CstAccess, CstExpr, CstName, CstPolicy, CstVariableDef, RelOp } from './cst.js';
 import type { ParseError } from './errors.js';
-import { MAX_EXPRESSION_DEPTH, exprDepth } from './depth.js';
+import { HAS_PATH_TOO_LONG, MAX_EXPRESSION_DEPTH, MAX_HAS_PATH, exprDepth } from './depth.js';
 import { extensionCallStyle } from './functions.js';
 import type { Token } from './lexer.js';
 import { unescapePattern, unescapeString, type Unescaped } from './unescape.js';
@@ -152,7 +152,7 @@ export function joinWithAnd(items: readonly string[]): string {
 
 export class Converter {
   readonly errors: ParseError[] = [];
-  // Member accesses and method calls read so far: each is a level of the tree that the parser's nesting limit does not count.
+  // Member accesses, method calls and `has` path steps read so far: each is a level of the tree that the parser's nesting limit does not count.
   private accessCount = 0;
 
   constructor(private readonly text: string) {}
@@ -174,7 +174,7 @@ export class Converter {
     if (this.accessCount - accessesBefore <= MAX_NESTING_UNCHECKED_ACCESSES) return expr;
     if (exprDepth(expr, true) <= MAX_EXPRESSION_DEPTH) return expr;
     return this.fail(
-      `expressions are nested too deeply: the limit is ${MAX_EXPRESSION_DEPTH} levels, counting each member access and method call`,
+      `expressions are nested too deeply: the limit is ${MAX_EXPRESSION_DEPTH} levels, counting each member access, method call and step of a \`has\` path`,
       expr.span ?? { start: 0, end: 0 },
     );
   }
@@ -744,6 +744,9 @@ export class Converter {
     const arg = this.expr(target);
     const path = this.hasPath(field);
     if (arg === undefined || path === undefined) return undefined;
+    if (path.length > MAX_HAS_PATH) return this.fail(HAS_PATH_TOO_LONG, field.span);
+    // `x has a.b.c` tests `x.a.b has c`: its path counts as accesses.
+    this.accessCount += path.length;
     return { kind: 'has', arg, path, span: where };
   }
 

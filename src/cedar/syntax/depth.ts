@@ -11,6 +11,15 @@ import type { Expr } from './ast.js';
  */
 export const MAX_EXPRESSION_DEPTH = 1000;
 
+/**
+ * The longest path of a \`has\` test. \`x has a.b.c\` stands for one test per
+ * prefix of the path, so its cost grows with the square of the path's length
+ * (Cedar's too); a path this long is already far beyond any real policy.
+ */
+export const MAX_HAS_PATH = 100;
+
+export const HAS_PATH_TOO_LONG = `a \`has\` path may name at most ${MAX_HAS_PATH} attributes`;
+
 /** The direct subexpressions of an expression, in order. */
 export function exprChildren(expr: Expr): readonly Expr[] {
   switch (expr.kind) {
@@ -66,9 +75,12 @@ export function exprDepth(root: Expr, chainsFlat: boolean): number {
   for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
     const { expr, depth } = item;
     if (depth > deepest) deepest = depth;
+    // `x has a.b.c` stands for tests on `x.a.b`: each step of its path is a level.
+    const below = expr.kind === 'has' ? depth + expr.path.length : depth + 1;
+    if (below - 1 > deepest) deepest = below - 1;
     for (const child of exprChildren(expr)) {
       const flat = chainsFlat && continuesChain(expr, child);
-      pending.push({ expr: child, depth: flat ? depth : depth + 1 });
+      pending.push({ expr: child, depth: flat ? depth : below });
     }
   }
   return deepest;

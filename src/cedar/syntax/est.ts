@@ -29,6 +29,7 @@ import {
   isActionType,
   joinWithAnd,
 } from './convert.js';
+import { HAS_PATH_TOO_LONG, MAX_EXPRESSION_DEPTH, MAX_HAS_PATH } from './depth.js';
 import { extensionCallStyle } from './functions.js';
 
 export type EstJson = null | boolean | number | bigint | string | readonly EstJson[] | EstObject;
@@ -425,6 +426,10 @@ const BINARY_OPS: ReadonlySet<string> = new Set<BinaryOp>([
 
 /** A value written in the entity-JSON style (`{ "Value": ... }`) as an expression. */
 function valueExpr(value: unknown): Expr {
+  return nested(() => valueExprAt(value));
+}
+
+function valueExprAt(value: unknown): Expr {
   if (typeof value === 'boolean') return { kind: 'lit', value: { type: 'bool', value } };
   if (typeof value === 'string') return { kind: 'lit', value: { type: 'string', value } };
   const long = integer(value);
@@ -490,6 +495,26 @@ function chainLink(key: string, left: Expr, right: Expr): Expr {
  * (see `exprToEst`), checking and reading in the order recursion would.
  */
 function estToExpr(value: unknown): Expr {
+  return nested(() => chainOrNode(value));
+}
+
+// How many expressions and values the reader is inside, chains aside: bounded
+// as the parser bounds text, so that neither reading nor any later stage
+// exhausts the stack on a deeply nested JavaScript value.
+let readerDepth = 0;
+
+function nested<T>(read: () => T, levels = 1): T {
+  if (readerDepth + levels > MAX_EXPRESSION_DEPTH)
+    throw new EstFailure(`expressions are nested too deeply: the limit is ${MAX_EXPRESSION_DEPTH} levels`);
+  readerDepth += levels;
+  try {
+    return read();
+  } finally {
+    readerDepth -= levels;
+  }
+}
+
+function chainOrNode(value: unknown): Expr {
   const [key, body] = expressionEntry(value);
   if (!isChainKey(key)) return nodeFromEst(key, body);
   const links: (readonly [string, JsonObject])[] = [];
@@ -571,13 +596,15 @@ function nodeFromEst(key: string, body: unknown): Expr {
 }
 
 function hasExpr(has: JsonObject): Expr {
-  const arg = estToExpr(has['left']);
   const attr = has['attr'];
+  // `x has a.b.c` tests `x.a.b has c`: each step of the path is a level, as in text.
+  const arg = nested(() => estToExpr(has['left']), Array.isArray(attr) ? attr.length : 1);
   const path = Array.isArray(attr)
     ? attr.map((name) => string(name, 'an attribute name'))
     : [string(attr, 'an attribute name')];
   const [first, ...rest] = path;
   if (first === undefined) throw new EstFailure('a `has` test names no attribute');
+  if (path.length > MAX_HAS_PATH) throw new EstFailure(HAS_PATH_TOO_LONG);
   return { kind: 'has', arg, path: [first, ...rest] };
 }
 
