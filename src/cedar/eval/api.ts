@@ -7,6 +7,7 @@ import {
   type PolicyTextError,
   type ValidatorPolicy,
 } from '../validator/index.js';
+import { parseExpression } from '../syntax/index.js';
 import { CompiledPolicySet, authorize, compilePolicy, type Decision } from './authorizer.js';
 import {
   JsonValueError,
@@ -123,6 +124,10 @@ export type ExpressionResult =
 
 /** Parses and evaluates one Cedar expression against a request and entities, as `cedar evaluate` does. */
 export function evaluateExpression(text: string, request: Request, entities: EntityStore): ExpressionResult {
+  // Read on its own first, so that errors are Cedar's for an expression (`unexpected end of input` for
+  // `1 +`), not for the rest of the policy around it.
+  const alone = parseExpression(text);
+  if (!alone.ok) return { ok: false, kind: 'parse', errors: alone.errors };
   const parsed = parsePolicyText(`${EXPRESSION_PREFIX}${text}\n};`);
   if (!parsed.ok) {
     const shift = (offset: number): number =>
