@@ -59,6 +59,8 @@ export type {
   UnusedPermission,
 } from './refine.js';
 export { evaluate, describeDenialReason } from './evaluate/evaluate.js';
+export { compilePolicies } from './evaluate/compiled.js';
+export type { CompiledPolicies } from './evaluate/compiled.js';
 export type {
   DenialReason,
   EvaluationPolicies,
