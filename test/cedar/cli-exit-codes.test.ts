@@ -1,43 +1,12 @@
 // The `keyaki cedar` commands exit as the official `cedar` CLI documents
 // (`CedarExitCode`: 0 success, 1 failure, 2 DENY, 3 validation failure), and
 // every error in a user's JSON input comes with its place and a code frame.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CommanderError } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { runGroup } from '../cli/run-group.js';
-import { registerCedarAuthorize } from '../../src/cli/cedar-authorize.js';
-import { registerCedarCheckParse } from '../../src/cli/cedar-check-parse.js';
-import { registerCedarEvaluate } from '../../src/cli/cedar-evaluate.js';
-import { registerCedarFormat } from '../../src/cli/cedar-format.js';
+import { runCedar as run, temporaryFiles } from './cli-support.js';
 import { entityErrorSpan } from '../../src/cli/cedar-io.js';
-import { registerCedarTranslatePolicy } from '../../src/cli/cedar-translate-policy.js';
-import { registerCedarTranslateSchema } from '../../src/cli/cedar-translate-schema.js';
-import { registerCedarValidate } from '../../src/cli/cedar-validate.js';
 
-const run = (args: string[]) =>
-  runGroup(
-    'cedar',
-    [
-      registerCedarAuthorize,
-      registerCedarCheckParse,
-      registerCedarEvaluate,
-      registerCedarFormat,
-      registerCedarTranslatePolicy,
-      registerCedarTranslateSchema,
-      registerCedarValidate,
-    ],
-    args,
-  );
-
-const directory = mkdtempSync(join(tmpdir(), 'keyaki-exit-codes-'));
-
-function file(name: string, text: string): string {
-  const path = join(directory, name);
-  writeFileSync(path, text);
-  return path;
-}
+const file = temporaryFiles('keyaki-exit-codes-');
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -60,7 +29,8 @@ const ENTITIES = file(
     { uid: { type: 'User', id: 'bob' }, attrs: { age: 12 }, parents: [] },
   ]),
 );
-const MISSING = join(directory, 'missing.cedar');
+// A path in the folder of the other files, where nothing is written.
+const MISSING = `${file('placeholder.txt', '')}.missing.cedar`;
 const request = (principal: string): string[] => [
   '-l',
   `User::"${principal}"`,

@@ -3,41 +3,11 @@
 // (parentheses, member accesses, `has` paths, JSON values, schema types) is
 // refused past a documented limit with an error that says so — in every CLI
 // command and every compat function.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as compat from '../../src/cedar/compat.js';
-import { registerCedarAuthorize } from '../../src/cli/cedar-authorize.js';
-import { registerCedarCheckParse } from '../../src/cli/cedar-check-parse.js';
-import { registerCedarEvaluate } from '../../src/cli/cedar-evaluate.js';
-import { registerCedarFormat } from '../../src/cli/cedar-format.js';
-import { registerCedarTranslatePolicy } from '../../src/cli/cedar-translate-policy.js';
-import { registerCedarTranslateSchema } from '../../src/cli/cedar-translate-schema.js';
-import { registerCedarValidate } from '../../src/cli/cedar-validate.js';
-import { runGroup } from '../cli/run-group.js';
+import { runCedar as run, temporaryFiles } from './cli-support.js';
 
-const run = (args: string[]) =>
-  runGroup(
-    'cedar',
-    [
-      registerCedarAuthorize,
-      registerCedarCheckParse,
-      registerCedarEvaluate,
-      registerCedarFormat,
-      registerCedarTranslatePolicy,
-      registerCedarTranslateSchema,
-      registerCedarValidate,
-    ],
-    args,
-  );
-
-const directory = mkdtempSync(join(tmpdir(), 'keyaki-deep-'));
-function file(name: string, text: string): string {
-  const path = join(directory, name);
-  writeFileSync(path, text);
-  return path;
-}
+const file = temporaryFiles('keyaki-deep-');
 
 afterEach(() => {
   vi.restoreAllMocks();

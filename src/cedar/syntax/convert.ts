@@ -20,7 +20,7 @@ import type {
 } from './ast.js';
 import type { CstAccess, CstExpr, CstName, CstPolicy, CstVariableDef, RelOp } from './cst.js';
 import type { ParseError } from './errors.js';
-import { HAS_PATH_TOO_LONG, MAX_EXPRESSION_DEPTH, MAX_HAS_PATH, exprDepth } from './depth.js';
+import { HAS_PATH_TOO_LONG, MAX_EXPRESSION_DEPTH, MAX_HAS_PATH, exprChildren, exprDepth } from './depth.js';
 import { extensionCallStyle } from './functions.js';
 import type { Token } from './lexer.js';
 import { unescapePattern, unescapeString, type Unescaped } from './unescape.js';
@@ -1029,44 +1029,9 @@ export function collectSlots(root: Expr, found: (Expr & { kind: 'slot' })[]): vo
   const pending: Expr[] = [root];
   for (let expr = pending.pop(); expr !== undefined; expr = pending.pop()) {
     // Children are pushed last first, so that they come off the stack in written order.
-    const children = childrenOf(expr);
+    const children = exprChildren(expr);
     if (expr.kind === 'slot') found.push(expr);
     for (let index = children.length - 1; index >= 0; index -= 1) pending.push(children[index] as Expr);
-  }
-}
-
-/** The subexpressions of an expression, in written order. */
-function childrenOf(expr: Expr): readonly Expr[] {
-  switch (expr.kind) {
-    case 'slot':
-    case 'lit':
-    case 'var':
-      return [];
-    case 'ite':
-      return [expr.cond, expr.then, expr.else];
-    case 'and':
-    case 'or':
-    case 'binary':
-      return [expr.left, expr.right];
-    case 'not':
-    case 'neg':
-    case 'isEmpty':
-    case 'like':
-    case 'getAttr':
-    case 'has':
-      return [expr.arg];
-    case 'is':
-      return expr.in === undefined ? [expr.arg] : [expr.arg, expr.in];
-    case 'set':
-      return expr.elements;
-    case 'record':
-      return expr.fields.map(([, value]) => value);
-    case 'call':
-      return expr.args;
-    default: {
-      const unreachable: never = expr;
-      return unreachable;
-    }
   }
 }
 
