@@ -239,11 +239,14 @@ export function listsAction(list: ActionList, request: NormalizedRequest): boole
 const candidatesByPolicy = new WeakMap<Policy, Map<string, readonly Statement[]>>();
 
 export function mayNameService(statement: Statement, service: string): boolean {
-  const list = actionList(statement.action);
-  if (statement.action.kind === 'NotAction' || list.others.length > 0 || list.byService.has(service))
-    return true;
-  for (const name of list.names) if (name.startsWith(`${service}:`) || !name.includes(':')) return true;
-  return false;
+  if (statement.action.kind === 'NotAction') return true;
+  // Read off the entries as written, without preparing the Action list of a statement that may never be asked about.
+  return statement.action.entries.some(({ pattern }) => {
+    const colon = pattern.raw.indexOf(':');
+    if (colon < 0) return true;
+    const prefix = pattern.raw.slice(0, colon);
+    return hasWildcard(prefix) || prefix.toLowerCase() === service;
+  });
 }
 
 export function candidateStatements(policy: Policy, request: NormalizedRequest): readonly Statement[] {

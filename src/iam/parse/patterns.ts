@@ -30,7 +30,29 @@ export function literalPattern(raw: string): Pattern {
   return { raw, parts: raw === '' ? [] : [{ kind: 'literal', text: raw }] };
 }
 
+/**
+ * Patterns already read, one map per syntax: policies repeat the same
+ * actions and ARNs (`*`, `s3:GetObject`) over and over, and a result is
+ * immutable, so one object serves every policy that writes the text.
+ */
+const readPatterns: readonly Map<string, PatternResult>[] = [new Map(), new Map(), new Map(), new Map()];
+const readPatternLimit = 50_000;
+
 export function parsePattern(raw: string, syntax: PatternSyntax): PatternResult {
+  const cache = readPatterns[(syntax.wildcards ? 2 : 0) + (syntax.variables ? 1 : 0)] as Map<
+    string,
+    PatternResult
+  >;
+  let result = cache.get(raw);
+  if (result === undefined) {
+    if (cache.size >= readPatternLimit) cache.clear();
+    result = readPattern(raw, syntax);
+    cache.set(raw, result);
+  }
+  return result;
+}
+
+function readPattern(raw: string, syntax: PatternSyntax): PatternResult {
   const parts: PatternPart[] = [];
   let literal = '';
   const flushLiteral = (): void => {
