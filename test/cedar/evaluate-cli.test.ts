@@ -69,7 +69,9 @@ describe('keyaki cedar evaluate', () => {
     expect(result.exitCode).toBe(1);
     // The expression is read on its own, as Cedar reads it: no policy around it shows in the errors.
     const unfinished = await run(['evaluate', '1 +']);
-    expect(unfinished.stderr).toBe('<expression>:1:4: error: unexpected end of input\n  1 | 1 +\n    |    ^\n');
+    expect(unfinished.stderr).toBe(
+      '<expression>:1:4: error: unexpected end of input\n  1 | 1 +\n    |    ^\n',
+    );
     expect(result.stderr).toContain('<expression>');
     expect(result.stderr).toContain('^');
   });
