@@ -193,7 +193,7 @@ function reach(domain: FiniteDomain, regex: Regex, from: readonly Node[], tail: 
     case 'nothing':
       return;
     case 'epsilon':
-      into.exact.push(...from);
+      append(into.exact, from);
       return;
     case 'class':
       for (const node of from) childrenIn(domain, node, regex.ranges, into.exact);
@@ -205,12 +205,17 @@ function reach(domain: FiniteDomain, regex: Regex, from: readonly Node[], tail: 
       for (const option of regex.options) reach(domain, option, from, tail, into);
       return;
     case 'star':
-      if (tail && isAnyChar(regex.inner)) into.whole.push(...from);
-      else into.exact.push(...closure(domain, regex.inner, from));
+      if (tail && isAnyChar(regex.inner)) append(into.whole, from);
+      else append(into.exact, closure(domain, regex.inner, from));
       return;
     default:
       return unreachable(regex);
   }
+}
+
+/** `push(...nodes)` without spreading: a closure can reach more nodes than a call takes arguments. */
+function append(into: Node[], nodes: readonly Node[]): void {
+  for (const node of nodes) into.push(node);
 }
 
 /** The parts in order, each run of single code points (a literal) as one descent. */

@@ -56,6 +56,12 @@ const members = fc.uniqueArray(
   { maxLength: 24 },
 );
 
+const popCount = (word: number): number => {
+  let count = 0;
+  for (let bits = word; bits !== 0; bits &= bits - 1) count++;
+  return count;
+};
+
 describe('finite domains', () => {
   it('decide a formula over one variable exactly as evaluating it on every member', () => {
     fc.assert(
@@ -97,6 +103,22 @@ describe('finite domains', () => {
       }),
       { numRuns: 1_000, seed: 20261208 },
     );
+  });
+
+  it('walk an inner wildcard over a domain whose every trie node it reaches', () => {
+    // 60,000 members of 6 letters (a `z` after every seventh): `*z` reaches ~190,000 nodes, more than a call takes arguments.
+    const letters16 = 'abcdefghijklmnop';
+    const values = Array.from(
+      { length: 40_000 },
+      (_, n) =>
+        [0, 1, 2, 3, 4, 5].map((digit) => letters16[Math.floor(n / 16 ** digit) % 16]).join('') +
+        (n % 7 === 0 ? 'z' : ''),
+    );
+    const domains = new Map([['x', finiteDomain(values)]]);
+    const endsInZ = values.filter((value) => value.endsWith('z')).length;
+    const set = (domains.get('x') as ReturnType<typeof finiteDomain>).matching(glob('*z'));
+    expect(set.reduce((count, word) => count + popCount(word), 0)).toBe(endsInZ);
+    expect(solve(and(matches(x, glob('*z')), not(matches(x, glob('a*')))), { domains }).status).toBe('sat');
   });
 
   it('keep members sorted by code points and drop repeats', () => {
