@@ -145,12 +145,29 @@ function templateImplications(atoms: readonly Atom[], options: Limits): number[]
   const clauses: number[][] = [];
   for (const narrow of templates) {
     for (const wide of templates) {
-      if (narrow === wide || narrow.atom.subject.name !== wide.atom.subject.name) continue;
-      if (templateIncluded(narrow.atom, wide.atom, options))
-        clauses.push([-narrow.variableNumber, wide.variableNumber]);
+      if (narrow === wide) continue;
+      const implied =
+        narrow.atom.subject.name === wide.atom.subject.name
+          ? templateIncluded(narrow.atom, wide.atom, options)
+          : reversedEquality(narrow.atom, wide.atom);
+      if (implied) clauses.push([-narrow.variableNumber, wide.variableNumber]);
     }
   }
   return clauses;
+}
+
+/** `a = ${b}` and `b = ${a}`: one equality read from both sides (aws:ResourceAccount and aws:PrincipalAccount). */
+function reversedEquality(left: TemplateAtom, right: TemplateAtom): boolean {
+  const [leftRead] = left.parts;
+  const [rightRead] = right.parts;
+  return (
+    left.parts.length === 1 &&
+    right.parts.length === 1 &&
+    leftRead?.kind === 'variable' &&
+    rightRead?.kind === 'variable' &&
+    leftRead.name === right.subject.name &&
+    rightRead.name === left.subject.name
+  );
 }
 
 function templateIncluded(narrow: TemplateAtom, wide: TemplateAtom, options: Limits): boolean {
@@ -445,7 +462,7 @@ function realize(search: Search): Model | undefined {
         for (const [name, value] of outcome.values) model.set(name, value);
         break;
       case 'refuted':
-        search.refuted = refutation(search, outcome.subject, templates);
+        search.refuted = refutation(search, outcome.subject, outcome.through, templates);
         return undefined;
       case 'failed': {
         const subjects = new Set(templates.map((atom) => atom.subject.name));
@@ -468,17 +485,26 @@ function assignedTrue(search: Search, atom: Atom): boolean {
 }
 
 /**
- * An exact refutation of the subject's realization: its own atoms and its
- * true templates cannot hold together (realizeTemplates proved it with every
- * parameter read as any string), so the clause needs nothing else.
+ * An exact refutation of the subject's realization: its own atoms, its true
+ * templates and the atoms of the variables it equals (`through`) cannot hold
+ * together (realizeTemplates proved it with every other parameter read as any
+ * string), so the clause needs nothing else.
  */
-function refutation(search: Search, subject: string, templates: readonly TemplateAtom[]): number[] {
-  const clause = literalsOf(search, subject).map((literal) => blocking(search, literal));
+function refutation(
+  search: Search,
+  subject: string,
+  through: readonly string[],
+  templates: readonly TemplateAtom[],
+): number[] {
+  const clause = [subject, ...through].flatMap((name) =>
+    literalsOf(search, name).map((literal) => blocking(search, literal)),
+  );
   for (const atom of templates) {
     if (atom.subject.name !== subject || !assignedTrue(search, atom)) continue;
     clause.push(-(search.cnf.atomVariables.get(formulaKey(atom)) as number));
   }
-  return clause;
+  // A variable may be read twice (equal to itself, or through two templates): each literal once.
+  return [...new Set(clause)];
 }
 
 /**

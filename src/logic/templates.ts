@@ -43,7 +43,12 @@ export interface TemplateProblem {
 export type TemplateOutcome =
   | { readonly kind: 'realized'; readonly values: ReadonlyMap<string, string> }
   /** Exact: the subject's atoms and its positive templates cannot hold together, whatever the parameters. */
-  | { readonly kind: 'refuted'; readonly subject: string }
+  /**
+   * Exact: the subject's atoms, its true templates and the atoms of the
+   * variables it equals (`through`, true templates `subject = ${v}`) cannot
+   * hold together, whatever the other parameters.
+   */
+  | { readonly kind: 'refuted'; readonly subject: string; readonly through: readonly string[] }
   /** The values tried did not work; others might. */
   | {
       readonly kind: 'failed';
@@ -75,7 +80,7 @@ export function realizeTemplates(given: TemplateProblem): TemplateOutcome {
     },
   };
   const bySubject = new Map<string, TemplateLiteral[]>();
-  for (const entry of problem.templates) {
+  for (const entry of withoutReversedEqualities(problem.templates)) {
     const list = bySubject.get(entry.atom.subject.name) ?? [];
     list.push(entry);
     bySubject.set(entry.atom.subject.name, list);
@@ -102,10 +107,31 @@ export function realizeTemplates(given: TemplateProblem): TemplateOutcome {
       for (const [name, value] of fresh) seeds.set(name, value);
     }
   }
+  for (const subject of bySubject.keys()) {
+    const own = problem.templates.filter((entry) => entry.atom.subject.name === subject);
+    const through = overApproximationEmpty(problem, subject, own);
+    if (through !== undefined) return { kind: 'refuted', subject, through };
+  }
   const subject = failure?.subject ?? firstSubject;
-  if (overApproximationEmpty(problem, subject, bySubject.get(subject) ?? []))
-    return { kind: 'refuted', subject };
   return { kind: 'failed', subject, reason: failure?.reason ?? 'templates not realized', exhausted };
+}
+
+/**
+ * A true `b = ${a}` next to a true `a = ${b}` says nothing more (the search
+ * learned that they are one equality) but would make a cycle: it is left out
+ * here; the caller's check of the whole formula still reads it.
+ */
+function withoutReversedEqualities(templates: readonly TemplateLiteral[]): TemplateLiteral[] {
+  const equalities = new Set<string>();
+  const kept: TemplateLiteral[] = [];
+  for (const entry of templates) {
+    const [only] = entry.atom.parts;
+    const pure = entry.positive && entry.atom.parts.length === 1 && only?.kind === 'variable';
+    if (pure && equalities.has(`${only.name}\u0000${entry.atom.subject.name}`)) continue;
+    if (pure) equalities.add(`${entry.atom.subject.name}\u0000${only.name}`);
+    kept.push(entry);
+  }
+  return kept;
 }
 
 /** Subjects after the subjects their templates read; undefined on a cycle. */
@@ -316,17 +342,31 @@ function readInto(
   return from(0, 0);
 }
 
-/** Whether the subject's atoms and positive templates, every parameter read as any string, have no common value. */
+/**
+ * Whether the subject's atoms and positive templates have no common value
+ * with every parameter read as any string, except that a template that is the
+ * parameter itself (`subject = ${v}`) brings v's own atoms: the variables it
+ * read that way when there is none, else undefined.
+ */
 function overApproximationEmpty(
   problem: TemplateProblem,
   subject: string,
   templates: readonly TemplateLiteral[],
-): boolean {
-  const shape = templates
-    .filter((entry) => entry.positive)
-    .map(({ atom }) => ({
-      atom: { kind: 'matches' as const, subject: atom.subject, regex: instantiate(atom, () => ANY_STRING) },
+): string[] | undefined {
+  const through: string[] = [];
+  const shape: Literal[] = [];
+  for (const { atom, positive } of templates) {
+    if (!positive) continue;
+    const [only] = atom.parts;
+    if (atom.parts.length === 1 && only?.kind === 'variable') {
+      through.push(only.name);
+      shape.push(...problem.literalsOf(only.name));
+      continue;
+    }
+    shape.push({
+      atom: { kind: 'matches', subject: atom.subject, regex: instantiate(atom, () => ANY_STRING) },
       positive: true,
-    }));
-  return problem.solveString(subject, shape).status === 'unsat';
+    });
+  }
+  return problem.solveString(subject, shape).status === 'unsat' ? through : undefined;
 }

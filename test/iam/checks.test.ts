@@ -123,6 +123,37 @@ describe('CheckNoNewAccess', () => {
     expect(await newAccessResult(policy(sameAccount), policy(anyAccount))).toBe('FAIL');
   });
 
+  it('the account pinned as ${aws:ResourceAccount} on one side and ${aws:PrincipalAccount} on the other is one condition, decided by the fast engine', async () => {
+    const pinned = (key: string, variable: string, action: string): object => ({
+      Effect: 'Allow',
+      Action: action,
+      Resource: '*',
+      Condition: { StringEquals: { [key]: variable } },
+    });
+    const byResource = pinned('aws:ResourceAccount', '${aws:PrincipalAccount}', 's3:*');
+    const byPrincipal = pinned('aws:PrincipalAccount', '${aws:ResourceAccount}', 's3:GetObject');
+    const fastOnly = async (existing: object, updated: object): Promise<CheckResultValue> => {
+      const outcome = await checkNoNewAccess(
+        {
+          existingPolicyDocument: policy(existing),
+          newPolicyDocument: policy(updated),
+          policyType: 'IDENTITY_POLICY',
+        },
+        { fallback: false },
+      );
+      if (!outcome.ok) throw new Error(outcome.errors.map((error) => error.message).join('; '));
+      return outcome.response.result;
+    };
+    expect(await fastOnly(byResource, byPrincipal)).toBe('PASS');
+    expect(
+      await fastOnly({ ...byPrincipal, Action: 's3:*' }, { ...byResource, Action: 's3:GetObject' }),
+    ).toBe('PASS');
+    // Never a wrong PASS: without the condition, or with another account's principals, the access is new.
+    expect(await fastOnly(byResource, { ...byPrincipal, Condition: undefined })).toBe('FAIL');
+    const otherAccount = pinned('aws:PrincipalAccount', '111122223333', 's3:GetObject');
+    expect(await fastOnly(byResource, otherAccount)).toBe('FAIL');
+  });
+
   it('counterexamples and new-access examples read like requests: catalog spelling, documentation accounts', async () => {
     const existing = policy({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' });
     const updated = policy({

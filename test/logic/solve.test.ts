@@ -257,6 +257,15 @@ describe('templates', () => {
     expectSat(and(template(requestTag, [user]), template(resourceTag, [user]), not(equals(resourceTag, ''))));
   });
 
+  it('an equality read from both sides is one equality', () => {
+    const principalAccount = variable('principalAccount', 'string');
+    const resourceAccount = variable('resourceAccount', 'string');
+    const forward = template(principalAccount, [resourceAccount]);
+    const backward = template(resourceAccount, [principalAccount]);
+    expectUnsat(and(forward, not(backward)));
+    expectSat(and(forward, backward, equals(resourceAccount, '111122223333')));
+  });
+
   it('refutes templates whose fixed text cannot meet, whatever the parameters', () => {
     const alias = template(resource, [{ kind: 'regex', regex: literal('alias/') }, kmsKey]);
     expectUnsat(and(key(user), alias));

@@ -494,19 +494,42 @@ function accountTest(value: ConditionValue, condition: Condition, context: Conte
     return freeTest(context, describe);
   }
   const mode = { arn: false, caseInsensitive, colonFree: true };
+  const account = accountVariable(context.keys);
   return (
-    variableCases(value.pattern, mode, context, (inner, read) =>
-      and(
-        // A value that is the whole account is one of twelve digits, as every account id.
-        ...read.map((handle) => matches(handle, inner.length === 1 ? twelveDigits : star(notColon))),
+    variableCases(value.pattern, mode, context, (inner, read) => {
+      const [only] = inner;
+      // A value that is the whole account is one of twelve digits, as every account id.
+      const digits = read.map((handle) =>
+        matches(handle, inner.length === 1 ? twelveDigits : star(notColon)),
+      );
+      // A value that is one variable equals aws:PrincipalAccount when its axiom holds (this test is
+      // only read for AWS principals, whose ARN's fifth field that key is): an equality between two
+      // keys, which the engine relates to other tests of them without reading the ARN.
+      if (inner.length === 1 && only?.kind === 'variable' && account !== undefined)
+        return and(...digits, only.name === account.name ? TRUE : template(account, [only]));
+      return and(
+        ...digits,
         templateOrMatch(principal, [
           { kind: 'regex', regex: accountArnPrefix },
           ...inner,
           { kind: 'regex', regex: accountArnSuffix },
         ]),
-      ),
-    ) ?? freeTest(context, describe)
+      );
+    }) ?? freeTest(context, describe)
   );
+}
+
+/** aws:PrincipalAccount's variable when `derivedKeyAxioms` ties it to the principal's ARN. */
+function accountVariable(keys: KeyTable): Variable<'string'> | undefined {
+  return singleKey(keys, principalAccountKey)?.value;
+}
+
+/** A key read as one string (not a set, not a number): its variable. */
+function singleKey(keys: KeyTable, key: string): { info: KeyInfo; value: Variable<'string'> } | undefined {
+  const info = keys.get(key);
+  return info === undefined || info.multiValued || info.type !== 'string'
+    ? undefined
+    : { info, value: variable(`key:${key}`, 'string') };
 }
 
 /**
@@ -686,12 +709,8 @@ function awsPrincipalWith(...prefixes: string[]): Formula {
  */
 function derivedKeyAxioms(keys: KeyTable): Formula {
   const axioms: Formula[] = [];
-  const single = (key: string): { info: KeyInfo; value: Variable<'string'> } | undefined => {
-    const info = keys.get(key);
-    return info === undefined || info.multiValued || info.type !== 'string'
-      ? undefined
-      : { info, value: variable(`key:${key}`, 'string') };
-  };
+  const single = (key: string): { info: KeyInfo; value: Variable<'string'> } | undefined =>
+    singleKey(keys, key);
   const principalTypeKey = single('aws:principaltype');
   if (principalTypeKey !== undefined) {
     const { info, value } = principalTypeKey;
@@ -735,6 +754,7 @@ function derivedKeyAxioms(keys: KeyTable): Formula {
     );
   }
   const account = single(principalAccountKey);
+  // INVARIANT: present exactly when accountVariable names the variable (accountTest relies on this axiom).
   if (account !== undefined) {
     const prefix = concat([literal('arn:'), star(notColon), literal(':'), star(notColon), literal('::')]);
     axioms.push(
