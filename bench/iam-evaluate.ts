@@ -8,11 +8,14 @@
 // intended use, and with the policy text parsed on every call (like for
 // like). Each way is timed with the compiled evaluator (compilePolicies) and
 // with the reference (evaluate), after checking that the two return the same
-// result on every request.
+// result on every request. The per-call rows are timed again, with
+// iam-simulate, in a worker thread whose V8 isolate never kept a parsed
+// policy (see freshIsolateRates).
 // Rates are evaluations per CPU second of this process (see cpuSeconds).
 //   npm run bench:evaluate                 every managed policy, 3 rounds
 //   ROUNDS=5 npm run bench:evaluate -- 300 the first 300 policies, 5 rounds
 import { isDeepStrictEqual } from 'node:util';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { runSimulation, runUnsafeSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import { loadActionCatalog } from '../src/iam/catalog.js';
 import { compilePolicies, type CompiledPolicies } from '../src/iam/evaluate/compiled.js';
@@ -23,7 +26,10 @@ import { account, benchCases, caller, type BenchCase } from './iam-evaluate-case
 
 type Decision = EvaluationResult['decision'];
 
-function simulation(benchCase: BenchCase): Simulation {
+/** A case as text: what a per-call engine gets, and what crosses to the worker. */
+type TextCase = Omit<BenchCase, 'policy'>;
+
+function simulation(benchCase: TextCase): Simulation {
   return {
     request: {
       principal: caller,
@@ -43,7 +49,7 @@ const oracleDecisions: Record<string, Decision> = {
   ImplicitlyDenied: 'ImplicitDeny',
 };
 
-function parsed(benchCase: BenchCase): Policy {
+function parsed(benchCase: TextCase): Policy {
   const result = parsePolicy(benchCase.text);
   if (!result.ok) throw new Error(`${benchCase.name} stopped parsing`);
   return result.policy;
@@ -59,11 +65,11 @@ function cpuSeconds(): number {
   return (user + system) / 1e6;
 }
 
-type Engine =
-  | { readonly kind: 'sync'; readonly run: (benchCase: BenchCase) => unknown }
-  | { readonly kind: 'async'; readonly run: (benchCase: BenchCase) => Promise<unknown> };
+type Engine<Case> =
+  | { readonly kind: 'sync'; readonly run: (benchCase: Case) => unknown }
+  | { readonly kind: 'async'; readonly run: (benchCase: Case) => Promise<unknown> };
 
-async function pass(cases: readonly BenchCase[], engine: Engine, repeats: number): Promise<number> {
+async function pass<Case>(cases: readonly Case[], engine: Engine<Case>, repeats: number): Promise<number> {
   const start = cpuSeconds();
   for (let repeat = 0; repeat < repeats; repeat++) {
     switch (engine.kind) {
@@ -91,10 +97,10 @@ const minimumPassSeconds = 0.5;
  * passes taken in turn, engine after engine, so that the engines share
  * whatever the machine does meanwhile.
  */
-async function timeEngines(
-  cases: readonly BenchCase[],
+async function timeEngines<Case>(
+  cases: readonly Case[],
   rounds: number,
-  engines: readonly Engine[],
+  engines: readonly Engine<Case>[],
 ): Promise<number[]> {
   const repeats: number[] = [];
   for (const engine of engines) {
@@ -109,46 +115,9 @@ async function timeEngines(
   return spent.map((seconds, index) => (cases.length * (repeats[index] ?? 1) * rounds) / seconds);
 }
 
-const limit = process.argv[2] === undefined ? Infinity : Number(process.argv[2]);
-const rounds = Number(process.env.ROUNDS ?? 3);
-const catalog = await loadActionCatalog();
-const cases = benchCases(limit, catalog);
-// Compiled once per policy, outside the timing, as parsing is.
-const compiledByCase = new Map<BenchCase, CompiledPolicies>(
-  cases.map((benchCase) => [benchCase, compilePolicies({ identityPolicies: [benchCase.policy] })]),
-);
-const compiledOf = (benchCase: BenchCase): CompiledPolicies =>
-  compiledByCase.get(benchCase) as CompiledPolicies;
-
-// The engines must decide the same before their speed means anything: the compiled
-// evaluator exactly as the reference (statements and reasons too), iam-simulate by decision.
-const decisions: Record<Decision, number> = { Allow: 0, ExplicitDeny: 0, ImplicitDeny: 0 };
-let agreeing = 0;
-for (const benchCase of cases) {
-  const reference = evaluate(benchCase.request, { identityPolicies: [benchCase.policy] });
-  if (!isDeepStrictEqual(compiledOf(benchCase).evaluate(benchCase.request), reference))
-    throw new Error(
-      `compiled and reference evaluators differ on ${benchCase.name} ${JSON.stringify(benchCase.request)}`,
-    );
-  decisions[reference.decision]++;
-  if (oracleDecisions[runUnsafeSimulation(simulation(benchCase), {})] === reference.decision) agreeing++;
-}
-console.log(
-  `requests: ${cases.length} from ${new Set(cases.map((benchCase) => benchCase.name)).size} managed policies  ` +
-    `Allow ${decisions.Allow}  ExplicitDeny ${decisions.ExplicitDeny}  ImplicitDeny ${decisions.ImplicitDeny}  ` +
-    `same decision as iam-simulate: ${agreeing}  compiled = reference: all`,
-);
-
-const simulations = cases.map(simulation);
-const byCase = new Map(cases.map((benchCase, index) => [benchCase, simulations[index] as Simulation]));
-let validationFailures = 0;
-const [compiledOnce = 0, preParsed = 0, compiledPerCall = 0, perCall = 0, unsafe = 0, validated = 0] =
-  await timeEngines(cases, rounds, [
-    { kind: 'sync', run: (benchCase) => compiledOf(benchCase).evaluate(benchCase.request) },
-    {
-      kind: 'sync',
-      run: (benchCase) => evaluate(benchCase.request, { identityPolicies: [benchCase.policy] }),
-    },
+/** The like-for-like engines: the policy text read on every call. */
+function perCallEngines(byCase: ReadonlyMap<TextCase, Simulation>): Engine<TextCase>[] {
+  return [
     {
       kind: 'sync',
       run: (benchCase) =>
@@ -159,29 +128,120 @@ const [compiledOnce = 0, preParsed = 0, compiledPerCall = 0, perCall = 0, unsafe
       run: (benchCase) => evaluate(benchCase.request, { identityPolicies: [parsed(benchCase)] }),
     },
     { kind: 'sync', run: (benchCase) => runUnsafeSimulation(byCase.get(benchCase) as Simulation, {}) },
-    // runSimulation validates first; it throws on a few context keys of the catalog (counted, still timed).
-    {
-      kind: 'async',
-      run: (benchCase) =>
-        runSimulation(byCase.get(benchCase) as Simulation, {}).catch(() => validationFailures++),
-    },
-  ]);
+  ];
+}
 
-const rate = (perSecond: number): string => `${Math.round(perSecond).toLocaleString('en-US')} per CPU second`;
-const ratio = (keyaki: number, oracle: number): string => `${(keyaki / oracle).toFixed(1)}x`;
-console.log(`Keyaki compilePolicies once, evaluate:        ${rate(compiledOnce)}`);
-console.log(`Keyaki evaluate (reference), parsed once:     ${rate(preParsed)}`);
-console.log(`Keyaki parsePolicy + compilePolicies per call: ${rate(compiledPerCall)}`);
-console.log(`Keyaki parsePolicy + evaluate per call:       ${rate(perCall)}`);
-console.log(`iam-simulate runUnsafeSimulation (reads policy per call, no validation): ${rate(unsafe)}`);
-console.log(
-  `iam-simulate runSimulation (validates policies, action and context):     ${rate(validated)}` +
-    ` (${validationFailures} of its calls threw)`,
-);
-console.log(
-  `ratio Keyaki / iam-simulate runUnsafeSimulation: compiled once ${ratio(compiledOnce, unsafe)}, ` +
-    `reference parsed once ${ratio(preParsed, unsafe)}, ` +
-    `parse + compile per call ${ratio(compiledPerCall, unsafe)}, ` +
-    `parse + reference per call ${ratio(perCall, unsafe)}; ` +
-    `compiled once / runSimulation ${ratio(compiledOnce, validated)}`,
-);
+const simulationsOf = (cases: readonly TextCase[]): Map<TextCase, Simulation> =>
+  new Map(cases.map((benchCase) => [benchCase, simulation(benchCase)]));
+
+interface WorkerInput {
+  readonly cases: readonly TextCase[];
+  readonly rounds: number;
+}
+
+/**
+ * The per-call engines again in a worker thread, a fresh V8 isolate that has
+ * never kept a parsed policy. In the main isolate, building the cases keeps
+ * every parsed policy alive, and V8 learns from that to allocate what the
+ * parser allocates directly in the old generation (allocation-site
+ * pretenuring), so every later parse there pays for major collections. Both
+ * measurements are printed.
+ */
+async function freshIsolateRates(cases: readonly TextCase[], rounds: number): Promise<number[]> {
+  const input: WorkerInput = { cases, rounds };
+  const worker = new Worker(new URL(import.meta.url), { workerData: input });
+  return new Promise((resolve, reject) => {
+    worker.once('message', (rates: number[]) => resolve(rates));
+    worker.once('error', reject);
+  });
+}
+
+async function inWorker(): Promise<void> {
+  const { cases, rounds } = workerData as WorkerInput;
+  parentPort?.postMessage(await timeEngines(cases, rounds, perCallEngines(simulationsOf(cases))));
+}
+
+async function main(): Promise<void> {
+  const limit = process.argv[2] === undefined ? Infinity : Number(process.argv[2]);
+  const rounds = Number(process.env.ROUNDS ?? 3);
+  const catalog = await loadActionCatalog();
+  const cases = benchCases(limit, catalog);
+  // Compiled once per policy, outside the timing, as parsing is.
+  const compiledByCase = new Map<BenchCase, CompiledPolicies>(
+    cases.map((benchCase) => [benchCase, compilePolicies({ identityPolicies: [benchCase.policy] })]),
+  );
+  const compiledOf = (benchCase: BenchCase): CompiledPolicies =>
+    compiledByCase.get(benchCase) as CompiledPolicies;
+
+  // The engines must decide the same before their speed means anything: the compiled
+  // evaluator exactly as the reference (statements and reasons too), iam-simulate by decision.
+  const decisions: Record<Decision, number> = { Allow: 0, ExplicitDeny: 0, ImplicitDeny: 0 };
+  let agreeing = 0;
+  for (const benchCase of cases) {
+    const reference = evaluate(benchCase.request, { identityPolicies: [benchCase.policy] });
+    if (!isDeepStrictEqual(compiledOf(benchCase).evaluate(benchCase.request), reference))
+      throw new Error(
+        `compiled and reference evaluators differ on ${benchCase.name} ${JSON.stringify(benchCase.request)}`,
+      );
+    decisions[reference.decision]++;
+    if (oracleDecisions[runUnsafeSimulation(simulation(benchCase), {})] === reference.decision) agreeing++;
+  }
+  console.log(
+    `requests: ${cases.length} from ${new Set(cases.map((benchCase) => benchCase.name)).size} managed policies  ` +
+      `Allow ${decisions.Allow}  ExplicitDeny ${decisions.ExplicitDeny}  ImplicitDeny ${decisions.ImplicitDeny}  ` +
+      `same decision as iam-simulate: ${agreeing}  compiled = reference: all`,
+  );
+
+  const byCase: ReadonlyMap<TextCase, Simulation> = simulationsOf(cases);
+  let validationFailures = 0;
+  const [compiledOnce = 0, preParsed = 0, compiledPerCall = 0, perCall = 0, unsafe = 0, validated = 0] =
+    await timeEngines<BenchCase>(cases, rounds, [
+      { kind: 'sync', run: (benchCase) => compiledOf(benchCase).evaluate(benchCase.request) },
+      {
+        kind: 'sync',
+        run: (benchCase) => evaluate(benchCase.request, { identityPolicies: [benchCase.policy] }),
+      },
+      ...perCallEngines(byCase),
+      // runSimulation validates first; it throws on a few context keys of the catalog (counted, still timed).
+      {
+        kind: 'async',
+        run: (benchCase) =>
+          runSimulation(byCase.get(benchCase) as Simulation, {}).catch(() => validationFailures++),
+      },
+    ]);
+  const [freshCompiled = 0, freshReference = 0, freshUnsafe = 0] = await freshIsolateRates(
+    cases.map(({ policy: _policy, ...text }) => text),
+    rounds,
+  );
+
+  const rate = (perSecond: number): string =>
+    `${Math.round(perSecond).toLocaleString('en-US')} per CPU second`;
+  const ratio = (keyaki: number, oracle: number): string => `${(keyaki / oracle).toFixed(1)}x`;
+  console.log(`Keyaki compilePolicies once, evaluate:        ${rate(compiledOnce)}`);
+  console.log(`Keyaki evaluate (reference), parsed once:     ${rate(preParsed)}`);
+  console.log(`Keyaki parsePolicy + compilePolicies per call: ${rate(compiledPerCall)}`);
+  console.log(`Keyaki parsePolicy + evaluate per call:       ${rate(perCall)}`);
+  console.log(`iam-simulate runUnsafeSimulation (reads policy per call, no validation): ${rate(unsafe)}`);
+  console.log(
+    `iam-simulate runSimulation (validates policies, action and context):     ${rate(validated)}` +
+      ` (${validationFailures} of its calls threw)`,
+  );
+  console.log(
+    `ratio Keyaki / iam-simulate runUnsafeSimulation: compiled once ${ratio(compiledOnce, unsafe)}, ` +
+      `reference parsed once ${ratio(preParsed, unsafe)}, ` +
+      `parse + compile per call ${ratio(compiledPerCall, unsafe)}, ` +
+      `parse + reference per call ${ratio(perCall, unsafe)}; ` +
+      `compiled once / runSimulation ${ratio(compiledOnce, validated)}`,
+  );
+  console.log('per call again in a fresh isolate (a worker that never kept a parsed policy):');
+  console.log(`Keyaki parsePolicy + compilePolicies per call: ${rate(freshCompiled)}`);
+  console.log(`Keyaki parsePolicy + evaluate per call:       ${rate(freshReference)}`);
+  console.log(`iam-simulate runUnsafeSimulation:             ${rate(freshUnsafe)}`);
+  console.log(
+    `ratio Keyaki / iam-simulate runUnsafeSimulation there: parse + compile per call ${ratio(freshCompiled, freshUnsafe)}, ` +
+      `parse + reference per call ${ratio(freshReference, freshUnsafe)}`,
+  );
+}
+
+if (isMainThread) await main();
+else await inWorker();
