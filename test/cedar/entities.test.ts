@@ -273,15 +273,40 @@ describe('reading entities', () => {
     expect(wasm.checkParseEntities({ entities: values }).type).toBe('success');
   });
 
-  it('refuses a key twice in one object of entity text, and a uid listed twice', () => {
+  it('refuses a key twice in one object of entity text, and a uid listed twice as different entities', () => {
     expect(errorsOf('[{"uid": {"type": "U", "id": "a"}, "attrs": {"n": 1, "n": 1}, "parents": []}]')).toEqual(
       ['the key `n` occurs two or more times in the same JSON object at line 1 column 54'],
     );
-    const twice = [
-      { uid: { type: 'U', id: 'a' }, attrs: {}, parents: [] },
-      { uid: { __entity: { type: 'U', id: 'a' } }, attrs: {}, parents: [] },
+    // Since Cedar 4.4 (cedar-policy/cedar#1473) an entity listed again is one entity when it is the same:
+    // parents compared as sets, values as Cedar compares them.
+    const entity = (attrs: object, parents: object[], more: object = {}): object => ({
+      uid: { type: 'U', id: 'a' },
+      attrs,
+      parents,
+      ...more,
+    });
+    const x = { type: 'G', id: 'x' };
+    const y = { type: 'G', id: 'y' };
+    const cases: [string, object[]][] = [
+      ['identical', [entity({}, []), { uid: { __entity: { type: 'U', id: 'a' } }, attrs: {}, parents: [] }]],
+      ['same sets and parents', [entity({ s: [1, 2] }, [x, y]), entity({ s: [2, 1, 1] }, [y, x, y])]],
+      ['other attributes', [entity({ n: 1 }, []), entity({ n: 2 }, [])]],
+      ['other parents', [entity({}, [x]), entity({}, [y])]],
+      ['tags on one only', [entity({}, [], { tags: { t: 1 } }), entity({}, [])]],
     ];
-    expect(errorsOf(twice)).toEqual(['duplicate entity entry `U::"a"`']);
+    const answers = cases.map(([name, entities]) => ({ name, errors: errorsOf(entities) }));
+    expect(answers).toEqual(
+      cases.map(([name, entities]) => {
+        const oracle = wasm.checkParseEntities({ entities: entities as never });
+        return { name, errors: oracle.type === 'success' ? [] : oracle.errors.map((error) => error.message) };
+      }),
+    );
+    expect(answers.filter(({ errors }) => errors.length === 0).map(({ name }) => name)).toEqual([
+      'identical',
+      'same sets and parents',
+    ]);
+    const store = parseEntities([entity({ n: 1 }, [x]), entity({ n: 1 }, [x])]);
+    expect(store.ok && store.entities.size).toBe(1);
   });
 
   it('reads the `__entity` and `__extn` escapes, and as records the objects that are not escapes, as Cedar does', () => {

@@ -2,7 +2,7 @@
 // ancestors (which `in` consults), built once per set of entities. Where the
 // entities come from (JSON values, JSON text, a schema) is the readers' business.
 import type { EntityUid } from '../schema/index.js';
-import type { EntityRef, Value } from './values.js';
+import { valuesEqual, type EntityRef, type Value } from './values.js';
 
 export interface Entity {
   readonly uid: EntityRef;
@@ -83,7 +83,11 @@ class EntityTable implements EntityStore {
     return this.byType.get(uid.type)?.get(uid.id);
   }
 
-  /** Adds an entity unless one with its uid is there already; says whether it did. */
+  /**
+   * Adds an entity. An entity listed again is accepted only when it is the
+   * same entity (attributes, parents and tags equal), as Cedar accepts it
+   * since 4.4; says whether the entity is accepted.
+   */
   add(entity: StoredEntity): boolean {
     const { type, id } = entity.uid;
     let ids = this.byType.get(type);
@@ -91,17 +95,42 @@ class EntityTable implements EntityStore {
       ids = new Map();
       this.byType.set(type, ids);
     }
-    // One hash lookup instead of two; a duplicate fails the whole store, so overwriting it is harmless.
+    // One hash lookup instead of two; a repeated uid is rare, and looked into only then.
     const before = ids.size;
     ids.set(id, entity);
-    if (ids.size === before) return false;
-    this.all.push(entity);
-    return true;
+    if (ids.size !== before) {
+      this.all.push(entity);
+      return true;
+    }
+    const first = this.all.find((stored) => stored.uid.type === type && stored.uid.id === id) as StoredEntity;
+    ids.set(id, first);
+    return sameEntity(first, entity);
   }
 
   values(): IterableIterator<Entity> {
     return this.all.values();
   }
+}
+
+function sameValues(left: ReadonlyMap<string, Value>, right: ReadonlyMap<string, Value>): boolean {
+  if (left.size !== right.size) return false;
+  for (const [name, value] of left) {
+    const other = right.get(name);
+    if (other === undefined || !valuesEqual(value, other)) return false;
+  }
+  return true;
+}
+
+/** Whether two entities of one uid are the same: parents as a set, values as Cedar compares them. */
+function sameEntity(left: StoredEntity, right: StoredEntity): boolean {
+  const parents = (entity: StoredEntity): Set<string> => new Set(entity.parents.map((parent) => parent.key));
+  const [leftParents, rightParents] = [parents(left), parents(right)];
+  return (
+    sameValues(left.attrs, right.attrs) &&
+    sameValues(left.tags, right.tags) &&
+    leftParents.size === rightParents.size &&
+    [...leftParents].every((key) => rightParents.has(key))
+  );
 }
 
 /**
@@ -139,7 +168,10 @@ function entityOnCycle(store: EntityTable): EntityRef | undefined {
   return undefined;
 }
 
-/** Collects entities into a store: uids must be unique and the hierarchy acyclic, as in Cedar (parents need not be listed themselves). */
+/**
+ * Collects entities into a store: a uid listed twice must name the same entity, and the hierarchy must be
+ * acyclic, as in Cedar (parents need not be listed themselves).
+ */
 export class StoreBuilder {
   private readonly table = new EntityTable();
   private duplicate: EntityRef | undefined;
