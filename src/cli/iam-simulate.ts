@@ -20,8 +20,8 @@ import {
   type PolicyText,
   type PolicyTextError,
 } from '../iam/index.js';
-import { codeFrame } from './cedar-translate-schema.js';
 import {
+  codeFrame,
   ExitCode,
   parseOutputFormat,
   readDocumentArgument,
