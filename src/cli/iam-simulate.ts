@@ -3,6 +3,7 @@
 // (resource policy, permissions boundary, session policies, SCP and RCP
 // levels) and offline.
 import type { Command } from 'commander';
+import { getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import {
   describeDenialReason,
   evaluate,
@@ -278,12 +279,41 @@ function readContext(options: SimulateOptions): Record<string, ContextValue> {
   return context;
 }
 
-function parseJson(document: DocumentArgument, option: string): unknown {
+/**
+ * A JSON document read with positions: malformed JSON is a usage error with
+ * the file, line and column of its first problem and the line under it.
+ */
+function parseJson(document: DocumentArgument, option: string): Node {
+  const errors: ParseError[] = [];
+  let root: Node | undefined;
   try {
-    return JSON.parse(document.text) as unknown;
+    root = parseTree(document.text, errors, { disallowComments: true, allowTrailingComma: false });
   } catch (error) {
-    throw new UsageError(`${option} \`${document.source}\` is not JSON: ${(error as Error).message}`);
+    // jsonc-parser recurses per nesting level; absurd nesting exhausts the stack.
+    if (!(error instanceof RangeError)) throw error;
+    throw new UsageError(`${option} \`${document.source}\`: the document nests too deeply`);
   }
+  const [first] = errors;
+  if (first !== undefined) {
+    const problem = printParseErrorCode(first.error)
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .toLowerCase();
+    throw problemAt(document, option, `malformed JSON: ${problem}`, first);
+  }
+  if (root === undefined)
+    throw problemAt(document, option, 'malformed JSON: the document is empty', { offset: 0, length: 0 });
+  return root;
+}
+
+/** A problem with one value of a document given to an option, shown where it is. */
+function problemAt(
+  document: DocumentArgument,
+  option: string,
+  message: string,
+  at: { readonly offset: number; readonly length: number },
+): UsageError {
+  const span = { start: at.offset, end: at.offset + at.length };
+  return new UsageError(`${option}: ${codeFrame(document.source, document.text, message, span).trimEnd()}`);
 }
 
 function isScalar(value: unknown): value is ContextScalar {
@@ -291,15 +321,23 @@ function isScalar(value: unknown): value is ContextScalar {
 }
 
 function contextObject(document: DocumentArgument): Record<string, ContextValue> {
-  const value = parseJson(document, '--context');
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new UsageError('--context must be a JSON object of condition keys');
-  }
+  const root = parseJson(document, '--context');
+  if (root.type !== 'object')
+    throw problemAt(document, '--context', 'the context must be a JSON object of condition keys', root);
   const context: Record<string, ContextValue> = {};
-  for (const [key, entry] of Object.entries(value)) {
-    if (isScalar(entry)) context[key] = entry;
-    else if (Array.isArray(entry) && entry.every(isScalar)) context[key] = entry;
-    else throw new UsageError(`context key \`${key}\` must be a string, number, boolean or an array of them`);
+  for (const member of root.children ?? []) {
+    const [name, valueNode] = member.children ?? [];
+    const key = String(name?.value);
+    const value: unknown = valueNode === undefined ? undefined : getNodeValue(valueNode);
+    if (isScalar(value)) context[key] = value;
+    else if (Array.isArray(value) && value.every(isScalar)) context[key] = value;
+    else
+      throw problemAt(
+        document,
+        '--context',
+        `context key \`${key}\` must be a string, number, boolean or an array of them`,
+        valueNode ?? member,
+      );
   }
   return context;
 }
@@ -308,12 +346,13 @@ function contextObject(document: DocumentArgument): Record<string, ContextValue>
 function contextEntries(argument: string): ContextEntryInput[] {
   const trimmed = argument.trim();
   if (trimmed.startsWith('file://') || trimmed.startsWith('[') || trimmed.startsWith('{')) {
-    const value = parseJson(readDocumentArgument(argument, '--context-entries'), '--context-entries');
-    const list = Array.isArray(value) ? (value as unknown[]) : [value];
-    return list.map((item) => {
-      if (typeof item !== 'object' || item === null)
-        throw new UsageError('a context entry must be an object');
-      return item as ContextEntryInput;
+    const document = readDocumentArgument(argument, '--context-entries');
+    const root = parseJson(document, '--context-entries');
+    const items = root.type === 'array' ? (root.children ?? []) : [root];
+    return items.map((item) => {
+      if (item.type !== 'object')
+        throw problemAt(document, '--context-entries', 'a context entry must be an object', item);
+      return getNodeValue(item) as ContextEntryInput;
     });
   }
   return [shorthandEntry(argument)];

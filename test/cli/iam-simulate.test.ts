@@ -395,6 +395,33 @@ describe('keyaki iam simulate', () => {
     expect((await run()).exitCode).toBe(0);
   });
 
+  it('points at the line and column of malformed or ill-typed request context', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'keyaki-simulate-'));
+    const write = (name: string, text: string): string => {
+      writeFileSync(join(directory, name), text);
+      return `file://${join(directory, name)}`;
+    };
+    const withContext = (...extra: string[]) =>
+      simulate('--policy-input-list', file('identity.json'), '--action-names', 's3:GetObject', ...extra);
+    await expect(
+      withContext('--context', write('broken.json', '{\n  "aws:SourceIp": \n}\n')),
+    ).rejects.toThrow(/broken\.json:3:1: error: malformed JSON: value expected\n  3 \| }/);
+    await expect(
+      withContext(
+        '--context',
+        write('nested.json', '{\n  "aws:SourceIp": "10.0.0.1",\n  "s3:prefix": {"a": 1}\n}'),
+      ),
+    ).rejects.toThrow(
+      /nested\.json:3:16: error: context key `s3:prefix` must be a string, number, boolean or an array/,
+    );
+    await expect(withContext('--context', write('list.json', '["aws:SourceIp"]'))).rejects.toThrow(
+      /list\.json:1:1: error: the context must be a JSON object/,
+    );
+    await expect(
+      withContext('--context-entries', write('entries.json', '[{"ContextKeyName": "k"}, 3]')),
+    ).rejects.toThrow(/entries\.json:1:27: error: a context entry must be an object/);
+  });
+
   it('refuses a resource policy without a caller, and a context entry of an unknown type', async () => {
     await expect(
       simulate('--resource-policy', file('bucket-policy.json'), '--action-names', 's3:GetObject'),
