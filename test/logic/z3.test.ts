@@ -102,13 +102,14 @@ const templateOnly = fc.oneof(
 describe('the fast engine agrees with Z3', () => {
   it('on generated template formulas, deciding most of them itself', async () => {
     let undecided = 0;
-    const runs = 150;
+    // Z3 is slow on some of these (its limit is 2 s): a few dozen by default, TEMPLATE_RUNS=1000 for a big run.
+    const runs = Number(process.env.TEMPLATE_RUNS ?? 50);
     await fc.assert(
       fc.asyncProperty(formulaOver(templateOnly, 4), async (generated) => {
         const fast = solve(generated);
         if (fast.status === 'sat') expect(evaluateFormula(generated, fast.model)).toBe(true);
         if (fast.status === 'unknown') undecided++;
-        const slow = await solveWithZ3(generated, { timeoutMs: 5_000 });
+        const slow = await solveWithZ3(generated, { timeoutMs: 2_000 });
         if (slow.status === 'sat') expect(evaluateFormula(generated, slow.model)).toBe(true);
         if (fast.status !== 'unknown' && slow.status !== 'unknown') expect(fast.status).toBe(slow.status);
       }),
