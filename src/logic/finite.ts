@@ -31,6 +31,8 @@ export class FiniteDomain {
   readonly points: readonly (readonly number[])[];
   /** More than the longest member's length: a node's key is `low * stride + depth`. */
   readonly stride: number;
+  /** How many leading code points each member shares with the one before it (0 for the first). */
+  readonly shared: readonly number[];
   private readonly atomSets = new GenerationalCache<string, Uint32Array>(
     ATOM_SET_WORDS,
     (_key, set) => set.length + 8,
@@ -44,6 +46,7 @@ export class FiniteDomain {
     points.sort(comparePoints);
     this.points = points;
     this.stride = points.reduce((longest, codePoints) => Math.max(longest, codePoints.length), 0) + 1;
+    this.shared = points.map((codePoints, index) => commonLength(points[index - 1] ?? [], codePoints));
     this.values = points.map((codePoints) => String.fromCodePoint(...codePoints));
   }
 
@@ -84,6 +87,12 @@ export class FiniteDomain {
 }
 
 export const finiteDomain = (values: Iterable<string>): FiniteDomain => new FiniteDomain(values);
+
+function commonLength(a: readonly number[], b: readonly number[]): number {
+  let length = 0;
+  while (length < a.length && length < b.length && a[length] === b[length]) length++;
+  return length;
+}
 
 function comparePoints(a: readonly number[], b: readonly number[]): number {
   const length = Math.min(a.length, b.length);
@@ -206,6 +215,7 @@ function reach(domain: FiniteDomain, regex: Regex, from: readonly Node[], tail: 
       return;
     case 'star':
       if (tail && isAnyChar(regex.inner)) append(into.whole, from);
+      else if (isAnyChar(regex.inner)) for (const node of from) descendants(domain, node, into.exact);
       else append(into.exact, closure(domain, regex.inner, from));
       return;
     default:
@@ -278,15 +288,47 @@ function closure(domain: FiniteDomain, inner: Regex, from: readonly Node[]): Nod
   return all;
 }
 
+/**
+ * Every node at or below `node` (what `Σ*` reaches from it), read off the
+ * members in order: member i starts the nodes deeper than what it shares with
+ * member i-1, and a node ends before the first later member that shares less
+ * than its depth. One pass, no search.
+ */
+function descendants(domain: FiniteDomain, node: Node, into: Node[]): void {
+  // Nodes not yet ended, deepest last: their depth and first member.
+  const open: { depth: number; low: number }[] = [];
+  for (let index = node.low; index < node.high; index++) {
+    const shared = index === node.low ? node.depth - 1 : (domain.shared[index] as number);
+    for (let last = open.at(-1); last !== undefined && last.depth > shared; last = open.at(-1)) {
+      open.pop();
+      into.push({ depth: last.depth, low: last.low, high: index });
+    }
+    const length = (domain.points[index] as readonly number[]).length;
+    for (let depth = shared + 1; depth <= length; depth++) open.push({ depth, low: index });
+  }
+  for (let last = open.pop(); last !== undefined; last = open.pop())
+    into.push({ depth: last.depth, low: last.low, high: node.high });
+}
+
 /** A node is its first member and its depth. */
 const nodeKey = (domain: FiniteDomain, node: Node): number => node.low * domain.stride + node.depth;
+
+/** Nodes beyond which repeats are found with a mark per possible node rather than a set. */
+const MANY_NODES = 4_096;
 
 /** Drops repeats, which would multiply along a concatenation. */
 function distinct(domain: FiniteDomain, nodes: readonly Node[]): readonly Node[] {
   if (nodes.length < 2) return nodes;
+  // A walk under `Σ*` yields a node per catalog prefix: a flat array of marks beats hashing them.
+  const marks = nodes.length < MANY_NODES ? undefined : new Uint8Array(domain.size * domain.stride);
   const seen = new Set<number>();
   return nodes.filter((node) => {
     const key = nodeKey(domain, node);
+    if (marks !== undefined) {
+      if (marks[key] === 1) return false;
+      marks[key] = 1;
+      return true;
+    }
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
