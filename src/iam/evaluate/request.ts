@@ -310,6 +310,30 @@ function givenValue(context: EvaluationRequest['context'], key: string): Context
   return found;
 }
 
+interface ActionText {
+  readonly lowerCase: string;
+  /** The lower-cased service prefix, before the first colon (the whole action without one). */
+  readonly service: string;
+}
+
+/**
+ * Actions read once per text: requests repeat a few actions, and the one
+ * lower-cased string per action is then what every index is looked up with.
+ */
+const actionsByText = new Map<string, ActionText>();
+
+function actionOf(action: string): ActionText {
+  let read = actionsByText.get(action);
+  if (read === undefined) {
+    if (actionsByText.size >= keyCacheLimit) actionsByText.clear();
+    const lowerCase = action.toLowerCase();
+    const colon = lowerCase.indexOf(':');
+    read = { lowerCase, service: colon < 0 ? lowerCase : lowerCase.slice(0, colon) };
+    actionsByText.set(action, read);
+  }
+  return read;
+}
+
 export function normalizeRequest(request: EvaluationRequest): NormalizedRequest {
   const caller = callerOf(request.principal);
   const resourceAccount = request.resourceAccount ?? defaultResourceAccount(request.resource, caller);
@@ -321,13 +345,12 @@ export function normalizeRequest(request: EvaluationRequest): NormalizedRequest 
     if (entry !== undefined || key !== 'aws:resourceaccount' || resourceAccount === undefined) return entry;
     return { kind: 'single', value: resourceAccount };
   };
-  const actionLowerCase = request.action.toLowerCase();
-  const colon = actionLowerCase.indexOf(':');
+  const { lowerCase, service } = actionOf(request.action);
   return {
     caller,
     action: request.action,
-    actionLowerCase,
-    actionService: colon < 0 ? actionLowerCase : actionLowerCase.slice(0, colon),
+    actionLowerCase: lowerCase,
+    actionService: service,
     resource: request.resource,
     resourceAccount,
     managementAccount: request.managementAccount,
