@@ -1,5 +1,5 @@
 // Per-variable theory checks: is there a value satisfying these literals?
-import { automatonOf, regularWitness, type RegularLiteral } from './automaton.js';
+import { automatonOf, regularWitness, type Automaton, type RegularLiteral } from './automaton.js';
 import {
   maxAddress,
   type Atom,
@@ -116,9 +116,12 @@ function sampledWitness(literals: readonly RegularLiteral[]): string | undefined
   const positives = literals.filter((literal) => literal.positive);
   const candidates =
     positives.length === 0 ? [''] : positives.slice(0, 4).flatMap(({ regex }) => samplesOf(regex));
+  // Each literal's automaton looked up once, when a candidate first reaches it.
+  const machines: (Automaton | undefined)[] = [];
+  const holds = (literal: RegularLiteral, index: number, candidate: string): boolean =>
+    (machines[index] ??= automatonOf(literal.regex)).matches(candidate) === literal.positive;
   for (const candidate of candidates) {
-    if (literals.every(({ regex, positive }) => automatonOf(regex).matches(candidate) === positive))
-      return candidate;
+    if (literals.every((literal, index) => holds(literal, index, candidate))) return candidate;
   }
   return undefined;
 }
