@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { benchCases } from '../../bench/iam-evaluate-cases.js';
 import { loadActionCatalog } from '../../src/iam/catalog.js';
+import { operatorTable } from '../../src/iam/conditions.js';
 import { compileCondition } from '../../src/iam/evaluate/compiled-conditions.js';
 import { compilePatterns, compiledPatternsMatch } from '../../src/iam/evaluate/compiled-patterns.js';
 import { compilePolicies } from '../../src/iam/evaluate/compiled.js';
@@ -212,31 +213,8 @@ const awkwardValues = [
   'arn:aws:s3:*',
 ];
 
-const baseOperators = [
-  'StringEquals',
-  'StringNotEquals',
-  'StringEqualsIgnoreCase',
-  'StringNotEqualsIgnoreCase',
-  'StringLike',
-  'StringNotLike',
-  'NumericEquals',
-  'NumericNotEquals',
-  'NumericLessThan',
-  'NumericGreaterThanEquals',
-  'DateEquals',
-  'DateNotEquals',
-  'DateLessThan',
-  'DateGreaterThan',
-  'Bool',
-  'BinaryEquals',
-  'IpAddress',
-  'NotIpAddress',
-  'ArnEquals',
-  'ArnLike',
-  'ArnNotEquals',
-  'ArnNotLike',
-  'Null',
-];
+// Every operator AWS documents.
+const baseOperators = Object.keys(operatorTable);
 
 const operatorArbitrary = fc
   .tuple(

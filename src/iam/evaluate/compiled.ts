@@ -15,6 +15,7 @@ import { compileCondition, type CompiledCondition } from './compiled-conditions.
 import { compilePatterns, compiledPatternsMatch, type CompiledPatterns } from './compiled-patterns.js';
 import {
   decide,
+  mapPolicySet,
   matchedStatement,
   policyOf,
   referenceOf,
@@ -22,8 +23,6 @@ import {
   type EvaluationPolicies,
   type EvaluationResult,
   type MatchedStatement,
-  type PolicyInput,
-  type PolicyKind,
   type PolicyReader,
   type PolicyReference,
   type PolicySet,
@@ -211,29 +210,11 @@ const compiledReader: PolicyReader<CompiledPolicy> = {
       .map((statement) => statement.matched),
 };
 
-function placed(input: PolicyInput, kind: PolicyKind, index: number, level?: number): CompiledPolicy {
-  return new CompiledPolicy(policyOf(input).statements, referenceOf(input, { kind, index, level }));
-}
-
 function compileSet(policies: EvaluationPolicies): PolicySet<CompiledPolicy> {
-  const list = (inputs: readonly PolicyInput[] | undefined, kind: PolicyKind): CompiledPolicy[] | undefined =>
-    inputs?.map((input, index) => placed(input, kind, index));
-  const levels = (
-    inputs: readonly (readonly PolicyInput[])[] | undefined,
-    kind: PolicyKind,
-  ): CompiledPolicy[][] | undefined =>
-    inputs?.map((level, levelIndex) => level.map((input, index) => placed(input, kind, index, levelIndex)));
-  const single = (input: PolicyInput | undefined, kind: PolicyKind): CompiledPolicy | undefined =>
-    input === undefined ? undefined : placed(input, kind, 0);
-  return {
-    identityPolicies: list(policies.identityPolicies, 'identity'),
-    resourcePolicy: single(policies.resourcePolicy, 'resource'),
-    permissionsBoundary: single(policies.permissionsBoundary, 'permissionsBoundary'),
-    sessionPolicies: list(policies.sessionPolicies, 'session'),
-    serviceControlPolicies: levels(policies.serviceControlPolicies, 'serviceControl'),
-    resourceControlPolicies: levels(policies.resourceControlPolicies, 'resourceControl'),
-    vpcEndpointPolicy: single(policies.vpcEndpointPolicy, 'vpcEndpoint'),
-  };
+  return mapPolicySet(
+    policies,
+    (input, placement) => new CompiledPolicy(policyOf(input).statements, referenceOf(input, placement)),
+  );
 }
 
 /** Identity-based policies and nothing else: no resource, boundary, session, endpoint, SCP or RCP policy. */

@@ -54,6 +54,34 @@ export interface PolicySet<Document> {
 
 export type EvaluationPolicies = PolicySet<PolicyInput>;
 
+/**
+ * The same set with every document replaced by `place(document, placement)`,
+ * in the order kinds are listed in PolicySet; kinds the set leaves out stay out.
+ */
+export function mapPolicySet<From, To>(
+  set: PolicySet<From>,
+  place: (document: From, placement: Placement) => To,
+): PolicySet<To> {
+  const list = (inputs: readonly From[] | undefined, kind: PolicyKind): To[] | undefined =>
+    inputs?.map((input, index) => place(input, { kind, index, level: undefined }));
+  const levels = (inputs: readonly (readonly From[])[] | undefined, kind: PolicyKind): To[][] | undefined =>
+    inputs?.map((inputsOfLevel, level) =>
+      inputsOfLevel.map((input, index) => place(input, { kind, index, level })),
+    );
+  const single = (input: From | undefined, kind: PolicyKind): To | undefined =>
+    input === undefined ? undefined : place(input, { kind, index: 0, level: undefined });
+  const mapped: PolicySet<To> = {
+    identityPolicies: list(set.identityPolicies, 'identity'),
+    resourcePolicy: single(set.resourcePolicy, 'resource'),
+    permissionsBoundary: single(set.permissionsBoundary, 'permissionsBoundary'),
+    sessionPolicies: list(set.sessionPolicies, 'session'),
+    serviceControlPolicies: levels(set.serviceControlPolicies, 'serviceControl'),
+    resourceControlPolicies: levels(set.resourceControlPolicies, 'resourceControl'),
+    vpcEndpointPolicy: single(set.vpcEndpointPolicy, 'vpcEndpoint'),
+  };
+  return Object.fromEntries(Object.entries(mapped).filter(([, value]) => value !== undefined));
+}
+
 export type PolicyKind =
   | 'identity'
   | 'resource'

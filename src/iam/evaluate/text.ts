@@ -4,6 +4,7 @@ import type { Policy } from '../model.js';
 import { parsePolicy, type ParseError } from '../parse/policy.js';
 import {
   evaluate,
+  mapPolicySet,
   type EvaluationPolicies,
   type EvaluationResult,
   type PolicyInput,
@@ -47,33 +48,7 @@ export function parseEvaluationPolicies(texts: EvaluationPolicyTexts): ParsedPol
       : (parsed.partial ?? { statements: [], location: { path: [], span: emptySpan } });
     return name === undefined ? policy : { name, policy };
   };
-  const list = (inputs: readonly PolicyText[] | undefined, kind: PolicyKind): PolicyInput[] | undefined =>
-    inputs?.map((input, index) => read(input, kind, index));
-  const levels = (
-    inputs: readonly (readonly PolicyText[])[] | undefined,
-    kind: PolicyKind,
-  ): PolicyInput[][] | undefined =>
-    inputs?.map((level, levelIndex) => level.map((input, index) => read(input, kind, index, levelIndex)));
-  const policies: EvaluationPolicies = {
-    ...optional('identityPolicies', list(texts.identityPolicies, 'identity')),
-    ...optional(
-      'resourcePolicy',
-      texts.resourcePolicy === undefined ? undefined : read(texts.resourcePolicy, 'resource', 0),
-    ),
-    ...optional(
-      'permissionsBoundary',
-      texts.permissionsBoundary === undefined
-        ? undefined
-        : read(texts.permissionsBoundary, 'permissionsBoundary', 0),
-    ),
-    ...optional('sessionPolicies', list(texts.sessionPolicies, 'session')),
-    ...optional('serviceControlPolicies', levels(texts.serviceControlPolicies, 'serviceControl')),
-    ...optional('resourceControlPolicies', levels(texts.resourceControlPolicies, 'resourceControl')),
-    ...optional(
-      'vpcEndpointPolicy',
-      texts.vpcEndpointPolicy === undefined ? undefined : read(texts.vpcEndpointPolicy, 'vpcEndpoint', 0),
-    ),
-  };
+  const policies = mapPolicySet(texts, (input, { kind, index, level }) => read(input, kind, index, level));
   return errors.length > 0 ? { ok: false, errors } : { ok: true, policies };
 }
 
@@ -81,13 +56,6 @@ const emptySpan = {
   start: { line: 1, column: 0, offset: 0 },
   end: { line: 1, column: 0, offset: 0 },
 };
-
-function optional<Key extends keyof EvaluationPolicies>(
-  key: Key,
-  value: EvaluationPolicies[Key] | undefined,
-): Partial<EvaluationPolicies> {
-  return value === undefined ? {} : { [key]: value };
-}
 
 export type TextEvaluationResult =
   | { readonly ok: true; readonly result: EvaluationResult }
