@@ -5,9 +5,6 @@ import { schemaToJson, schemaToText } from '../cedar/index.js';
 import { CedarExit, cedarAction, printCodeFrames, readInput } from './cedar-io.js';
 import { UsageError } from './io.js';
 
-// Until `iam-simulate.ts` imports it from `io.ts`, where it now lives.
-export { codeFrame } from './io.js';
-
 type Direction = 'cedar-to-json' | 'json-to-cedar';
 
 function parseDirection(value: string): Direction {
