@@ -1,12 +1,13 @@
 // The compiled evaluator: a policy set read once into the form requests are
 // matched against fastest, then any number of requests decided against it.
 // It gives exactly the reference evaluator's result (evaluate.ts): the
-// decision itself is the reference's `decide`, over statements matched as
+// decision itself is the reference's `decide` (for identity-based policies
+// alone, `decide` folded by hand for that shape), over statements matched as
 // match.ts and conditions.ts say; what compiling adds is only preparation —
 // each policy placed once (its reference and every result object built
-// ahead), its statements indexed by the service their Action can name (built
-// per service on first use, so a policy costs nothing for services no
-// request asks about), Action, Resource and condition values prepared, and
+// ahead), its statements indexed by the service their Action can name and
+// then by action (built on first use, so a policy costs nothing for services
+// no request asks about), Resource and condition values prepared, and
 // condition keys lower-cased. test/iam/evaluate-compiled.test.ts checks it
 // equal to `evaluate` on generated scenarios of every policy kind and on the
 // bench's managed-policy requests.
