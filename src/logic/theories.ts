@@ -103,6 +103,7 @@ function pruneCoveredOptions(literals: readonly RegularLiteral[]): RegularLitera
   return result;
 }
 
+const SAMPLED_LITERALS = 4;
 const SAMPLED_OPTIONS = 64;
 
 /**
@@ -114,29 +115,42 @@ const SAMPLED_OPTIONS = 64;
  */
 function sampledWitness(literals: readonly RegularLiteral[]): string | undefined {
   const positives = literals.filter((literal) => literal.positive);
-  const candidates =
-    positives.length === 0 ? [''] : positives.slice(0, 4).flatMap(({ regex }) => samplesOf(regex));
   // Each literal's automaton looked up once, when a candidate first reaches it.
   const machines: (Automaton | undefined)[] = [];
   const holds = (literal: RegularLiteral, index: number, candidate: string): boolean =>
     (machines[index] ??= automatonOf(literal.regex)).matches(candidate) === literal.positive;
-  for (const candidate of candidates) {
+  for (const candidate of candidatesOf(positives)) {
     if (literals.every((literal, index) => holds(literal, index, candidate))) return candidate;
   }
   return undefined;
 }
 
-/** Samples per regex object: one query asks about the same statement's regexes again and again. */
+/**
+ * The candidates in order — of the first few positive literals, of their
+ * first options, the option with its stars empty, then filled once —, made
+ * as they are tried: the first one or two usually answer, and spelling every
+ * option of an 800-entry union first cost more than the tries.
+ */
+function* candidatesOf(positives: readonly RegularLiteral[]): Generator<string> {
+  if (positives.length === 0) yield '';
+  for (const { regex } of positives.slice(0, SAMPLED_LITERALS)) {
+    const options = regex.kind === 'union' ? regex.options : [regex];
+    for (let index = 0; index < Math.min(options.length, SAMPLED_OPTIONS); index++)
+      yield* samplesOf(options[index] as Regex);
+  }
+}
+
+/** Samples per option: a query asks about the same statement's regexes again and again. */
 const samples = new WeakMap<Regex, readonly string[]>();
 
-function samplesOf(regex: Regex): readonly string[] {
-  const known = samples.get(regex);
+/** The option with its stars empty, and filled once when that spells another string. */
+function samplesOf(option: Regex): readonly string[] {
+  const known = samples.get(option);
   if (known !== undefined) return known;
-  const options = regex.kind === 'union' ? regex.options : [regex];
-  const found = options
-    .slice(0, SAMPLED_OPTIONS)
-    .flatMap((option) => [sample(option, false), sample(option, true)]);
-  samples.set(regex, found);
+  const empty = sample(option, false);
+  const filled = sample(option, true);
+  const found = filled === empty ? [empty] : [empty, filled];
+  samples.set(option, found);
   return found;
 }
 
