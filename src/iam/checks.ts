@@ -470,6 +470,20 @@ function catalogActions(known: ActionCatalog, service: string): Regex | undefine
   return actions;
 }
 
+/** Catalog actions tried on a model before searching the catalog's whole union: a few, so that a miss stays cheap. */
+const PREFIX_TRIES = 4;
+
+/** The first few catalog actions of `service` whose name starts with `prefix` (lower-case), as the catalog spells them. */
+function catalogActionsStarting(known: ActionCatalog, service: string, prefix: string): string[] {
+  const names = known.services.get(service)?.actions ?? [];
+  const found: string[] = [];
+  for (const name of names) {
+    if (found.length === PREFIX_TRIES) break;
+    if (name.toLowerCase().startsWith(prefix)) found.push(name);
+  }
+  return found;
+}
+
 /**
  * Makes a model read like a real request: an action from the catalog, a
  * resource and an account from the policies, where the formula still holds.
@@ -489,8 +503,13 @@ function polish(model: Model, formula: Formula, target: Policy, known: ActionCat
   const witnessAction = String(current.get(action.name) ?? '');
   const [witnessService = '', witnessName = ''] = witnessAction.toLowerCase().split(':');
   const spelled = known.services.get(witnessService)?.byLowerName.get(witnessName);
-  // The catalog's spelling of the same action (the engine's witness may mix cases), else a catalog action.
-  if (spelled === undefined || !tryValue(action.name, `${witnessService}:${spelled}`)) {
+  // The catalog's spelling of the same action (the engine's witness may mix cases), else a catalog action:
+  // first one the witness begins (a sample of `ce:Get*` spells `CE:GET`), tried on the formula without a search.
+  const tryAction = (name: string): boolean => tryValue(action.name, `${witnessService}:${name}`);
+  if (
+    (spelled === undefined || !tryAction(spelled)) &&
+    !catalogActionsStarting(known, witnessService, witnessName).some(tryAction)
+  ) {
     for (const service of [witnessService, ...services.filter((s) => s !== witnessService)].slice(0, 3)) {
       const actions = catalogActions(known, service);
       if (actions === undefined) continue;

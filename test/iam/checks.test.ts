@@ -6,6 +6,7 @@ import {
   checkNoPublicAccess,
   type CheckResultValue,
 } from '../../src/iam/checks.js';
+import { loadActionCatalog } from '../../src/iam/index.js';
 
 const policy = (...statements: object[]): string =>
   JSON.stringify({ Version: '2012-10-17', Statement: statements });
@@ -187,6 +188,23 @@ describe('CheckNoNewAccess', () => {
     Action: 's3:GetObject',
     Resource: '*',
     ...extra,
+  });
+
+  it('the counterexample of a wildcard entry is a catalog action the existing policy does not already allow', async () => {
+    const s3 = (await loadActionCatalog()).services.get('s3')?.actions ?? [];
+    // `s3:PutA*` covers the first Put actions in catalog order: those are tried first and must be passed over.
+    for (const existingAction of ['s3:GetObject', 's3:PutA*']) {
+      const outcome = await checkNoNewAccess({
+        existingPolicyDocument: policy(allow({ Action: existingAction })),
+        newPolicyDocument: policy(allow({ Action: 's3:Put*' })),
+        policyType: 'IDENTITY_POLICY',
+      });
+      if (!outcome.ok || outcome.response.result !== 'FAIL') throw new Error('expected FAIL');
+      const name = outcome.response.counterexample?.action.split(':')[1] ?? '';
+      expect(s3).toContain(name);
+      expect(name.startsWith('Put')).toBe(true);
+      if (existingAction === 's3:PutA*') expect(name.startsWith('PutA')).toBe(false);
+    }
   });
 
   it('actions compare case-insensitively', async () => {
