@@ -429,32 +429,33 @@ function fillArn(raw: string): string {
   return fields.join(':').replace(/\*/g, 'example').replace(/\?/g, 'x');
 }
 
-interface FilledPatterns {
-  readonly resources: readonly string[];
-  readonly services: readonly string[];
-}
+const filledByPolicy = new WeakMap<Policy, readonly string[]>();
 
-const filledByPolicy = new WeakMap<Policy, FilledPatterns>();
-
-/** The policy's Resource entries as real-looking ARNs and the services its actions name (kept per parsed policy). */
-function filledPatterns(policy: Policy): FilledPatterns {
+/** The policy's Resource entries as real-looking ARNs (kept per parsed policy). */
+function filledResources(policy: Policy): readonly string[] {
   const known = filledByPolicy.get(policy);
   if (known !== undefined) return known;
   const resources: string[] = [];
+  for (const statement of policy.statements) {
+    for (const entry of statement.resource?.entries ?? []) {
+      if (entry.pattern.parts.some((part) => part.kind === 'variable')) continue;
+      if (entry.pattern.raw !== '*') resources.push(fillArn(entry.pattern.raw));
+    }
+  }
+  filledByPolicy.set(policy, resources);
+  return resources;
+}
+
+/** The services the policy's Action entries name: read only when the witness's own service has no fitting action. */
+function policyServices(policy: Policy): string[] {
   const services = new Set<string>();
   for (const statement of policy.statements) {
     for (const entry of statement.action.entries) {
       const service = entry.pattern.raw.split(':')[0]?.toLowerCase() ?? '';
       if (/^[a-z0-9-]+$/.test(service)) services.add(service);
     }
-    for (const entry of statement.resource?.entries ?? []) {
-      if (entry.pattern.parts.some((part) => part.kind === 'variable')) continue;
-      if (entry.pattern.raw !== '*') resources.push(fillArn(entry.pattern.raw));
-    }
   }
-  const filled = { resources, services: [...services] };
-  filledByPolicy.set(policy, filled);
-  return filled;
+  return [...services];
 }
 
 const catalogUnions = new Map<string, Regex>();
@@ -499,7 +500,6 @@ function polish(model: Model, formula: Formula, target: Policy, known: ActionCat
     return true;
   };
   const tryValue = (name: string, value: string): boolean => tryValues([[name, value]]);
-  const { resources, services } = filledPatterns(target);
   const witnessAction = String(current.get(action.name) ?? '');
   const [witnessService = '', witnessName = ''] = witnessAction.toLowerCase().split(':');
   const spelled = known.services.get(witnessService)?.byLowerName.get(witnessName);
@@ -510,7 +510,8 @@ function polish(model: Model, formula: Formula, target: Policy, known: ActionCat
     (spelled === undefined || !tryAction(spelled)) &&
     !catalogActionsStarting(known, witnessService, witnessName).some(tryAction)
   ) {
-    for (const service of [witnessService, ...services.filter((s) => s !== witnessService)].slice(0, 3)) {
+    const others = policyServices(target).filter((s) => s !== witnessService);
+    for (const service of [witnessService, ...others].slice(0, 3)) {
       const actions = catalogActions(known, service);
       if (actions === undefined) continue;
       const verdict = solve(and(formula, matches(action, actions)), { timeoutMs: 50 });
@@ -523,6 +524,7 @@ function polish(model: Model, formula: Formula, target: Policy, known: ActionCat
   const service = String(current.get(action.name) ?? '').split(':')[0] ?? 'service';
   // The policy's own ARNs of the action's service first, then any ARN of that service, then the policy's others.
   const ownService = (arn: string): boolean => arn.split(':')[2] === service;
+  const resources = filledResources(target);
   const arns = [
     ...resources.filter(ownService).slice(0, 32),
     `arn:aws:${service}:us-east-1:111122223333:example`,
