@@ -34,7 +34,10 @@ export function registerIamCheckNoNewAccess(group: Command): void {
           newPolicyDocument: updated.text,
           policyType: options.policyType,
         });
-        reportCheck(outcome, options.output, 'check-no-new-access', updated);
+        reportCheck(outcome, options.output, 'check-no-new-access', updated, {
+          existingPolicyDocument: existing,
+          newPolicyDocument: updated,
+        });
       },
     );
 }

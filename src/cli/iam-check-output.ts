@@ -9,7 +9,7 @@ import {
   type CheckResponse,
   type Counterexample,
 } from '../iam/index.js';
-import { ExitCode, UsageError, type DocumentArgument } from './io.js';
+import { codeFrame, ExitCode, UsageError, type DocumentArgument } from './io.js';
 
 export type CheckOutput = 'json' | 'text' | 'sarif';
 
@@ -125,20 +125,32 @@ const exitCodes: Readonly<Record<CheckResponse['result'], number>> = {
   UNKNOWN: ExitCode.undecided,
 };
 
-/** Prints the outcome and sets the exit code; input errors become one line each on stderr. */
+/**
+ * Prints the outcome and sets the exit code. Input errors are printed with a
+ * code frame in the document of their field (`inputs`, keyed by request field
+ * such as `existingPolicyDocument`; by default `document` is `policyDocument`).
+ */
 export function reportCheck(
   outcome: CheckOutcome,
   output: CheckOutput,
   checkName: string,
   document: DocumentArgument,
+  inputs: Readonly<Record<string, DocumentArgument>> = { policyDocument: document },
 ): void {
   if (!outcome.ok) {
     for (const error of outcome.errors) {
-      const where =
-        error.location === undefined
-          ? ''
-          : `:${error.location.span.start.line}:${error.location.span.start.column}`;
-      process.stderr.write(`keyaki: ${error.message}${where}\n`);
+      const input = inputs[error.field];
+      const span = error.location?.span;
+      process.stderr.write(
+        input === undefined
+          ? `keyaki: ${error.message}\n`
+          : codeFrame(
+              input.source,
+              input.text,
+              error.message,
+              span && { start: span.start.offset, end: span.end.offset },
+            ),
+      );
     }
     process.exitCode = ExitCode.unusableInput;
     return;

@@ -10,7 +10,7 @@ import {
   type PolicyType,
   type ValidatePolicyFinding,
 } from '../iam/index.js';
-import { ExitCode, readDocumentArgument, UsageError, type DocumentArgument } from './io.js';
+import { ExitCode, frameSpan, readDocumentArgument, UsageError, type DocumentArgument } from './io.js';
 
 type ValidateOutput = 'json' | 'text' | 'sarif';
 
@@ -133,21 +133,12 @@ const summaryNames: readonly [FindingType, string][] = [
  * Analyzer's 0-based columns.
  */
 export function formatText(document: DocumentArgument, findings: readonly ValidatePolicyFinding[]): string {
-  const lines = document.text.split(/\r?\n|\r/);
   const blocks = findings.map((finding) => {
-    const start = finding.locations[0]?.span.start;
-    const end = finding.locations[0]?.span.end;
+    const span = finding.locations[0]?.span;
     const head = `${finding.findingType} ${finding.issueCode}: ${finding.findingDetails}`;
-    if (start === undefined || end === undefined) return `${document.source}: ${head}\n`;
-    const line = lines[start.line - 1] ?? '';
-    const width = Math.max(1, (end.line === start.line ? end.column : line.length) - start.column);
-    const gutter = ' '.repeat(String(start.line).length);
-    return [
-      `${document.source}:${start.line}:${start.column + 1}: ${head}`,
-      `  ${start.line} | ${line}`,
-      `  ${gutter} | ${' '.repeat(start.column)}${'^'.repeat(width)}`,
-      '',
-    ].join('\n');
+    if (span === undefined) return `${document.source}: ${head}\n`;
+    const framed = frameSpan(document.text, { start: span.start.offset, end: span.end.offset });
+    return `${document.source}:${framed.line}:${framed.column + 1}: ${head}\n${framed.frame}`;
   });
   const counts = summaryNames
     .map(([type, name]) => {

@@ -102,7 +102,25 @@ describe('keyaki iam check-no-new-access', () => {
       'IDENTITY_POLICY',
     );
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain('existingPolicyDocument');
+    expect(run.stderr).toMatch(/^<inline>:1:2: error: existingPolicyDocument: invalid JSON/);
+    expect(run.stderr).toContain('  1 | {\n');
+  });
+
+  it('points at the file and line of a malformed new policy', () => {
+    const broken = join(directory, 'broken.json');
+    writeFileSync(broken, '{\n  "Version": "2012-10-17",\n  "Statement": [}\n');
+    const run = keyaki(
+      'iam',
+      'check-no-new-access',
+      '--existing-policy-document',
+      readOnly,
+      '--new-policy-document',
+      `file://${broken}`,
+      '--policy-type',
+      'IDENTITY_POLICY',
+    );
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(new RegExp(`^${broken}:3:17: error: newPolicyDocument: `));
   });
 });
 
