@@ -4,6 +4,7 @@
 import {
   checkPolicyTypes,
   parsePolicy,
+  type CheckInputError,
   type CheckOutcome,
   type CheckPolicyType,
   type CheckResponse,
@@ -126,10 +127,32 @@ const exitCodes: Readonly<Record<CheckResponse['result'], number>> = {
 };
 
 /**
- * Prints the outcome and sets the exit code. Input errors are printed with a
- * code frame in the document of their field (`inputs`, keyed by request field
- * such as `existingPolicyDocument`; by default `document` is `policyDocument`).
+ * Prints each input error with a code frame in the document of its field
+ * (`inputs`, keyed by request field such as `existingPolicyDocument`), then
+ * sets the exit code for unusable input.
  */
+export function reportInputErrors(
+  errors: readonly CheckInputError[],
+  inputs: Readonly<Record<string, DocumentArgument>>,
+): void {
+  for (const error of errors) {
+    const input = inputs[error.field];
+    const span = error.location?.span;
+    process.stderr.write(
+      input === undefined
+        ? `keyaki: ${error.message}\n`
+        : codeFrame(
+            input.source,
+            input.text,
+            error.message,
+            span && { start: span.start.offset, end: span.end.offset },
+          ),
+    );
+  }
+  process.exitCode = ExitCode.unusableInput;
+}
+
+/** Prints the outcome and sets the exit code; `inputs` as for reportInputErrors (default: `document` is `policyDocument`). */
 export function reportCheck(
   outcome: CheckOutcome,
   output: CheckOutput,
@@ -138,21 +161,7 @@ export function reportCheck(
   inputs: Readonly<Record<string, DocumentArgument>> = { policyDocument: document },
 ): void {
   if (!outcome.ok) {
-    for (const error of outcome.errors) {
-      const input = inputs[error.field];
-      const span = error.location?.span;
-      process.stderr.write(
-        input === undefined
-          ? `keyaki: ${error.message}\n`
-          : codeFrame(
-              input.source,
-              input.text,
-              error.message,
-              span && { start: span.start.offset, end: span.end.offset },
-            ),
-      );
-    }
-    process.exitCode = ExitCode.unusableInput;
+    reportInputErrors(outcome.errors, inputs);
     return;
   }
   const { response } = outcome;

@@ -2,12 +2,8 @@
 // findings for one resource policy, offline. Exit 0 no finding, 1 findings,
 // 2 unusable input, 3 some finding undecided.
 import type { Command } from 'commander';
-import {
-  findExternalAccess,
-  publicAccessResourceTypes,
-  type ExternalAccessFinding,
-} from '../iam/index.js';
-import { parseCheckOutput, sarifLog, type CheckOutput } from './iam-check-output.js';
+import { findExternalAccess, publicAccessResourceTypes, type ExternalAccessFinding } from '../iam/index.js';
+import { parseCheckOutput, reportInputErrors, sarifLog, type CheckOutput } from './iam-check-output.js';
 import { ExitCode, readDocumentArgument, type DocumentArgument } from './io.js';
 
 function describeFinding(finding: ExternalAccessFinding): string[] {
@@ -70,13 +66,7 @@ export function registerIamFindExternalAccess(group: Command): void {
           ownerAccount: options.ownerAccount,
         });
         if (!outcome.ok) {
-          for (const error of outcome.errors) {
-            const start = error.location?.span.start;
-            process.stderr.write(
-              `keyaki: ${error.message}${start === undefined ? '' : `:${start.line}:${start.column}`}\n`,
-            );
-          }
-          process.exitCode = ExitCode.unusableInput;
+          reportInputErrors(outcome.errors, { policyDocument: document });
           return;
         }
         const { findings } = outcome.response;
