@@ -188,14 +188,20 @@ export function not(operand: Formula): Formula {
 function junction(kind: 'and' | 'or', operands: readonly Formula[]): Formula {
   const absorbing = kind === 'or';
   const kept: Formula[] = [];
-  const seen = new Set<string>();
+  // Operands by the key of what they assert or deny: a complementary pair is found without
+  // building (and interning the key of) the negation of every operand.
+  const asserted = new Set<string>();
+  const denied = new Set<string>();
   const add = (operand: Formula): boolean => {
     if (operand.kind === 'const') return operand.value === absorbing;
     if (operand.kind === kind) return operand.operands.some(add);
-    const key = formulaKey(operand);
-    if (seen.has(key)) return false;
-    if (seen.has(formulaKey(not(operand)))) return true;
-    seen.add(key);
+    const negative = operand.kind === 'not';
+    const key = formulaKey(negative ? operand.operand : operand);
+    const same = negative ? denied : asserted;
+    const opposite = negative ? asserted : denied;
+    if (same.has(key)) return false;
+    if (opposite.has(key)) return true;
+    same.add(key);
     kept.push(operand);
     return false;
   };

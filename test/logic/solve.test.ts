@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   all,
@@ -24,6 +25,7 @@ import {
   boolAtom,
   type Formula,
 } from '../../src/logic/index.js';
+import { formulaOver } from './generators.js';
 
 const resource = variable('resource', 'string');
 const user = variable('user', 'string');
@@ -274,6 +276,38 @@ describe('templates', () => {
 });
 
 describe('booleans', () => {
+  it('and/or, folding repeated and complementary operands, keep the truth table of the connective', () => {
+    const names = ['p', 'q', 'r'];
+    const atoms = names.map((name) => boolAtom(variable(name, 'bool')));
+    const operand = formulaOver(fc.constantFrom(...atoms), 3);
+    // Operands with some of them repeated or negated, so that duplicates and complementary pairs occur.
+    const operands = fc
+      .tuple(
+        fc.array(operand, { minLength: 1, maxLength: 4 }),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        fc.boolean(),
+      )
+      .map(([base, picks, negate]) => [
+        ...base,
+        ...picks.map((pick) =>
+          negate ? not(base[pick % base.length] as Formula) : (base[pick % base.length] as Formula),
+        ),
+      ]);
+    fc.assert(
+      fc.property(operands, fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), (list, values) => {
+        const model = new Map(names.map((name, index) => [name, values[index] ?? false]));
+        const truths = list.map((formula) => evaluateFormula(formula, model));
+        expect(evaluateFormula(and(...list), model)).toBe(truths.every(Boolean));
+        expect(evaluateFormula(or(...list), model)).toBe(truths.some(Boolean));
+      }),
+    );
+    // A complementary pair folds to the constant, also below a negation or inside a nested junction.
+    const [p, q] = atoms as [Formula, Formula];
+    expect(and(p, q, not(p))).toEqual({ kind: 'const', value: false });
+    expect(or(not(q), and(p, q), q)).toEqual({ kind: 'const', value: true });
+    expect(and(q, or(p, q), not(p))).toEqual({ kind: 'and', operands: [q, or(p, q), not(p)] });
+  });
+
   it('iff with its negation is contradictory', () => {
     expectUnsat(and(iff(boolAtom(mfa), compare(age, '>', 1)), iff(boolAtom(mfa), compare(age, '<=', 1))));
     expectSat(or(boolAtom(mfa), compare(age, '>', 1)));
