@@ -4,7 +4,13 @@
 import { CompiledPolicySet, authorize, compilePolicy } from './eval/authorizer.js';
 import { isTemplate, makeRequest, parseEntities } from './eval/api.js';
 import { entityRefOf } from './eval/entities.js';
-import { detailedError, formatOf, type CompatSchema, type DetailedError } from './schema/compat.js';
+import {
+  detailedError,
+  formatOf,
+  reportedTextErrors,
+  type CompatSchema,
+  type DetailedError,
+} from './schema/compat.js';
 import { parseSchema, type EntityUid, type Schema } from './schema/index.js';
 import { linkTemplate, type SlotId } from './syntax/index.js';
 import { parsePolicyText, policiesFromEst, type ValidatorPolicy } from './validator/index.js';
@@ -71,18 +77,17 @@ function errorsOf(messages: readonly string[]): DetailedError[] {
   return messages.map((message) => detailedError(message, null));
 }
 
-function readPolicies(id: string | undefined, policy: CompatPolicy): Read<ValidatorPolicy[]> {
+function readPolicies(id: string | undefined, policy: CompatPolicy, what: string): Read<ValidatorPolicy[]> {
   if (typeof policy !== 'string') {
     const read = policiesFromEst({ [id ?? 'policy0']: policy });
     return read.ok ? { ok: true, value: [...read.policies] } : { ok: false, errors: errorsOf(read.errors) };
   }
   const read = parsePolicyText(policy);
-  if (!read.ok) {
+  if (!read.ok)
     return {
       ok: false,
-      errors: read.errors.map((error) => detailedError(error.message, null, error.span)),
+      errors: reportedTextErrors(policy, read.errors, `failed to parse ${what} from string: `),
     };
-  }
   if (id === undefined) return { ok: true, value: [...read.policies] };
   if (read.policies.length !== 1) {
     return {
@@ -93,13 +98,15 @@ function readPolicies(id: string | undefined, policy: CompatPolicy): Read<Valida
   return { ok: true, value: read.policies.map((item) => ({ ...item, id })) };
 }
 
+/** The policies of a set, each with its id and what cedar-wasm calls it in a parse error. */
 function entries(
   policies: string | CompatPolicy[] | Record<string, CompatPolicy> | undefined,
-): [string | undefined, CompatPolicy][] {
+  kind: 'policy' | 'template',
+): [string | undefined, CompatPolicy, string][] {
   if (policies === undefined) return [];
-  if (typeof policies === 'string') return [[undefined, policies]];
-  if (Array.isArray(policies)) return policies.map((policy, index) => [`policy${index}`, policy]);
-  return Object.entries(policies);
+  if (typeof policies === 'string') return [[undefined, policies, 'policies']];
+  if (Array.isArray(policies)) return policies.map((policy, index) => [`policy${index}`, policy, kind]);
+  return Object.entries(policies).map(([id, policy]) => [id, policy, `${kind} with id \`${id}\``]);
 }
 
 /** Reads, links and compiles a policy set; ids must be unique across policies, templates and links. */
@@ -107,13 +114,13 @@ function compilePolicySet(set: CompatAuthorizationPolicySet): Read<CompiledPolic
   const errors: DetailedError[] = [];
   const statics: ValidatorPolicy[] = [];
   const templates = new Map<string, ValidatorPolicy>();
-  for (const [id, policy] of entries(set.staticPolicies)) {
-    const read = readPolicies(id, policy);
+  for (const [id, policy, what] of entries(set.staticPolicies, 'policy')) {
+    const read = readPolicies(id, policy, what);
     if (read.ok) statics.push(...read.value);
     else errors.push(...read.errors);
   }
-  for (const [id, template] of Object.entries(set.templates ?? {})) {
-    const read = readPolicies(id, template);
+  for (const [id, template, what] of entries(set.templates, 'template')) {
+    const read = readPolicies(id, template, what);
     if (read.ok) for (const policy of read.value) templates.set(policy.id, policy);
     else errors.push(...read.errors);
   }

@@ -1,8 +1,8 @@
 // The policy-text calls of `@cedar-policy/cedar-wasm` 4.13 — formatPolicies,
 // policyToText, policyToJson, templateToText, templateToJson and
 // policySetTextToParts — with its argument and answer shapes and its wording.
-import { formatPolicies as format, policyText, type FormatError } from './format/index.js';
-import { detailedError, type DetailedError } from './schema/compat.js';
+import { formatPolicies as format, policyText } from './format/index.js';
+import { detailedError, reportedTextErrors, type DetailedError } from './schema/compat.js';
 import {
   estToJsonText,
   parsePolicies,
@@ -12,8 +12,6 @@ import {
   type EstObject,
   type ParseError,
   type Policy,
-  type SourceSpan,
-  utf8Span,
 } from './syntax/index.js';
 
 /** A policy or template as cedar-wasm takes it: Cedar text, or the JSON policy format as a value. */
@@ -36,20 +34,6 @@ export type PolicySetTextToPartsAnswer =
   | { type: 'failure'; errors: DetailedError[] };
 
 type Kind = Policy['kind'];
-
-/** Cedar's errors as cedar-wasm reports them: the first one, `prefix`ed, with the others related to it. */
-function reported(text: string, errors: readonly FormatError[], prefix: string): DetailedError[] {
-  const [first, ...rest] = errors;
-  if (first === undefined) return [];
-  const spans = (error: FormatError): SourceSpan | undefined =>
-    error.span === undefined ? undefined : utf8Span(text, error.span);
-  return [
-    {
-      ...detailedError(`${prefix}${first.message}`, null, spans(first), first.help),
-      related: rest.map((error) => detailedError(error.message, null, spans(error), error.help)),
-    },
-  ];
-}
 
 /** The slot Cedar names when a template is given for a policy: `?resource` before `?principal`. */
 function reportedSlot(policy: Policy): string | undefined {
@@ -78,9 +62,12 @@ type Read =
 function readText(text: string, kind: Kind): Read {
   const prefix = `failed to parse ${kind === 'static' ? 'policy' : 'template'} from string: `;
   const parsed = parsePolicies(text);
-  if (!parsed.ok) return { ok: false, errors: reported(text, parsed.errors, prefix) };
+  if (!parsed.ok) return { ok: false, errors: reportedTextErrors(text, parsed.errors, prefix) };
   const [policy, second] = parsed.policies;
-  const fail = (error: ParseError): Read => ({ ok: false, errors: reported(text, [error], prefix) });
+  const fail = (error: ParseError): Read => ({
+    ok: false,
+    errors: reportedTextErrors(text, [error], prefix),
+  });
   if (policy === undefined) {
     return fail({ message: 'unexpected end of input', span: { start: text.length, end: text.length } });
   }
@@ -143,7 +130,10 @@ export function formatPolicies(call: FormattingCall): FormattingAnswer {
   });
   return result.ok
     ? { type: 'success', formatted_policy: result.text }
-    : { type: 'failure', errors: reported(call.policyText, result.errors, 'cannot parse input policies: ') };
+    : {
+        type: 'failure',
+        errors: reportedTextErrors(call.policyText, result.errors, 'cannot parse input policies: '),
+      };
 }
 
 export function policyToText(policy: CompatPolicy): PolicyToTextAnswer {
@@ -165,7 +155,7 @@ export function templateToJson(template: CompatPolicy): PolicyToJsonAnswer {
 /** The text of each policy and each template of a policy set, in the order of their ids. */
 export function policySetTextToParts(policySet: string): PolicySetTextToPartsAnswer {
   const parsed = parsePolicies(policySet);
-  if (!parsed.ok) return { type: 'failure', errors: reported(policySet, parsed.errors, '') };
+  if (!parsed.ok) return { type: 'failure', errors: reportedTextErrors(policySet, parsed.errors, '') };
   // Cedar orders by id as strings: policy10 comes before policy2.
   const ordered = [...parsed.policies].sort((left, right) =>
     left.id < right.id ? -1 : left.id > right.id ? 1 : 0,

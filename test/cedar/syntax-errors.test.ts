@@ -151,6 +151,8 @@ const ACCEPTED: readonly string[] = [
 interface Reported {
   readonly message: string;
   readonly help: string | null;
+  /** Cedar's "expected …" label of an unexpected token or end of input. */
+  readonly label: string | null;
   readonly start: number;
   readonly end: number;
 }
@@ -166,6 +168,7 @@ function cedarErrors(text: string): Reported[] {
     .map((error) => ({
       message: error.message.replace(CEDAR_PREFIX, ''),
       help: error.help,
+      label: error.sourceLocations?.[0]?.label ?? null,
       start: error.sourceLocations?.[0]?.start ?? -1,
       end: error.sourceLocations?.[0]?.end ?? -1,
     }));
@@ -173,7 +176,13 @@ function cedarErrors(text: string): Reported[] {
 
 function reported(text: string, error: ParseError): Reported {
   const span = utf8Span(text, error.span);
-  return { message: error.message, help: error.help ?? null, start: span.start, end: span.end };
+  return {
+    message: error.message,
+    help: error.help ?? null,
+    label: error.label ?? null,
+    start: span.start,
+    end: span.end,
+  };
 }
 
 /** As `checkParsePolicySet` reads `staticPolicies`: a template there is an error too. */
@@ -181,7 +190,7 @@ function keyakiErrors(text: string): Reported[] {
   const parsed = parsePolicies(text);
   if (!parsed.ok) return parsed.errors.map((error) => reported(text, error));
   return parsed.policies.some((policy) => policy.kind === 'template')
-    ? [{ message: 'static policy set includes a template', help: null, start: -1, end: -1 }]
+    ? [{ message: 'static policy set includes a template', help: null, label: null, start: -1, end: -1 }]
     : [];
 }
 

@@ -22,6 +22,8 @@ export interface FormatError {
   readonly message: string;
   readonly span?: SourceSpan;
   readonly help?: string;
+  /** For a parse error, the tokens Cedar's parser could have taken there ("expected …"). */
+  readonly label?: string;
 }
 
 export type FormatResult =

@@ -3,6 +3,7 @@
 import type { SchemaError } from './ast.js';
 import type { SchemaJson } from './json-types.js';
 import { schemaToJson as toJson, schemaToText as toText, parseSchema, type SchemaFormat } from './index.js';
+import { utf8Span, type SourceSpan } from '../syntax/index.js';
 
 export interface SourceLabel {
   start: number;
@@ -37,6 +38,7 @@ export function detailedError(
   severity: 'warning' | null,
   span?: { start: number; end: number },
   help?: string,
+  label?: string,
 ): DetailedError {
   return {
     message,
@@ -44,9 +46,44 @@ export function detailedError(
     code: null,
     url: null,
     severity,
-    sourceLocations: span === undefined ? [] : [{ start: span.start, end: span.end, label: null }],
+    sourceLocations: span === undefined ? [] : [{ start: span.start, end: span.end, label: label ?? null }],
     related: [],
   };
+}
+
+/** An error in a text, such as a policy parse error. */
+export interface TextError {
+  readonly message: string;
+  readonly span?: SourceSpan;
+  readonly help?: string;
+  readonly label?: string;
+}
+
+/**
+ * Errors in `text` as cedar-wasm reports them: the first one, `prefix`ed,
+ * with the others related to it; places counted in UTF-8 bytes.
+ */
+export function reportedTextErrors(
+  text: string,
+  errors: readonly TextError[],
+  prefix: string,
+): DetailedError[] {
+  const [first, ...rest] = errors;
+  if (first === undefined) return [];
+  const reported = (error: TextError, message: string): DetailedError =>
+    detailedError(
+      message,
+      null,
+      error.span === undefined ? undefined : utf8Span(text, error.span),
+      error.help,
+      error.label,
+    );
+  return [
+    {
+      ...reported(first, `${prefix}${first.message}`),
+      related: rest.map((error) => reported(error, error.message)),
+    },
+  ];
 }
 
 function schemaErrors(errors: readonly SchemaError[]): DetailedError[] {

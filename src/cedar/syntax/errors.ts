@@ -7,6 +7,8 @@ export interface ParseError {
   readonly message: string;
   readonly span: SourceSpan;
   readonly help?: string;
+  /** What Cedar's parser could have taken at the span, as Cedar words it: "expected `)` or `,`". */
+  readonly label?: string;
 }
 
 /** The UTF-8 length of `text`, which is how the official tools count offsets. */

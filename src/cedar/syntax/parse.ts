@@ -37,7 +37,9 @@ export function parsePolicies(text: string, options: ParseOptions = {}): ParseRe
     count += 1;
     if (converted !== undefined) policies.push(converted);
   });
-  if (grammar.errors.length > 0) return { ok: false, errors: grammar.errors };
+  // Read again, noting what was expected at each error, for the errors' labels.
+  if (grammar.errors.length > 0)
+    return { ok: false, errors: new Parser(tokens, true).policies(() => {}).errors };
   if (converter.errors.length > 0) return { ok: false, errors: converter.errors };
   const duplicate = firstDuplicateId(policies);
   if (duplicate !== undefined)
@@ -69,7 +71,7 @@ export type ExpressionResult =
 export function parseExpression(text: string): ExpressionResult {
   const { tokens } = tokenize(text);
   const cst = new Parser(tokens).expressionOnly();
-  if (cst.expr === undefined) return { ok: false, errors: cst.errors };
+  if (cst.expr === undefined) return { ok: false, errors: new Parser(tokens, true).expressionOnly().errors };
   const converter = new Converter(text);
   const expr = converter.expression(cst.expr);
   if (expr === undefined) return { ok: false, errors: converter.errors };

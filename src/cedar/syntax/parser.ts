@@ -64,6 +64,105 @@ function unexpected(token: Token): ParseError {
   }
 }
 
+/** No start of a primary left out of a label (a constant, so that no call allocates it). */
+const LISTED_ALL: readonly string[] = [];
+
+/** Kinds of tokens, as Cedar names them in its labels; any other expected token is its text. */
+const TOKEN_CLASSES: ReadonlySet<string> = new Set(['identifier', 'number', 'string literal']);
+
+/** What may start a `Primary` (`if` too: Cedar's parser reads it as a name here, refused later). */
+const PRIMARY_STARTS = [
+  'number',
+  'string literal',
+  '?principal',
+  '?resource',
+  'identifier',
+  'if',
+  'true',
+  'false',
+  '(',
+  '[',
+  '{',
+];
+
+/**
+ * The order Cedar lists expected tokens in (the order of its parser's
+ * terminals): punctuation by character code, then words, with the token
+ * classes where their terminals sort.
+ */
+const EXPECTED_ORDER: readonly string[] = [
+  ...['!', '!=', '&&', '(', ')', '*', '+', ',', '-', '.', ':', '::', ';', '<', '<=', '==', '>', '>=', '@'],
+  ...['[', ']', '{', '||', '}', 'else', 'false', 'identifier', 'has', 'if', 'in', 'is', 'like', 'number'],
+  ...['?principal', '?resource', 'string literal', 'then', 'true'],
+];
+
+const EXPECTED_RANK = new Map(EXPECTED_ORDER.map((name, index) => [name, index]));
+
+/**
+ * Cedar's "expected …" label for the tokens tried at an error. Tokens that
+ * Cedar's grammar reads only to refuse them with a message of their own
+ * (`=`, `/`, `%`) are never offered, as in Cedar.
+ */
+function expectedLabel(tried: Iterable<string>): string | undefined {
+  const names = [...new Set(tried)]
+    .filter((name) => EXPECTED_RANK.has(name))
+    .sort((a, b) => (EXPECTED_RANK.get(a) ?? 0) - (EXPECTED_RANK.get(b) ?? 0))
+    .map((name) => (TOKEN_CLASSES.has(name) ? name : `\`${name}\``));
+  if (names.length === 0) return undefined;
+  if (names.length === 1) return `expected ${names[0]}`;
+  if (names.length === 2) return `expected ${names[0]} or ${names[1]}`;
+  return `expected ${names.slice(0, -1).join(', ')}, or ${names.at(-1)}`;
+}
+
+/**
+ * The tokens that may follow each level of an expression somewhere in
+ * Cedar's grammar. Cedar's parser, meeting one of them where this place
+ * cannot take it, first completes the levels whose follow has it (an LR
+ * parser reduces on a lookahead that is valid for the rule in any context of
+ * its merged state), and so labels the error with the tokens the outer level
+ * takes: `(1 ]` is "expected `)`", where `(1 2` lists every operator too.
+ */
+const EXPR_FOLLOW: readonly string[] = [')', ']', '}', ',', ':', 'then', 'else'];
+const OR_FOLLOW = new Set([...EXPR_FOLLOW, '||']);
+const AND_FOLLOW = new Set([...OR_FOLLOW, '&&']);
+const ADD_FOLLOW = new Set([...AND_FOLLOW, ...REL_OPS, 'in', 'has', 'like', 'is']);
+const MULT_FOLLOW = new Set([...ADD_FOLLOW, '+', '-']);
+const MEMBER_FOLLOW = new Set([...MULT_FOLLOW, '*', '/', '%']);
+
+/** The end of an expression level read at a position, with what may follow that level. */
+class Completed {
+  constructor(readonly follow: ReadonlySet<string>) {}
+}
+
+// One object per level, so that noting a level's end allocates nothing.
+const OR_DONE = new Completed(OR_FOLLOW);
+const AND_DONE = new Completed(AND_FOLLOW);
+const RELATION_DONE = AND_DONE;
+const ADD_DONE = new Completed(ADD_FOLLOW);
+const MULT_DONE = new Completed(MULT_FOLLOW);
+const MEMBER_DONE = new Completed(MEMBER_FOLLOW);
+// Cedar's `Comma<E>` ends in an optional last element, which its parser completes on the closing tokens of any list.
+const LAST_ELEMENT_DONE = new Completed(new Set([')', ']']));
+
+/** A token tried at a position (its text, or its kind for identifiers, numbers, strings), or a level's end. */
+type Tried = string | Completed;
+
+/** The tokens still expected at `token` once every level that `token` may follow is completed. */
+function expectedAfterCompleting(tried: readonly Tried[], token: Token): string[] {
+  const text = token.kind === 'punct' || token.kind === 'ident' ? token.text : undefined;
+  let from = 0;
+  for (const [index, entry] of tried.entries()) {
+    if (typeof entry === 'string') continue;
+    if (text === undefined || !entry.follow.has(text)) break;
+    from = index;
+  }
+  return tried.slice(from).filter((entry): entry is string => typeof entry === 'string');
+}
+
+function isPunctToken(token: Token, text: string): boolean {
+  return token.kind === 'punct' && token.text === text;
+}
+
 function accepts(follow: readonly string[], token: Token): boolean {
   return (token.kind === 'punct' || token.kind === 'ident') && follow.includes(token.text);
 }
@@ -78,7 +177,25 @@ export class Parser {
   private position = 0;
   private depth = 0;
 
-  constructor(private readonly tokens: readonly Token[]) {}
+  /**
+   * The tokens tried at `expectedAt` (Cedar's names for them), for the
+   * "expected …" label of an error there: the parser tries every token the
+   * grammar lets in at a position before it gives up, so this is the set of
+   * terminals Cedar's LR parser can take in its state there.
+   */
+  private expectedAt = -1;
+  private readonly expected: Tried[] = [];
+
+  /**
+   * @param labelling whether to note the tokens tried, for the labels of
+   * errors. Parsing is twice as fast without, so a text is read without, and
+   * read again with labels only when it has a grammar error (the parse is
+   * deterministic, so the second reading meets the same errors).
+   */
+  constructor(
+    private readonly tokens: readonly Token[],
+    private readonly labelling = false,
+  ) {}
 
   /** Errors recovered from so far; they are reported unless a later error cannot be. */
   private readonly recovered: ParseError[] = [];
@@ -105,6 +222,7 @@ export class Parser {
         if (error.resume === undefined) return { errors: [error.error] };
         // INVARIANT: only the policy list is left open here, so the error resumes at a `;`.
         this.position = error.resume.position + 1;
+        this.expectedAt = -1;
         this.recovered.push(error.error);
       }
     }
@@ -129,7 +247,7 @@ export class Parser {
    * first token from here that the innermost open recovery point accepts.
    */
   private unexpectedHere(token: Token): GrammarError {
-    const error = unexpected(token);
+    const error = this.labelled(unexpected(token), token);
     if (token.kind === 'invalid') return new GrammarError(error);
     for (let position = this.position; position < this.tokens.length; position += 1) {
       const candidate = this.tokens[position] as Token;
@@ -143,8 +261,41 @@ export class Parser {
   }
 
   /** Whether the current token is one of `follow` (punctuation or keywords). */
-  private isOneOf(follow: readonly string[]): boolean {
+  private isOneOf(follow: readonly string[], beforeLast?: Completed): boolean {
+    if (this.labelling) {
+      for (const [index, text] of follow.entries()) {
+        if (beforeLast !== undefined && index === follow.length - 1) this.tried(beforeLast);
+        this.tried(text);
+      }
+    }
     return accepts(follow, this.peek());
+  }
+
+  /**
+   * An element of a set or of call arguments (`Comma<Expr>`), followed by
+   * `,` or `close`. Cedar's parser takes an element it meets a token after
+   * that may follow an expression as the list's last, which only `close` may
+   * follow: `[1, 2)` is "expected `]`".
+   */
+  private element(close: string): CstExpr {
+    return this.expr([',', close], LAST_ELEMENT_DONE);
+  }
+
+  /** Notes that the grammar could take `name` at the current position. */
+  private tried(entry: Tried): void {
+    if (!this.labelling) return;
+    if (this.expectedAt !== this.position) {
+      this.expected.length = 0;
+      this.expectedAt = this.position;
+    }
+    this.expected.push(entry);
+  }
+
+  /** `error` at `token` with the tokens the grammar could have taken there, as Cedar labels it. */
+  private labelled(error: ParseError, token: Token): ParseError {
+    if (token.kind === 'invalid' || this.expectedAt !== this.position || token !== this.peek()) return error;
+    const label = expectedLabel(expectedAfterCompleting(this.expected, token));
+    return label === undefined ? error : { ...error, label };
   }
 
   /**
@@ -152,19 +303,20 @@ export class Parser {
    * error is kept, parsing resumes at a token that may follow the expression,
    * as if it had been read.
    */
-  private expr(follow: readonly string[]): CstExpr {
+  private expr(follow: readonly string[], last?: Completed): CstExpr {
     const start = this.peek().start;
     const point = this.recoveryPoints.length;
     this.recoveryPoints.push(follow);
     try {
-      const expr = this.exprBody(follow);
+      const expr = this.exprBody(follow, last);
       // Cedar's parser meets a wrong token after an expression before it has
       // closed the expression, so the error belongs to this recovery point.
-      if (follow.length > 0 && !this.isOneOf(follow)) throw this.unexpectedHere(this.peek());
+      if (follow.length > 0 && !this.isOneOf(follow, last)) throw this.unexpectedHere(this.peek());
       return expr;
     } catch (error) {
       if (!(error instanceof GrammarError) || error.resume?.point !== point) throw error;
       this.position = error.resume.position;
+      this.expectedAt = -1;
       this.recovered.push(error.error);
       return { kind: 'error', span: this.spanFrom(start) };
     } finally {
@@ -182,8 +334,10 @@ export class Parser {
     this.expectPunct(')');
     const conditions: CstCondition[] = [];
     for (;;) {
+      this.tried('identifier');
       if (this.peek().kind === 'ident') conditions.push(this.condition());
-      else if (conditions.length > 0 && this.isPunct('}')) this.strayBrace();
+      // Not a token Cedar's state here takes (see `strayBrace`), so not tried.
+      else if (conditions.length > 0 && isPunctToken(this.peek(), '}')) this.strayBrace();
       else break;
     }
     this.expectPunct(';');
@@ -193,10 +347,12 @@ export class Parser {
   /**
    * A `}` right after a condition: Cedar's parser has not yet closed the
    * condition when it meets it, so it recovers inside the condition's body and
-   * takes this `}` as the end of the condition.
+   * takes this `}` as the end of the condition. The label is the policy's:
+   * another condition or the `;`.
    */
   private strayBrace(): void {
-    this.recovered.push(unexpected(this.peek()));
+    this.tried(';');
+    this.recovered.push(this.labelled(unexpected(this.peek()), this.peek()));
     this.next();
   }
 
@@ -243,7 +399,7 @@ export class Parser {
     return { keyword, body, span: this.spanFrom(keyword.start) };
   }
 
-  private exprBody(follow: readonly string[]): CstExpr {
+  private exprBody(follow: readonly string[], last: Completed | undefined): CstExpr {
     this.depth += 1;
     if (this.depth > MAX_DEPTH) {
       const token = this.peek();
@@ -255,11 +411,13 @@ export class Parser {
     try {
       if (this.isIdent('if') && !this.isPunctAt(1, '::')) {
         const start = this.next().start;
+        // `if::A` would be a name, so Cedar's parser lists `::` after `if` too.
+        this.tried('::');
         const cond = this.expr(['then']);
         this.expectIdent('then');
         const then = this.expr(['else']);
         this.expectIdent('else');
-        const otherwise = this.expr(follow);
+        const otherwise = this.expr(follow, last);
         return { kind: 'if', cond, then, else: otherwise, span: this.spanFrom(start) };
       }
       return this.or();
@@ -271,28 +429,42 @@ export class Parser {
   private or(): CstExpr {
     const start = this.peek().start;
     const first = this.and();
-    if (!this.isPunct('||')) return first;
+    if (!this.isPunct('||')) {
+      this.tried(OR_DONE);
+      return first;
+    }
     const operands = [first];
     while (this.isPunct('||')) {
       this.next();
       operands.push(this.and());
     }
+    this.tried(OR_DONE);
     return { kind: 'or', operands, span: this.spanFrom(start) };
   }
 
   private and(): CstExpr {
     const start = this.peek().start;
     const first = this.relation();
-    if (!this.isPunct('&&')) return first;
+    if (!this.isPunct('&&')) {
+      this.tried(AND_DONE);
+      return first;
+    }
     const operands = [first];
     while (this.isPunct('&&')) {
       this.next();
       operands.push(this.relation());
     }
+    this.tried(AND_DONE);
     return { kind: 'and', operands, span: this.spanFrom(start) };
   }
 
   private relation(): CstExpr {
+    const relation = this.relationBody();
+    this.tried(RELATION_DONE);
+    return relation;
+  }
+
+  private relationBody(): CstExpr {
     const start = this.peek().start;
     const first = this.add();
     if (this.isIdent('has')) {
@@ -322,6 +494,8 @@ export class Parser {
 
   private ifField(): CstExpr {
     const token = this.next();
+    // As after `true`: a name that Cedar's parser lets go on.
+    this.tried('::');
     const item: CstExpr = {
       kind: 'name',
       name: { segments: [token], span: { start: token.start, end: token.end } },
@@ -331,6 +505,10 @@ export class Parser {
   }
 
   private relOp(): RelOp | undefined {
+    if (this.labelling) {
+      for (const op of REL_OPS) this.tried(op);
+      this.tried('in');
+    }
     const token = this.peek();
     if (token.kind === 'punct' && REL_OPS.has(token.text)) return token.text as RelOp;
     if (token.kind === 'ident' && token.text === 'in') return 'in';
@@ -340,24 +518,32 @@ export class Parser {
   private add(): CstExpr {
     const start = this.peek().start;
     const first = this.mult();
-    if (!this.isPunct('+') && !this.isPunct('-')) return first;
+    if (!this.isPunct('+') && !this.isPunct('-')) {
+      this.tried(ADD_DONE);
+      return first;
+    }
     const rest: { op: '+' | '-'; right: CstExpr }[] = [];
     while (this.isPunct('+') || this.isPunct('-')) {
       const op = this.next().text as '+' | '-';
       rest.push({ op, right: this.mult() });
     }
+    this.tried(ADD_DONE);
     return { kind: 'arith', first, rest, span: this.spanFrom(start) };
   }
 
   private mult(): CstExpr {
     const start = this.peek().start;
     const first = this.unary();
-    if (!this.isMultOp()) return first;
+    if (!this.isMultOp()) {
+      this.tried(MULT_DONE);
+      return first;
+    }
     const rest: { op: '*' | '/' | '%'; right: CstExpr }[] = [];
     while (this.isMultOp()) {
       const op = this.next().text as '*' | '/' | '%';
       rest.push({ op, right: this.unary() });
     }
+    this.tried(MULT_DONE);
     return { kind: 'arith', first, rest, span: this.spanFrom(start) };
   }
 
@@ -374,13 +560,14 @@ export class Parser {
       this.next();
       count += 1;
     }
-    const item = this.member();
+    // Cedar's parser state after `-` does not list `true`, `false` and `if`, though it takes them.
+    const item = op === '-' ? this.member(['true', 'false', 'if']) : this.member();
     return { kind: 'unary', op, count, item, span: this.spanFrom(start) };
   }
 
-  private member(): CstExpr {
+  private member(unlisted: readonly string[] = LISTED_ALL): CstExpr {
     const start = this.peek().start;
-    return this.accesses(this.primary(), start);
+    return this.accesses(this.primary(unlisted), start);
   }
 
   private accesses(item: CstExpr, start: number): CstExpr {
@@ -393,7 +580,7 @@ export class Parser {
         access.push({ kind: 'field', name, span: this.spanFrom(accessStart) });
       } else if (this.isPunct('(')) {
         this.next();
-        const args = this.commaList(')', () => this.expr([',', ')']));
+        const args = this.commaList(')', () => this.element(')'));
         this.expectPunct(')');
         access.push({ kind: 'call', args, span: this.spanFrom(accessStart) });
       } else if (this.isPunct('[')) {
@@ -405,10 +592,12 @@ export class Parser {
         break;
       }
     }
+    this.tried(MEMBER_DONE);
     return access.length === 0 ? item : { kind: 'member', item, access, span: this.spanFrom(start) };
   }
 
-  private primary(): CstExpr {
+  private primary(unlisted: readonly string[] = LISTED_ALL): CstExpr {
+    if (this.labelling) for (const name of PRIMARY_STARTS) if (!unlisted.includes(name)) this.tried(name);
     const token = this.peek();
     const start = token.start;
     switch (token.kind) {
@@ -431,6 +620,8 @@ export class Parser {
       case 'ident':
         if ((token.text === 'true' || token.text === 'false') && !this.isPunctAt(1, '::')) {
           this.next();
+          // Cedar's parser reads `true` as a name that could go on, though `true::` is refused later.
+          this.tried('::');
           return { kind: 'bool', value: token.text === 'true', span: { start, end: token.end } };
         }
         return this.nameOrRef();
@@ -456,7 +647,7 @@ export class Parser {
     }
     if (token.text === '[') {
       this.next();
-      const elements = this.commaList(']', () => this.expr([',', ']']));
+      const elements = this.commaList(']', () => this.element(']'));
       this.expectPunct(']');
       return { kind: 'list', elements, span: this.spanFrom(start) };
     }
@@ -513,6 +704,8 @@ export class Parser {
         return { kind: 'refInits', name: this.nameOf(segments), span: this.spanFrom(start) };
       }
       this.next();
+      this.tried('{');
+      this.tried('string literal');
       segments.push(this.anyIdent());
     }
     // A lone `if` here was taken as the start of a path, so the token after it is the unexpected one.
@@ -564,6 +757,7 @@ export class Parser {
   }
 
   private anyIdent(): Token {
+    this.tried('identifier');
     const token = this.peek();
     if (token.kind !== 'ident') throw this.unexpectedHere(token);
     return this.next();
@@ -575,6 +769,7 @@ export class Parser {
   }
 
   private expectKind(kind: 'string'): Token {
+    this.tried('string literal');
     const token = this.peek();
     if (token.kind !== kind) throw this.unexpectedHere(token);
     return this.next();
@@ -586,8 +781,8 @@ export class Parser {
   }
 
   private isPunct(text: string): boolean {
-    const token = this.peek();
-    return token.kind === 'punct' && token.text === text;
+    this.tried(text);
+    return isPunctToken(this.peek(), text);
   }
 
   private isPunctAt(offset: number, text: string): boolean {
@@ -596,6 +791,7 @@ export class Parser {
   }
 
   private isIdent(text: string): boolean {
+    this.tried(text);
     const token = this.peek();
     return token.kind === 'ident' && token.text === text;
   }

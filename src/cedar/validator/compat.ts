@@ -1,6 +1,12 @@
 // `validate` in the shape of `@cedar-policy/cedar-wasm` 4.13: a policy set and
 // a schema in, Cedar's answer shape out.
-import { detailedError, formatOf, type CompatSchema, type DetailedError } from '../schema/compat.js';
+import {
+  detailedError,
+  formatOf,
+  reportedTextErrors,
+  type CompatSchema,
+  type DetailedError,
+} from '../schema/compat.js';
 import { parseSchema } from '../schema/index.js';
 import type { ValidatorPolicy } from './expr.js';
 import { parsePolicyText, policiesFromEst } from './index.js';
@@ -45,26 +51,26 @@ type Read = { ok: true; policies: ValidatorPolicy[] } | { ok: false; errors: Det
 /** The text each policy read from text came from, to count its spans in UTF-8 bytes as cedar-wasm does. */
 const sourceTexts = new WeakMap<ValidatorPolicy, string>();
 
-function readText(text: string): Read {
+/** Policies from text; `what` is what cedar-wasm calls them in a parse error ("policies", "policy with id `p`"). */
+function readText(text: string, what: string): Read {
   const read = parsePolicyText(text);
-  if (!read.ok) {
+  if (!read.ok)
     return {
       ok: false,
-      errors: read.errors.map((error) => detailedError(error.message, null, error.span)),
+      errors: reportedTextErrors(text, read.errors, `failed to parse ${what} from string: `),
     };
-  }
   for (const policy of read.policies) sourceTexts.set(policy, text);
   return { ok: true, policies: [...read.policies] };
 }
 
-function readOne(id: string, policy: CompatPolicy): Read {
+function readOne(id: string, policy: CompatPolicy, what: string): Read {
   if (typeof policy !== 'string') {
     const read = policiesFromEst({ [id]: policy });
     return read.ok
       ? { ok: true, policies: [...read.policies] }
       : { ok: false, errors: read.errors.map((message) => detailedError(message, null)) };
   }
-  const read = readText(policy);
+  const read = readText(policy, what);
   if (!read.ok) return read;
   // A single policy given as text under an id keeps that id.
   return {
@@ -97,14 +103,15 @@ function readPolicySet(set: CompatPolicySet): Read {
   };
   const statics = set.staticPolicies;
   if (typeof statics === 'string') {
-    const read = readText(statics);
+    const read = readText(statics, 'policies');
     add(read.ok && read.policies.some(hasSlot) ? { ok: false, errors: [templateInStatics()] } : read);
   } else if (Array.isArray(statics)) {
-    statics.forEach((policy, index) => add(readOne(`policy${index}`, policy)));
+    statics.forEach((policy, index) => add(readOne(`policy${index}`, policy, 'policy')));
   } else if (statics !== undefined) {
-    for (const [id, policy] of Object.entries(statics)) add(readOne(id, policy));
+    for (const [id, policy] of Object.entries(statics)) add(readOne(id, policy, `policy with id \`${id}\``));
   }
-  for (const [id, template] of Object.entries(set.templates ?? {})) add(readOne(id, template));
+  for (const [id, template] of Object.entries(set.templates ?? {}))
+    add(readOne(id, template, `template with id \`${id}\``));
   return errors.length === 0 ? { ok: true, policies } : { ok: false, errors };
 }
 
@@ -164,7 +171,8 @@ function validRequestEnvs(
   kind: 'policy' | 'template',
 ): GetValidRequestEnvsResult {
   const parsedSchema = parseSchema(schema, formatOf(schema));
-  const read = readOne('policy0', policy);
+  // Only whether it parses matters here: the answer has no room for the errors.
+  const read = readOne('policy0', policy, kind);
   if (!read.ok || read.policies.length !== 1) {
     return {
       type: 'failure',
