@@ -76,14 +76,21 @@ export interface Located {
   readonly message: string;
   readonly span?: { start: number; end: number } | undefined;
   readonly help?: string | undefined;
+  /** What the parser could have taken there ("expected `)` or `,`"), shown after the carets as Cedar shows it under them. */
+  readonly label?: string | undefined;
 }
 
-/** Writes each error of an input to stderr with its code frame and Cedar's help, when it has one. */
+/** Writes each error of an input to stderr with its code frame, its label and Cedar's help, when it has them. */
 export function printCodeFrames(input: CedarInput, errors: readonly Located[]): void {
   for (const error of errors) {
-    const frame = codeFrame(input.source, input.text, error.message, error.span);
+    const frame = labelled(codeFrame(input.source, input.text, error.message, error.span), error.label);
     process.stderr.write(error.help === undefined ? frame : `${frame}  = help: ${error.help}\n`);
   }
+}
+
+/** The frame with `label` after its carets (its last line), when it has carets. */
+function labelled(frame: string, label: string | undefined): string {
+  return label === undefined || !frame.endsWith('^\n') ? frame : `${frame.slice(0, -1)} ${label}\n`;
 }
 
 /** A JSON document read from a file, or the code frame of its syntax error. */

@@ -70,7 +70,7 @@ describe('keyaki cedar evaluate', () => {
     // The expression is read on its own, as Cedar reads it: no policy around it shows in the errors.
     const unfinished = await run(['evaluate', '1 +']);
     expect(unfinished.stderr).toBe(
-      '<expression>:1:4: error: unexpected end of input\n  1 | 1 +\n    |    ^\n',
+      '<expression>:1:4: error: unexpected end of input\n  1 | 1 +\n    |    ^ expected `!`, `(`, `-`, `[`, `{`, `false`, identifier, `if`, number, `?principal`, `?resource`, string literal, or `true`\n',
     );
     expect(result.stderr).toContain('<expression>');
     expect(result.stderr).toContain('^');

@@ -47,4 +47,24 @@ describe('keyaki cedar check-parse', () => {
       ].join('\n'),
     );
   });
+
+  it('labels an unexpected token with the tokens Cedar expected there, after the caret', async () => {
+    const policies = file(
+      'unexpected.cedar',
+      'permit(principal, action, resource) when { 1 + };\npermit(principal, action, resource) when { (1 ] };\n',
+    );
+    const result = await run(['check-parse', '--policies', policies]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toBe(
+      [
+        `${policies}:1:48: error: unexpected token \`}\``,
+        '  1 | permit(principal, action, resource) when { 1 + };',
+        '    |                                                ^ expected `!`, `(`, `-`, `[`, `{`, `false`, identifier, `if`, number, `?principal`, `?resource`, string literal, or `true`',
+        `${policies}:2:47: error: unexpected token \`]\``,
+        '  2 | permit(principal, action, resource) when { (1 ] };',
+        '    |                                               ^ expected `)`',
+        '',
+      ].join('\n'),
+    );
+  });
 });
