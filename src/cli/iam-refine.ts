@@ -15,6 +15,7 @@ import {
 import {
   loadActionCatalog,
   refinePolicy,
+  unusedPermissionsProblem,
   type ActionCatalog,
   type RefineResult,
   type StatementChange,
@@ -82,29 +83,9 @@ function problemAt(document: Document, path: string, message: string): UsageErro
   return new UsageError(`\`${where}\`${path === '' ? '' : ` at ${path}`}: ${message}`);
 }
 
-/** The first place where a finding is not Access Analyzer's `[{ serviceNamespace, actions? }]`. */
-function findingProblem(value: unknown): { path: string; message: string } | undefined {
-  if (!Array.isArray(value))
-    return { path: '', message: 'expected an array of { serviceNamespace, actions? } objects' };
-  for (const [position, item] of value.entries()) {
-    const at = `[${position}]`;
-    if (typeof item !== 'object' || item === null || Array.isArray(item))
-      return { path: at, message: 'expected a { serviceNamespace, actions? } object' };
-    const { serviceNamespace, actions } = item as Record<string, unknown>;
-    if (typeof serviceNamespace !== 'string')
-      return { path: `${at}.serviceNamespace`, message: 'expected a service namespace string' };
-    if (actions === undefined) continue;
-    if (!Array.isArray(actions))
-      return { path: `${at}.actions`, message: 'expected an array of action names' };
-    const bad = actions.findIndex((action) => typeof action !== 'string');
-    if (bad >= 0) return { path: `${at}.actions[${bad}]`, message: 'expected an action name string' };
-  }
-  return undefined;
-}
-
 function parseUnused(document: Document): UnusedPermission[] {
   const value: unknown = JSON.parse(jsonText(document));
-  const problem = findingProblem(value);
+  const problem = unusedPermissionsProblem(value);
   if (problem !== undefined) throw problemAt(document, problem.path, problem.message);
   return value as UnusedPermission[];
 }
@@ -117,6 +98,12 @@ function refineOne(policy: Document, unused: Document, catalog: ActionCatalog): 
   });
   if (!result.ok) throw problemAt(policy, result.path, result.message);
   return result;
+}
+
+/** The result as README documents it: the library's `ok` tag is not part of the response. */
+function printed(result: RefineResult): Omit<RefineResult, 'ok'> {
+  const { ok: _ok, ...response } = result;
+  return response;
 }
 
 /** One block per statement that changed: `-` removed, `+` added, ` ` kept. */
@@ -207,11 +194,12 @@ export function registerIamRefine(group: Command): void {
           const unused = readDocumentArgument(options.unusedPermissions, '--unused-permissions');
           results.push([policy.source, refineOne(policy, unused, catalog)]);
         }
-        const single = options.policiesDir === undefined;
+        const responses = results.map(([name, result]) => [name, printed(result)] as const);
+        const json = options.policiesDir === undefined ? responses[0]?.[1] : Object.fromEntries(responses);
         process.stdout.write(
           options.output === 'diff'
             ? results.map(([name, result]) => formatDiff(name, result)).join('')
-            : `${JSON.stringify(single ? results[0]?.[1] : Object.fromEntries(results), null, 2)}\n`,
+            : `${JSON.stringify(json, null, 2)}\n`,
         );
         process.exitCode = ExitCode.ok;
       },

@@ -48,7 +48,7 @@ export type {
   FindExternalAccessRequest,
 } from './external-access.js';
 export type { PublicAccessResourceType } from './public-access.js';
-export { refinePolicy, RefinementInvariantError } from './refine.js';
+export { refinePolicy, RefinementInvariantError, unusedPermissionsProblem } from './refine.js';
 export type {
   EntryChange,
   RefineInputError,

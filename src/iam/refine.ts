@@ -64,6 +64,7 @@ export interface RefineResult {
 
 export interface RefineInputError {
   readonly ok: false;
+  /** Where the problem is: a JSON path in the policy (`Statement[0].Action`), or under `unusedPermissions`. */
   readonly path: string;
   readonly message: string;
 }
@@ -421,6 +422,26 @@ function refineStatement(
   };
 }
 
+/** The first place where a finding is not Access Analyzer's `[{ serviceNamespace, actions? }]`. */
+export function unusedPermissionsProblem(value: unknown): { path: string; message: string } | undefined {
+  if (!Array.isArray(value))
+    return { path: '', message: 'expected an array of { serviceNamespace, actions? } objects' };
+  for (const [position, item] of value.entries()) {
+    const at = `[${position}]`;
+    if (typeof item !== 'object' || item === null || Array.isArray(item))
+      return { path: at, message: 'expected a { serviceNamespace, actions? } object' };
+    const { serviceNamespace, actions } = item as Record<string, unknown>;
+    if (typeof serviceNamespace !== 'string')
+      return { path: `${at}.serviceNamespace`, message: 'expected a service namespace string' };
+    if (actions === undefined) continue;
+    if (!Array.isArray(actions))
+      return { path: `${at}.actions`, message: 'expected an array of action names' };
+    const bad = actions.findIndex((action) => typeof action !== 'string');
+    if (bad >= 0) return { path: `${at}.actions[${bad}]`, message: 'expected an action name string' };
+  }
+  return undefined;
+}
+
 /**
  * Recommends a refinement of `policyDocument` that no longer grants the
  * unused permissions. The result is proved by the solver to allow exactly
@@ -437,6 +458,9 @@ export function refinePolicy(input: RefinePolicyInput): RefineResult | RefineInp
     }
   }
   if (!isObject(document)) return { ok: false, path: '', message: 'expected a policy object' };
+  const findingProblem = unusedPermissionsProblem(input.unusedPermissions);
+  if (findingProblem !== undefined)
+    return { ok: false, path: `unusedPermissions${findingProblem.path}`, message: findingProblem.message };
   const statements = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
   const index = catalogIndex(input.catalog);
   const warnings: RefineWarning[] = [];

@@ -29,6 +29,9 @@ describe('keyaki iam refine', () => {
       recommendedPolicy: { Statement: { Action: string[] }[] };
     };
     expect(result.recommendedAction).toBe('CREATE_POLICY');
+    expect(Object.keys(result).sort()).toEqual(
+      ['catalogVersion', 'changes', 'recommendedAction', 'recommendedPolicy', 'warnings'].sort(),
+    );
     expect(result.recommendedPolicy.Statement[0]?.Action).toEqual(['lambda:Invoke*']);
     expect(exitCode).toBe(0);
   });
@@ -49,7 +52,9 @@ describe('keyaki iam refine', () => {
 
   it('refines every NAME.json with a NAME.unused.json in a folder', async () => {
     const { stdout } = await run('--policies-dir', examples);
-    expect(Object.keys(JSON.parse(stdout) as object)).toEqual(['lambda-s3']);
+    const results = JSON.parse(stdout) as Record<string, object>;
+    expect(Object.keys(results)).toEqual(['lambda-s3']);
+    expect(results['lambda-s3']).not.toHaveProperty('ok');
   });
 
   it('rejects a malformed finding and a missing option as usage errors', async () => {

@@ -83,8 +83,18 @@ const versions: readonly PolicyVersion[] = ['2012-10-17', '2008-10-17'];
  * goes through the full reader, which explains every problem.
  */
 export function parsePolicy(text: string): ParseResult {
+  // Callers from JavaScript (or JSON they read) may hand over a parsed object: say so rather than crash.
+  if (typeof text !== 'string') return notText(text);
   const clean = parseCleanPolicy(text);
   return clean === undefined ? parsePolicyInFull(text) : { ok: true, policy: clean, notes: [] };
+}
+
+function notText(value: unknown): ParseResult {
+  const what = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+  const start = { line: 1, column: 0, offset: 0 };
+  const location = { path: [], span: { start, end: start } };
+  const message = `the policy document must be JSON text (a string), not ${what}`;
+  return { ok: false, errors: [{ code: 'DATA_TYPE_MISMATCH', message, location }], notes: [] };
 }
 
 /** The full reader over jsonc-parser's tree; exported so tests can hold the fast path to it. */

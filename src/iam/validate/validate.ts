@@ -9,7 +9,13 @@ import { parsePolicy } from '../parse/policy.js';
 import { lookUpActionPattern, patternCovers, serviceHasWildcard } from './actions.js';
 import { loadArnFormatCatalog, checkArnFormat } from './arn-formats.js';
 import { checkArn, writtenArn } from './arn.js';
-import type { Checking, PolicyType, Report, ValidationCatalogs } from './checking.js';
+import {
+  policyTypes,
+  type Checking,
+  type PolicyType,
+  type Report,
+  type ValidationCatalogs,
+} from './checking.js';
 import { checkConditions, checkVariableKeys } from './condition-checks.js';
 import { loadConditionKeyCatalog } from './condition-keys.js';
 import { issues, learnMoreLink, type FindingType, type IssueCode } from './issues.js';
@@ -46,7 +52,11 @@ export async function loadValidationCatalogs(): Promise<Required<ValidationCatal
   return { actions, conditionKeys, arnFormats };
 }
 
-/** Validates with the bundled catalogs, loaded on first use. */
+/**
+ * Validates with the bundled catalogs, loaded on first use. Problems in the
+ * document are findings; a `policyType` not in `policyTypes` is a RangeError,
+ * as Access Analyzer rejects the request.
+ */
 export async function validatePolicy(input: ValidatePolicyInput): Promise<ValidatePolicyResult> {
   return validatePolicyWithCatalogs(input, await loadValidationCatalogs());
 }
@@ -56,6 +66,11 @@ export function validatePolicyWithCatalogs(
   input: ValidatePolicyInput,
   catalogs: ValidationCatalogs,
 ): ValidatePolicyResult {
+  // Without a known type every type-specific check would be skipped and the policy look clean.
+  if (!policyTypes.includes(input.policyType))
+    throw new RangeError(
+      `policyType: unknown policy type \`${String(input.policyType)}\`: expected one of ${policyTypes.join(', ')}`,
+    );
   const findings: ValidatePolicyFinding[] = [];
   const report = (issueCode: IssueCode, findingDetails: string, location: Location): void => {
     findings.push(finding(issueCode, findingDetails, location));
