@@ -44,7 +44,7 @@ import {
 } from './encode/request.js';
 import { evaluate } from './evaluate/evaluate.js';
 import type { EvaluationRequest, RequestPrincipal } from './evaluate/request.js';
-import type { Location, Pattern, Policy } from './model.js';
+import type { Location, Pattern, Policy, Statement } from './model.js';
 import { parsePattern } from './parse/patterns.js';
 import { parsePolicy } from './parse/policy.js';
 import {
@@ -276,31 +276,55 @@ function changedAllows(before: EncodedPolicy, after: EncodedPolicy, kept: boolea
   });
 }
 
+/** Lower-cased Action entries and the `*`-ended ones among them: what covers an entry (see `entryCovers`). */
+interface Covering {
+  readonly exact: ReadonlySet<string>;
+  readonly prefixes: readonly string[];
+}
+
 /**
  * Whether the existing Allow statements with the same principal, resource and
- * conditions as `statement` have Action entries that cover its `raws` in
- * `service` (encode/services.ts `entryCovers`): then the existing policy
- * grants whatever `statement` grants there.
+ * conditions as a statement have Action entries that cover its `raws` in a
+ * service (encode/services.ts `entryCovers`): then the existing policy grants
+ * whatever the statement grants there. The existing entries are grouped by
+ * scope and service once per question, not re-read for every statement and service.
  */
-function coveredInService(
+function existingCoverage(
   before: EncodedPolicy,
-  statement: EncodedStatement,
-  service: string,
-  raws: readonly string[],
-): boolean {
-  const scope = scopeKey(statement.statement);
-  const patterns = before.statements.flatMap((entry) => {
-    if (entry.statement.effect !== 'Allow' || entry.statement.action.kind !== 'Action') return [];
-    if (scopeKey(entry.statement) !== scope) return [];
-    const { byService, anyService } = serviceEntries(entry.statement);
-    return [...(byService.get(service) ?? []), ...anyService];
-  });
-  if (patterns.length === 0) return false;
-  const exact = new Set(patterns.map((pattern) => pattern.toLowerCase()));
-  const prefixes = patterns.filter((pattern) => pattern.endsWith('*'));
-  return raws.every(
-    (raw) => exact.has(raw.toLowerCase()) || prefixes.some((pattern) => entryCovers(pattern, raw)),
-  );
+): (statement: EncodedStatement, service: string, raws: readonly string[]) => boolean {
+  const byScope = new Map<string, Statement[]>();
+  for (const { statement } of before.statements) {
+    if (statement.effect !== 'Allow' || statement.action.kind !== 'Action') continue;
+    const scope = scopeKey(statement);
+    byScope.set(scope, [...(byScope.get(scope) ?? []), statement]);
+  }
+  const coverings = new Map<string, Covering | undefined>();
+  const coveringOf = (scope: string, service: string): Covering | undefined => {
+    const key = JSON.stringify([scope, service]);
+    if (coverings.has(key)) return coverings.get(key);
+    const patterns = (byScope.get(scope) ?? []).flatMap((statement) => {
+      const { byService, anyService } = serviceEntries(statement);
+      return [...(byService.get(service) ?? []), ...anyService];
+    });
+    const covering =
+      patterns.length === 0
+        ? undefined
+        : {
+            exact: new Set(patterns.map((pattern) => pattern.toLowerCase())),
+            prefixes: patterns.filter((pattern) => pattern.endsWith('*')),
+          };
+    coverings.set(key, covering);
+    return covering;
+  };
+  return (statement, service, raws) => {
+    const covering = coveringOf(scopeKey(statement.statement), service);
+    if (covering === undefined) return false;
+    return raws.every(
+      (raw) =>
+        covering.exact.has(raw.toLowerCase()) ||
+        covering.prefixes.some((pattern) => entryCovers(pattern, raw)),
+    );
+  };
 }
 
 /**
@@ -320,6 +344,7 @@ function serviceParts(
 ): Part[] {
   const byService = new Map<string, number[]>();
   const whole: number[] = [];
+  const covered = kept ? existingCoverage(before) : undefined;
   for (const position of candidates) {
     const entry = after.statements[position] as EncodedStatement;
     const entries = serviceEntries(entry.statement);
@@ -328,7 +353,7 @@ function serviceParts(
       continue;
     }
     for (const [service, raws] of entries.byService) {
-      if (kept && coveredInService(before, entry, service, raws)) continue;
+      if (covered?.(entry, service, raws) === true) continue;
       byService.set(service, [...(byService.get(service) ?? []), position]);
     }
   }
