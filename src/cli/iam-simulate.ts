@@ -10,6 +10,10 @@ import {
   missingContextKeys,
   parseEvaluationPolicies,
   parsePrincipal,
+  readBase64,
+  readDate,
+  readIp,
+  readNumber,
   type ContextScalar,
   type ContextValue,
   type EvaluationPolicyTexts,
@@ -410,23 +414,28 @@ function contextEntry(entry: ContextEntryInput): [string, ContextValue] {
   return [name, values[0]];
 }
 
+/** The readers the evaluator applies to each type: a value it cannot read would silently match nothing. */
+const valueReaders: Readonly<Record<'numeric' | 'ip' | 'binary' | 'date', (text: string) => unknown>> = {
+  numeric: readNumber,
+  ip: readIp,
+  binary: readBase64,
+  date: readDate,
+};
+
 function typedValue(name: string, type: ContextKeyType, text: string): ContextScalar {
   switch (type) {
-    case 'numeric': {
-      const number = Number(text);
-      if (text.trim() === '' || Number.isNaN(number)) {
-        throw new UsageError(`context key \`${name}\`: \`${text}\` is not a number`);
-      }
-      return text;
-    }
     case 'boolean':
       if (!/^(true|false)$/i.test(text))
         throw new UsageError(`context key \`${name}\`: \`${text}\` is not true or false`);
       return text.toLowerCase() === 'true';
     case 'string':
+      return text;
+    case 'numeric':
     case 'ip':
     case 'binary':
     case 'date':
+      if (valueReaders[type](text) === undefined)
+        throw new UsageError(`context key \`${name}\`: \`${text}\` is not a value of type \`${type}\``);
       return text;
     default: {
       const unreachable: never = type;

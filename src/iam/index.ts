@@ -75,6 +75,8 @@ export { parsePrincipal } from './evaluate/request.js';
 export { missingContextKeys } from './evaluate/missing-keys.js';
 export type { ContextScalar, ContextValue, EvaluationRequest, RequestPrincipal } from './evaluate/request.js';
 export { evaluatePolicyText, parseEvaluationPolicies } from './evaluate/text.js';
+// How the evaluator reads typed context values, so callers can reject what it would not match.
+export { readBase64, readDate, readIp, readNumber } from './evaluate/values.js';
 export type {
   EvaluationPolicyTexts,
   ParsedPolicies,

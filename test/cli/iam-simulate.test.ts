@@ -437,4 +437,41 @@ describe('keyaki iam simulate', () => {
       ),
     ).rejects.toThrow(/unknown type `ipv4`/);
   });
+
+  it.each([
+    ['ip', '10.0.0.300'],
+    ['ipList', '10.0.0.1,not-an-ip'],
+    ['numeric', '1e3'],
+    ['date', 'yesterday'],
+    ['binary', 'not base64!'],
+  ])('refuses a context value the evaluator cannot read as %s (%s)', async (type, values) => {
+    await expect(
+      simulate(
+        '--policy-input-list',
+        file('identity.json'),
+        '--action-names',
+        's3:GetObject',
+        '--context-entries',
+        `ContextKeyName=custom:key,ContextKeyValues=${values},ContextKeyType=${type}`,
+      ),
+    ).rejects.toThrow(new RegExp(`is not a value of type \`${type.replace('List', '')}\``));
+  });
+
+  it('accepts context values of every type that the evaluator reads', async () => {
+    const entries = [
+      'ContextKeyName=aws:SourceIp,ContextKeyValues=203.0.113.7,ContextKeyType=ip',
+      'ContextKeyName=custom:n,ContextKeyValues=-2.5,ContextKeyType=numeric',
+      'ContextKeyName=aws:CurrentTime,ContextKeyValues=2026-12-07T14:00:00Z,ContextKeyType=date',
+      'ContextKeyName=custom:b,ContextKeyValues=aGVsbG8=,ContextKeyType=binary',
+    ];
+    const { exitCode } = await simulate(
+      '--policy-input-list',
+      file('identity.json'),
+      '--action-names',
+      's3:GetObject',
+      '--context-entries',
+      ...entries,
+    );
+    expect([0, 1]).toContain(exitCode);
+  });
 });
