@@ -254,64 +254,66 @@ describe('keyaki iam commands on mutated documents', () => {
     });
 });
 
+/** Side inputs: [test name, seed text, command line reading the mutated seed from `file`, whether errors name the file]. */
+const sideInputs: readonly [string, string, (file: string) => string[], boolean][] = [
+  [
+    'refine: mutated unused-permission findings',
+    unusedSeed,
+    (f) => [
+      'iam',
+      'refine',
+      '--policy-document',
+      `file://${writeCase(seeds[2]!)}`,
+      '--unused-permissions',
+      `file://${f}`,
+    ],
+    true,
+  ],
+  [
+    'simulate: mutated --context documents',
+    contextSeed,
+    (f) => [
+      'iam',
+      'simulate',
+      '--action-names',
+      's3:GetObject',
+      '--policy-input-list',
+      `file://${writeCase(seeds[0]!)}`,
+      '--context',
+      `file://${f}`,
+    ],
+    true,
+  ],
+  [
+    // --access errors name the option and the entry, not the file.
+    'check-access-not-granted: mutated --access lists',
+    '[{"actions": ["s3:DeleteBucket"], "resources": ["arn:aws:s3:::b"]}]',
+    (f) => [
+      'iam',
+      'check-access-not-granted',
+      '--policy-document',
+      `file://${writeCase(seeds[0]!)}`,
+      '--access',
+      `file://${f}`,
+      '--policy-type',
+      'IDENTITY_POLICY',
+    ],
+    false,
+  ],
+];
+
 describe('keyaki iam side inputs', () => {
-  it('refine: mutated unused-permission findings', { timeout: 120_000 }, async () => {
-    await fc.assert(
-      fc.asyncProperty(mutation, async (change) => {
-        const file = writeCase(mutate(unusedSeed, change));
-        const args = [
-          'iam',
-          'refine',
-          '--policy-document',
-          `file://${writeCase(seeds[2]!)}`,
-          '--unused-permissions',
-          `file://${file}`,
-        ];
-        expectWellBehaved(await keyaki(args), args, file);
-      }),
-      { numRuns: runs },
-    );
-  });
-
-  it('simulate: mutated --context documents', { timeout: 120_000 }, async () => {
-    await fc.assert(
-      fc.asyncProperty(mutation, async (change) => {
-        const file = writeCase(mutate(contextSeed, change));
-        const args = [
-          'iam',
-          'simulate',
-          '--action-names',
-          's3:GetObject',
-          '--policy-input-list',
-          `file://${writeCase(seeds[0]!)}`,
-          '--context',
-          `file://${file}`,
-        ];
-        expectWellBehaved(await keyaki(args), args, file);
-      }),
-      { numRuns: runs },
-    );
-  });
-
-  it('check-access-not-granted: mutated --access lists', { timeout: 120_000 }, async () => {
-    await fc.assert(
-      fc.asyncProperty(mutation, async (change) => {
-        const access = mutate('[{"actions": ["s3:DeleteBucket"], "resources": ["arn:aws:s3:::b"]}]', change);
-        const args = [
-          'iam',
-          'check-access-not-granted',
-          '--policy-document',
-          `file://${writeCase(seeds[0]!)}`,
-          '--access',
-          `file://${writeCase(access)}`,
-          '--policy-type',
-          'IDENTITY_POLICY',
-        ];
-        expectWellBehaved(await keyaki(args), args);
-      }),
-      { numRuns: runs },
-    );
-  });
+  for (const [name, seed, commandLine, namesFile] of sideInputs)
+    it(name, { timeout: 120_000 }, async () => {
+      await fc.assert(
+        fc.asyncProperty(mutation, async (change) => {
+          const file = writeCase(mutate(seed, change));
+          const args = commandLine(file);
+          expectWellBehaved(await keyaki(args), args, namesFile ? file : undefined);
+        }),
+        { numRuns: runs },
+      );
+    });
 });
 
 describe('keyaki iam option values', () => {
