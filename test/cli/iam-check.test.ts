@@ -1,7 +1,7 @@
 // `keyaki iam check-*` as CI uses them: exit codes 0 PASS, 1 FAIL, 2 unusable
 // input; JSON output is the response object; SARIF points at the statement.
 // Runs the built CLI (npm test builds before it runs vitest).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -163,5 +163,30 @@ describe('keyaki iam check-no-public-access', () => {
         readOnly,
       ).status,
     ).toBe(2);
+  });
+});
+
+describe('keyaki iam output into a pipe closed early', () => {
+  it('ends quietly, as `keyaki ... | head` expects, instead of an EPIPE stack trace', async () => {
+    const actions = Array.from({ length: 3000 }, (_, index) => `s3:NoSuchAction${index}`);
+    const policy = file('many-findings.json', {
+      Version: '2012-10-17',
+      Statement: { Effect: 'Allow', Action: actions, Resource: '*' },
+    });
+    const child = spawn(process.execPath, [
+      cli,
+      'iam',
+      'validate-policy',
+      '--policy-document',
+      policy,
+      '--policy-type',
+      'IDENTITY_POLICY',
+    ]);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect([0, 1]).toContain(code);
   });
 });
