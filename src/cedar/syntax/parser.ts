@@ -4,8 +4,9 @@
 // `)`", "unexpected end of input", "invalid token". Errors are recovered from
 // where Cedar's parser recovers: inside an expression, by skipping to a token
 // that may follow it; elsewhere, by skipping to the next `;`. When recovery
-// fails (the input ends first), only the error that could not be recovered is
-// reported, as Cedar does.
+// fails, the error that could not be recovered from comes first, then those
+// recovered from, as Cedar reports them; an invalid token met while skipping
+// is that error, in place of the one being recovered from.
 import type { SourceSpan } from './ast.js';
 import type {
   CstAccess,
@@ -219,7 +220,7 @@ export class Parser {
         read(this.policy());
       } catch (error) {
         if (!(error instanceof GrammarError)) throw error;
-        if (error.resume === undefined) return { errors: [error.error] };
+        if (error.resume === undefined) return { errors: [error.error, ...this.recovered] };
         // INVARIANT: only the policy list is left open here, so the error resumes at a `;`.
         this.position = error.resume.position + 1;
         this.expectedAt = -1;
@@ -237,7 +238,7 @@ export class Parser {
       if (this.peek().kind !== 'eof') throw this.unexpectedHere(this.peek());
       return this.recovered.length === 0 ? { expr, errors: [] } : { errors: this.recovered };
     } catch (error) {
-      if (error instanceof GrammarError) return { errors: [error.error] };
+      if (error instanceof GrammarError) return { errors: [error.error, ...this.recovered] };
       throw error;
     }
   }
@@ -251,7 +252,8 @@ export class Parser {
     if (token.kind === 'invalid') return new GrammarError(error);
     for (let position = this.position; position < this.tokens.length; position += 1) {
       const candidate = this.tokens[position] as Token;
-      if (candidate.kind === 'eof' || candidate.kind === 'invalid') break;
+      if (candidate.kind === 'invalid') return new GrammarError(unexpected(candidate));
+      if (candidate.kind === 'eof') break;
       for (let point = this.recoveryPoints.length - 1; point >= 0; point -= 1) {
         if (accepts(this.recoveryPoints[point] as readonly string[], candidate))
           return new GrammarError(error, { point, position });
