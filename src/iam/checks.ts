@@ -835,16 +835,24 @@ export function noNewAccessFormulas(
   };
 }
 
+/** The policy type as the SDK spells it; a JavaScript caller may pass anything. */
+function policyTypeErrors(value: unknown): CheckInputError[] {
+  if ((checkPolicyTypes as readonly unknown[]).includes(value)) return [];
+  const message = `policyType: must be ${checkPolicyTypes.join(' or ')}, not ${JSON.stringify(value) ?? String(value)}`;
+  return [{ field: 'policyType', message }];
+}
+
 export async function checkNoNewAccess(
   request: CheckNoNewAccessRequest,
   options: CheckNoNewAccessOptions = {},
 ): Promise<CheckOutcome> {
   const existing = parseDocument('existingPolicyDocument', request.existingPolicyDocument);
   const updated = parseDocument('newPolicyDocument', request.newPolicyDocument);
-  if (!existing.ok || !updated.ok) {
+  const typeErrors = policyTypeErrors(request.policyType);
+  if (!existing.ok || !updated.ok || typeErrors.length > 0) {
     return {
       ok: false,
-      errors: [...(existing.ok ? [] : existing.errors), ...(updated.ok ? [] : updated.errors)],
+      errors: [...(existing.ok ? [] : existing.errors), ...(updated.ok ? [] : updated.errors), ...typeErrors],
     };
   }
   const question = noNewAccessQuestion(existing.policy, updated.policy);
@@ -903,18 +911,31 @@ function accessHolds(access: readonly Access[], request: ConcreteRequest): boole
   return access.some((entry) => evaluateFormula(accessFormula(entry), model));
 }
 
+/** The `access` list as the SDK shapes it: entries whose actions and resources are lists of strings. */
+function accessErrors(access: unknown): CheckInputError[] {
+  const error = (message: string): CheckInputError => ({ field: 'access', message });
+  if (!Array.isArray(access)) return [error('access: must be a list of entries of actions or resources')];
+  if (access.length === 0) return [error('access: give at least one entry of actions or resources')];
+  return access.flatMap((entry: unknown, index) => {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+      return [error(`access[${index}]: must be an object with actions or resources`)];
+    return (['actions', 'resources'] as const).flatMap((field) => {
+      const list: unknown = (entry as Record<string, unknown>)[field];
+      if (list === undefined || (Array.isArray(list) && list.every((item) => typeof item === 'string')))
+        return [];
+      return [error(`access[${index}].${field}: must be a list of strings`)];
+    });
+  });
+}
+
 export async function checkAccessNotGranted(
   request: CheckAccessNotGrantedRequest,
   options: CheckOptions = {},
 ): Promise<CheckOutcome> {
   const parsed = parseDocument('policyDocument', request.policyDocument);
   if (!parsed.ok) return parsed;
-  if (request.access.length === 0) {
-    return {
-      ok: false,
-      errors: [{ field: 'access', message: 'access: give at least one entry of actions or resources' }],
-    };
-  }
+  const errors = [...accessErrors(request.access), ...policyTypeErrors(request.policyType)];
+  if (errors.length > 0) return { ok: false, errors };
   const encoding = encodePolicies([parsed.policy]);
   const question = singleQuestion(encoding, or(...request.access.map(accessFormula)), (concrete) => {
     if (!accessHolds(request.access, concrete)) return 'the request is not one of the specified accesses';

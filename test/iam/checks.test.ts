@@ -282,3 +282,59 @@ describe('CheckAccessNotGranted', () => {
     expect(granted.ok && granted.response.result).toBe('FAIL');
   });
 });
+
+describe('requests of the wrong shape from JavaScript', () => {
+  const document = policy({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' });
+  /** A value that the types forbid, as plain JavaScript would pass it. */
+  const untyped = <T>(value: unknown): T => value as T;
+
+  it.each([
+    [untyped('x'), 'access: must be a list'],
+    [[], 'access: give at least one entry'],
+    [[untyped(5)], 'access[0]: must be an object'],
+    [[{ actions: untyped('s3:GetObject') }], 'access[0].actions: must be a list of strings'],
+    [
+      [{ actions: ['s3:GetObject'] }, { resources: untyped([5]) }],
+      'access[1].resources: must be a list of strings',
+    ],
+  ])('checkAccessNotGranted with access %j is an input error on access', async (access, message) => {
+    const outcome = await checkAccessNotGranted({
+      policyDocument: document,
+      access,
+      policyType: 'IDENTITY_POLICY',
+    });
+    expect(outcome).toEqual({
+      ok: false,
+      errors: [{ field: 'access', message: expect.stringContaining(message) }],
+    });
+  });
+
+  it('an unknown policy type is an input error, not answered as some type', async () => {
+    for (const policyType of ['identity_policy', 'X', undefined]) {
+      const noNewAccess = await checkNoNewAccess({
+        existingPolicyDocument: document,
+        newPolicyDocument: document,
+        policyType: untyped(policyType),
+      });
+      const notGranted = await checkAccessNotGranted({
+        policyDocument: document,
+        access: [{ actions: ['s3:GetObject'] }],
+        policyType: untyped(policyType),
+      });
+      for (const outcome of [noNewAccess, notGranted])
+        expect(outcome).toEqual({
+          ok: false,
+          errors: [
+            { field: 'policyType', message: expect.stringContaining('IDENTITY_POLICY or RESOURCE_POLICY') },
+          ],
+        });
+    }
+    // The same requests with a known type are answered.
+    const answered = await checkAccessNotGranted({
+      policyDocument: document,
+      access: [{ actions: ['s3:GetObject'] }],
+      policyType: 'RESOURCE_POLICY',
+    });
+    expect(answered.ok).toBe(true);
+  });
+});
