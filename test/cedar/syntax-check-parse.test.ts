@@ -13,6 +13,14 @@ function file(name: string, text: string): string {
   return path;
 }
 
+/** The errors check-parse prints for a file holding `text`, which it must refuse with exit code 1; the file is named `FILE`. */
+async function refused(text: string): Promise<string> {
+  const policies = file('refused.cedar', text);
+  const result = await run(['check-parse', '--policies', policies]);
+  expect(result.exitCode).toBe(1);
+  return result.stderr.replaceAll(policies, 'FILE');
+}
+
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -28,19 +36,16 @@ describe('keyaki cedar check-parse', () => {
   });
 
   it("shows every error with its line, a caret under the place and Cedar's help", async () => {
-    const policies = file(
-      'broken.cedar',
+    const stderr = await refused(
       'permit(principal, action, resource)\n  when { x };\nforbid(principal, action, resource) when { 1 < 2 < 3 };\n',
     );
-    const result = await run(['check-parse', '--policies', policies]);
-    expect(result.exitCode).toBe(1);
-    expect(result.stderr).toBe(
+    expect(stderr).toBe(
       [
-        `${policies}:2:10: error: invalid variable: x`,
+        `FILE:2:10: error: invalid variable: x`,
         '  2 |   when { x };',
         '    |          ^',
         '  = help: the valid Cedar variables are `principal`, `action`, `resource`, and `context`; did you mean to enclose `x` in quotes to make a string?',
-        `${policies}:3:44: error: multiple relational operators (>, ==, in, etc.) must be used with parentheses to make ordering explicit`,
+        `FILE:3:44: error: multiple relational operators (>, ==, in, etc.) must be used with parentheses to make ordering explicit`,
         '  3 | forbid(principal, action, resource) when { 1 < 2 < 3 };',
         '    |                                            ^^^^^^^^^',
         '',
@@ -49,18 +54,15 @@ describe('keyaki cedar check-parse', () => {
   });
 
   it('labels an unexpected token with the tokens Cedar expected there, after the caret', async () => {
-    const policies = file(
-      'unexpected.cedar',
+    const stderr = await refused(
       'permit(principal, action, resource) when { 1 + };\npermit(principal, action, resource) when { (1 ] };\n',
     );
-    const result = await run(['check-parse', '--policies', policies]);
-    expect(result.exitCode).toBe(1);
-    expect(result.stderr).toBe(
+    expect(stderr).toBe(
       [
-        `${policies}:1:48: error: unexpected token \`}\``,
+        'FILE:1:48: error: unexpected token `}`',
         '  1 | permit(principal, action, resource) when { 1 + };',
         '    |                                                ^ expected `!`, `(`, `-`, `[`, `{`, `false`, identifier, `if`, number, `?principal`, `?resource`, string literal, or `true`',
-        `${policies}:2:47: error: unexpected token \`]\``,
+        'FILE:2:47: error: unexpected token `]`',
         '  2 | permit(principal, action, resource) when { (1 ] };',
         '    |                                               ^ expected `)`',
         '',
