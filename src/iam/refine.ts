@@ -4,7 +4,7 @@
 // on camelCase word boundaries, that match no unused action (the least
 // general generalization of what remains). The policy is rewritten as a plain
 // JSON value so untouched keys, order and casing survive byte for byte.
-import type { ActionCatalog } from './catalog.js';
+import { loadActionCatalog, type ActionCatalog } from './catalog.js';
 import { proveGuarantee, type StatementPair } from './refine-guarantee.js';
 import { hasWildcard, literalService, lowerBound, stringList } from './refine-patterns.js';
 import { matchesWildcard } from './wildcard.js';
@@ -22,6 +22,7 @@ export interface RefinePolicyInput {
   /** The policy as JSON text or an already-parsed JSON value. */
   readonly policyDocument: string | unknown;
   readonly unusedPermissions: readonly UnusedPermission[];
+  /** The AWS action catalog; left out, `refinePolicy` loads the bundled one and returns a promise. */
   readonly catalog: ActionCatalog;
 }
 
@@ -448,7 +449,21 @@ export function unusedPermissionsProblem(value: unknown): { path: string; messag
  * the original's catalog actions minus the unused ones; `RefinementInvariantError`
  * is thrown, never an unproved result returned, when that fails.
  */
-export function refinePolicy(input: RefinePolicyInput): RefineResult | RefineInputError {
+export function refinePolicy(input: RefinePolicyInput): RefineResult | RefineInputError;
+/** Without a catalog, the bundled one is loaded first (once per process), hence the promise. */
+export function refinePolicy(
+  input: Omit<RefinePolicyInput, 'catalog'> & { readonly catalog?: undefined },
+): Promise<RefineResult | RefineInputError>;
+export function refinePolicy(
+  input: Omit<RefinePolicyInput, 'catalog'> & { readonly catalog?: ActionCatalog },
+): RefineResult | RefineInputError | Promise<RefineResult | RefineInputError> {
+  const { catalog } = input;
+  if (catalog === undefined)
+    return loadActionCatalog().then((bundled) => refineWith({ ...input, catalog: bundled }));
+  return refineWith({ ...input, catalog });
+}
+
+function refineWith(input: RefinePolicyInput): RefineResult | RefineInputError {
   let document: unknown = input.policyDocument;
   if (typeof document === 'string') {
     try {

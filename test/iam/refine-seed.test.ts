@@ -58,3 +58,12 @@ describe('refinement of the seed example', () => {
     expect(result.changes[0]?.entries.filter((e) => e.kind === 'removed')).toHaveLength(8);
   });
 });
+
+describe('refinement without a catalog', () => {
+  it('loads the bundled catalog and answers as with it, as a promise', async () => {
+    const input = { policyDocument: seed.policy, unusedPermissions: seed.unusedPermissions };
+    const pending = refinePolicy(input);
+    expect(pending).toBeInstanceOf(Promise);
+    expect(await pending).toEqual(refinePolicy({ ...input, catalog }));
+  });
+});
