@@ -138,7 +138,6 @@ class Completed {
 // One object per level, so that noting a level's end allocates nothing.
 const OR_DONE = new Completed(OR_FOLLOW);
 const AND_DONE = new Completed(AND_FOLLOW);
-const RELATION_DONE = AND_DONE;
 const ADD_DONE = new Completed(ADD_FOLLOW);
 const MULT_DONE = new Completed(MULT_FOLLOW);
 const MEMBER_DONE = new Completed(MEMBER_FOLLOW);
@@ -460,13 +459,8 @@ export class Parser {
     return { kind: 'and', operands, span: this.spanFrom(start) };
   }
 
+  // A relation's end needs no note of its own: `and` notes the same follow right after it.
   private relation(): CstExpr {
-    const relation = this.relationBody();
-    this.tried(RELATION_DONE);
-    return relation;
-  }
-
-  private relationBody(): CstExpr {
     const start = this.peek().start;
     const first = this.add();
     if (this.isIdent('has')) {
