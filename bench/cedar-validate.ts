@@ -24,7 +24,8 @@ interface Case {
 /** The policies of a policy set in the JSON policy format with exact longs, keyed `policy0, policy1, ...`. */
 function exactEst(text: string): Record<string, unknown> {
   const parsed = parsePolicies(text);
-  if (!parsed.ok) throw new Error(`keyaki does not parse a policy set cedar-wasm parses: ${parsed.errors[0]?.message}`);
+  if (!parsed.ok)
+    throw new Error(`keyaki does not parse a policy set cedar-wasm parses: ${parsed.errors[0]?.message}`);
   return Object.fromEntries(parsed.policies.map((policy, index) => [`policy${index}`, policyToEst(policy)]));
 }
 
@@ -72,7 +73,9 @@ const policyCount = cases.reduce((sum, item) => sum + Object.keys(item.policies)
 console.log(
   `Cedar validation: ${cases.length} schemas, ${policyCount} policies from the integration-test corpus`,
 );
-console.log(`expected checksum (test sets with shouldValidate false): ${cases.filter((item) => !item.shouldValidate).length}`);
+console.log(
+  `expected checksum (test sets with shouldValidate false): ${cases.filter((item) => !item.shouldValidate).length}`,
+);
 const rounds = Number(process.env['ROUNDS'] ?? 5);
 const keyaki = time('keyaki', rounds, () => {
   let invalid = 0;

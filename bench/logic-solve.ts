@@ -34,22 +34,41 @@ const tagKeys = variable('aws:TagKeys', 'set<string>');
 
 const SERVICES = ['s3', 'ec2', 'iam', 'sqs', 'dynamodb'];
 const VERBS = ['Get*', 'Put*', 'List*', 'Describe*', 'Delete*', '*', 'GetObject', 'PutObject'];
-const NOT_COLON: [number, number][] = [[0, 57], [59, 0x10ffff]];
+const NOT_COLON: [number, number][] = [
+  [0, 57],
+  [59, 0x10ffff],
+];
 
 function statement(next: () => number): Formula {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
   const service = pick(SERVICES);
   const conditions: Formula[] = [
     matches(action, glob(`${service}:${pick(VERBS)}`, { caseInsensitive: true })),
-    matches(resource, glob(`arn:aws:${service}:*:${pick(['*', '123456789012', '210987654321'])}:${pick(['*', 'bucket/*', 'table/t*', 'queue-?'])}`, { wildcardChars: NOT_COLON })),
+    matches(
+      resource,
+      glob(
+        `arn:aws:${service}:*:${pick(['*', '123456789012', '210987654321'])}:${pick(['*', 'bucket/*', 'table/t*', 'queue-?'])}`,
+        { wildcardChars: NOT_COLON },
+      ),
+    ),
   ];
   if (next() < 0.3) conditions.push(matches(account, glob(pick(['1234*', '123456789012', '2*']))));
-  if (next() < 0.3) conditions.push(compare(epoch, pick(['<', '>=', '<=', '>'] as const), 1.7e12 + Math.floor(next() * 1e10)));
+  if (next() < 0.3)
+    conditions.push(
+      compare(epoch, pick(['<', '>=', '<=', '>'] as const), 1.7e12 + Math.floor(next() * 1e10)),
+    );
   if (next() < 0.3) {
-    conditions.push(inCidr(sourceIp, { family: 'v4', address: BigInt(Math.floor(next() * 2 ** 32)) }, pick([8, 16, 24, 32])));
+    conditions.push(
+      inCidr(
+        sourceIp,
+        { family: 'v4', address: BigInt(Math.floor(next() * 2 ** 32)) },
+        pick([8, 16, 24, 32]),
+      ),
+    );
   }
   if (next() < 0.2) conditions.push(boolAtom(mfa));
-  if (next() < 0.2) conditions.push(any(tagKeys, (key) => matches(key, glob(pick(['env', 'team*', 'cost-?'])))));
+  if (next() < 0.2)
+    conditions.push(any(tagKeys, (key) => matches(key, glob(pick(['env', 'team*', 'cost-?'])))));
   if (next() < 0.2) conditions.push(all(tagKeys, (key) => matches(key, glob(pick(['env', 'team*', '*'])))));
   return and(...conditions);
 }
@@ -103,12 +122,21 @@ async function main(): Promise<void> {
   z3Times.sort((a, b) => a - b);
   const row = (name: string, times: readonly number[]): string =>
     `| ${name} | ${percentile(times, 0.5).toFixed(3)} | ${percentile(times, 0.99).toFixed(3)} |`;
-  console.log(`${CASES} queries; fast engine verdicts ${JSON.stringify(verdicts)}; agree ${agree}, disagree ${disagree}`);
-  console.log(`load average ${os.loadavg().map((load) => load.toFixed(1)).join(' ')}`);
+  console.log(
+    `${CASES} queries; fast engine verdicts ${JSON.stringify(verdicts)}; agree ${agree}, disagree ${disagree}`,
+  );
+  console.log(
+    `load average ${os
+      .loadavg()
+      .map((load) => load.toFixed(1))
+      .join(' ')}`,
+  );
   console.log('| engine | median ms CPU | p99 ms CPU |\n| --- | ---: | ---: |');
   console.log(row('fast engine', fastTimes));
   console.log(row('Z3 (z3-solver wasm)', z3Times));
-  console.log(`median ratio Z3 / fast: ${(percentile(z3Times, 0.5) / percentile(fastTimes, 0.5)).toFixed(1)}x`);
+  console.log(
+    `median ratio Z3 / fast: ${(percentile(z3Times, 0.5) / percentile(fastTimes, 0.5)).toFixed(1)}x`,
+  );
   process.exit(0);
 }
 

@@ -43,7 +43,10 @@ async function readCatalog(): Promise<ActionCatalog> {
 }
 
 /** Builds a catalog from explicit data, for tests and for callers with their own catalog. */
-export function catalogFromActions(version: string, actionsByNamespace: Record<string, readonly string[]>): ActionCatalog {
+export function catalogFromActions(
+  version: string,
+  actionsByNamespace: Record<string, readonly string[]>,
+): ActionCatalog {
   const services = Object.entries(actionsByNamespace).map(([namespace, names]): CatalogService => {
     const actions = [...names].sort();
     return {

@@ -101,7 +101,11 @@ describe('findExternalAccess', () => {
 
   it('reports a service principal unless aws:SourceAccount pins it to the owner', async () => {
     const service = { Service: 'cloudtrail.amazonaws.com' };
-    const put = (extra: object = {}): object => ({ ...bucketStatement(service), Action: 's3:PutObject', ...extra });
+    const put = (extra: object = {}): object => ({
+      ...bucketStatement(service),
+      Action: 's3:PutObject',
+      ...extra,
+    });
     const [open] = await findings(document(put()));
     expect(open).toMatchObject({ principal: service, isPublic: false, action: ['s3:PutObject'] });
     expect(open?.counterexample?.principal).toEqual({ type: 'Service', id: 'cloudtrail.amazonaws.com' });
@@ -154,7 +158,11 @@ describe('findExternalAccess', () => {
     });
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
-    expect(outcome.errors.map((error) => error.field)).toEqual(['resourceType', 'ownerAccount', 'policyDocument']);
+    expect(outcome.errors.map((error) => error.field)).toEqual([
+      'resourceType',
+      'ownerAccount',
+      'policyDocument',
+    ]);
     expect(outcome.errors[1]?.message).toBe('ownerAccount: expected a 12-digit account id, not `1234`');
   });
 });

@@ -21,10 +21,14 @@ describe('matchesWildcard', () => {
   it('agrees with a regular-expression reading of the pattern', () => {
     const chars = fc.constantFrom('a', 'b', '*', '?', ':');
     fc.assert(
-      fc.property(fc.string({ unit: chars, maxLength: 8 }), fc.string({ unit: fc.constantFrom('a', 'b', ':'), maxLength: 10 }), (pattern, text) => {
-        const source = [...pattern].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c)).join('');
-        expect(matchesWildcard(pattern, text)).toBe(new RegExp(`^${source}$`, 's').test(text));
-      }),
+      fc.property(
+        fc.string({ unit: chars, maxLength: 8 }),
+        fc.string({ unit: fc.constantFrom('a', 'b', ':'), maxLength: 10 }),
+        (pattern, text) => {
+          const source = [...pattern].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c)).join('');
+          expect(matchesWildcard(pattern, text)).toBe(new RegExp(`^${source}$`, 's').test(text));
+        },
+      ),
       { numRuns: 2000 },
     );
   });
