@@ -191,10 +191,13 @@ function simulate(options: SimulateOptions): number {
 }
 
 const accountId = /^\d{12}$/;
+/** partition, service, region, account, resource: the last may hold colons, region and account may be empty. */
+const resourceArn = /^arn:[^:]+:[^:]+:[^:]*:[^:]*:.+$/;
 
 /**
  * Mistyped requests would be evaluated, and denied, without a word: a caller
- * ARN with no account, an action without its service prefix.
+ * ARN with no account, an action without its service prefix, a resource
+ * that is no ARN.
  */
 function checkRequestOptions(options: SimulateOptions): void {
   if (options.callerArn !== undefined) {
@@ -217,6 +220,12 @@ function checkRequestOptions(options: SimulateOptions): void {
   const malformed = options.actionNames.find((action) => !/^[A-Za-z0-9-]+:[A-Za-z0-9]+$/.test(action));
   if (malformed !== undefined) {
     throw new UsageError(`--action-names \`${malformed}\` is not an action such as \`s3:GetObject\``);
+  }
+  const notArn = options.resourceArns?.find((resource) => resource !== '*' && !resourceArn.test(resource));
+  if (notArn !== undefined) {
+    throw new UsageError(
+      `--resource-arns \`${notArn}\` is not an ARN such as \`arn:aws:s3:::bucket/key\`, nor \`*\``,
+    );
   }
 }
 

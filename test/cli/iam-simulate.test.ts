@@ -371,6 +371,8 @@ describe('keyaki iam simulate', () => {
       /--caller-is-service-linked-role needs an IAM role or role session/,
     ],
     [['--action-names', 'GetObject'], /--action-names `GetObject` is not an action/],
+    [['--resource-arns', 'notanarn'], /--resource-arns `notanarn` is not an ARN/],
+    [['--resource-arns', '*', 'arn:aws:s3:bucket'], /--resource-arns `arn:aws:s3:bucket` is not an ARN/],
   ])('refuses a mistyped request option %j', async (extra, message) => {
     await expect(
       simulate('--policy-input-list', file('identity.json'), '--action-names', 's3:GetObject', ...extra),
