@@ -31,18 +31,24 @@ const readWrite = file('new.json', {
   Statement: [{ Sid: 'Write', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: '*' }],
 });
 
+/** `check-no-new-access` on two documents as identity policies, with extra options. */
+function checkNoNewAccess(existing: string, updated: string, ...extra: string[]) {
+  return keyaki(
+    'iam',
+    'check-no-new-access',
+    '--existing-policy-document',
+    existing,
+    '--new-policy-document',
+    updated,
+    '--policy-type',
+    'IDENTITY_POLICY',
+    ...extra,
+  );
+}
+
 describe('keyaki iam check-no-new-access', () => {
   it('exits 1 with the response as JSON when the new policy adds an action', () => {
-    const run = keyaki(
-      'iam',
-      'check-no-new-access',
-      '--existing-policy-document',
-      readOnly,
-      '--new-policy-document',
-      readWrite,
-      '--policy-type',
-      'IDENTITY_POLICY',
-    );
+    const run = checkNoNewAccess(readOnly, readWrite);
     expect(run.status).toBe(1);
     const response = JSON.parse(run.stdout) as {
       result: string;
@@ -55,35 +61,13 @@ describe('keyaki iam check-no-new-access', () => {
   });
 
   it('exits 0 when the new policy only removes access', () => {
-    const run = keyaki(
-      'iam',
-      'check-no-new-access',
-      '--existing-policy-document',
-      readWrite,
-      '--new-policy-document',
-      readOnly,
-      '--policy-type',
-      'IDENTITY_POLICY',
-      '--output',
-      'text',
-    );
+    const run = checkNoNewAccess(readWrite, readOnly, '--output', 'text');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^PASS/);
   });
 
   it('points SARIF results at the statement that grants the new access', () => {
-    const run = keyaki(
-      'iam',
-      'check-no-new-access',
-      '--existing-policy-document',
-      readOnly,
-      '--new-policy-document',
-      readWrite,
-      '--policy-type',
-      'IDENTITY_POLICY',
-      '--output',
-      'sarif',
-    );
+    const run = checkNoNewAccess(readOnly, readWrite, '--output', 'sarif');
     const sarif = JSON.parse(run.stdout) as {
       runs: { results: { locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[];
     };
@@ -91,16 +75,7 @@ describe('keyaki iam check-no-new-access', () => {
   });
 
   it('exits 2 on a document that is not a policy', () => {
-    const run = keyaki(
-      'iam',
-      'check-no-new-access',
-      '--existing-policy-document',
-      '{',
-      '--new-policy-document',
-      readOnly,
-      '--policy-type',
-      'IDENTITY_POLICY',
-    );
+    const run = checkNoNewAccess('{', readOnly);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/^<inline>:1:2: error: existingPolicyDocument: invalid JSON/);
     expect(run.stderr).toContain('  1 | {\n');
@@ -109,16 +84,7 @@ describe('keyaki iam check-no-new-access', () => {
   it('points at the file and line of a malformed new policy', () => {
     const broken = join(directory, 'broken.json');
     writeFileSync(broken, '{\n  "Version": "2012-10-17",\n  "Statement": [}\n');
-    const run = keyaki(
-      'iam',
-      'check-no-new-access',
-      '--existing-policy-document',
-      readOnly,
-      '--new-policy-document',
-      `file://${broken}`,
-      '--policy-type',
-      'IDENTITY_POLICY',
-    );
+    const run = checkNoNewAccess(readOnly, `file://${broken}`);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(new RegExp(`^${broken}:3:17: error: newPolicyDocument: `));
   });

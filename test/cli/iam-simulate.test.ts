@@ -44,6 +44,11 @@ function ec2OnlyScp(): string {
   return path;
 }
 
+/** `s3:GetObject` under the example identity policy, with extra options. */
+function simulateGetObject(...extra: string[]) {
+  return simulate('--policy-input-list', file('identity.json'), '--action-names', 's3:GetObject', ...extra);
+}
+
 function results(stdout: string): EvaluationResultJson[] {
   return (JSON.parse(stdout) as { EvaluationResults: EvaluationResultJson[] }).EvaluationResults;
 }
@@ -374,9 +379,7 @@ describe('keyaki iam simulate', () => {
     [['--resource-arns', 'notanarn'], /--resource-arns `notanarn` is not an ARN/],
     [['--resource-arns', '*', 'arn:aws:s3:bucket'], /--resource-arns `arn:aws:s3:bucket` is not an ARN/],
   ])('refuses a mistyped request option %j', async (extra, message) => {
-    await expect(
-      simulate('--policy-input-list', file('identity.json'), '--action-names', 's3:GetObject', ...extra),
-    ).rejects.toThrow(message);
+    await expect(simulateGetObject(...extra)).rejects.toThrow(message);
   });
 
   it('without a caller, simulates an IAM user of the resource owner account', async () => {
@@ -403,24 +406,22 @@ describe('keyaki iam simulate', () => {
       writeFileSync(join(directory, name), text);
       return `file://${join(directory, name)}`;
     };
-    const withContext = (...extra: string[]) =>
-      simulate('--policy-input-list', file('identity.json'), '--action-names', 's3:GetObject', ...extra);
     await expect(
-      withContext('--context', write('broken.json', '{\n  "aws:SourceIp": \n}\n')),
+      simulateGetObject('--context', write('broken.json', '{\n  "aws:SourceIp": \n}\n')),
     ).rejects.toThrow(/broken\.json:3:1: error: malformed JSON: value expected\n  3 \| }/);
     await expect(
-      withContext(
+      simulateGetObject(
         '--context',
         write('nested.json', '{\n  "aws:SourceIp": "10.0.0.1",\n  "s3:prefix": {"a": 1}\n}'),
       ),
     ).rejects.toThrow(
       /nested\.json:3:16: error: context key `s3:prefix` must be a string, number, boolean or an array/,
     );
-    await expect(withContext('--context', write('list.json', '["aws:SourceIp"]'))).rejects.toThrow(
+    await expect(simulateGetObject('--context', write('list.json', '["aws:SourceIp"]'))).rejects.toThrow(
       /list\.json:1:1: error: the context must be a JSON object/,
     );
     await expect(
-      withContext('--context-entries', write('entries.json', '[{"ContextKeyName": "k"}, 3]')),
+      simulateGetObject('--context-entries', write('entries.json', '[{"ContextKeyName": "k"}, 3]')),
     ).rejects.toThrow(/entries\.json:1:27: error: a context entry must be an object/);
   });
 
@@ -429,11 +430,7 @@ describe('keyaki iam simulate', () => {
       simulate('--resource-policy', file('bucket-policy.json'), '--action-names', 's3:GetObject'),
     ).rejects.toThrow(UsageError);
     await expect(
-      simulate(
-        '--policy-input-list',
-        file('identity.json'),
-        '--action-names',
-        's3:GetObject',
+      simulateGetObject(
         '--context-entries',
         'ContextKeyName=aws:SourceIp,ContextKeyValues=1.2.3.4,ContextKeyType=ipv4',
       ),
@@ -448,11 +445,7 @@ describe('keyaki iam simulate', () => {
     ['binary', 'not base64!'],
   ])('refuses a context value the evaluator cannot read as %s (%s)', async (type, values) => {
     await expect(
-      simulate(
-        '--policy-input-list',
-        file('identity.json'),
-        '--action-names',
-        's3:GetObject',
+      simulateGetObject(
         '--context-entries',
         `ContextKeyName=custom:key,ContextKeyValues=${values},ContextKeyType=${type}`,
       ),
