@@ -55,7 +55,7 @@ function readFailure(error: unknown): string {
  * turn it into U+FFFD and the policy would be judged on text the user never
  * wrote.
  */
-export function decodeUtf8(bytes: Uint8Array, path: string, optionName: string): string {
+function decodeUtf8(bytes: Uint8Array, path: string, optionName: string): string {
   const lenient = new TextDecoder('utf-8').decode(bytes);
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(bytes);
