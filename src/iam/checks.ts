@@ -49,6 +49,7 @@ import { parsePattern } from './parse/patterns.js';
 import { parsePolicy } from './parse/policy.js';
 import {
   isPublicAccessResourceType,
+  namedAccounts,
   outsiderConditions,
   publicAccessResourceTypes,
   resourceTypeServices,
@@ -972,14 +973,6 @@ export async function checkAccessNotGranted(
   }
 }
 
-/** An account id that the policy text does not mention: the outsider's account. */
-function outsiderAccount(text: string): string {
-  for (let candidate = 999_999_999_999; ; candidate -= 111_111_111) {
-    const account = String(candidate).padStart(12, '0');
-    if (!text.includes(account)) return account;
-  }
-}
-
 export async function checkNoPublicAccess(
   request: CheckNoPublicAccessRequest,
   options: CheckOptions = {},
@@ -999,8 +992,7 @@ export async function checkNoPublicAccess(
   if (!parsed.ok) return parsed;
   const resourceType: PublicAccessResourceType = request.resourceType;
   const encoding = encodePolicies([parsed.policy], { extraKeys: restrictingKeyInfos });
-  const account = outsiderAccount(request.policyDocument);
-  const outsider = outsiderConditions(encoding.keys, account, parsed.policy);
+  const outsider = outsiderConditions(encoding.keys, namedAccounts(request.policyDocument), parsed.policy);
   const services = resourceTypeServices[resourceType].map((service) => actionMatchesPattern(`${service}:*`));
   const question = singleQuestion(encoding, and(or(...services), outsider), (concrete) =>
     allowsConcretely(parsed.policy, concrete) ? undefined : 'the policy denies',

@@ -53,7 +53,10 @@ import type { Policy, PrincipalEntry, Statement } from './model.js';
 import { parsePolicy } from './parse/policy.js';
 import {
   isPublicAccessResourceType,
+  namedAccounts,
+  outsiderAccountValue,
   outsiderConditions,
+  outsiderPrincipal,
   publicAccessResourceTypes,
   publicIdentityProviders,
   resourceTypeServices,
@@ -175,14 +178,6 @@ function candidatesOf(policy: Policy, owner: string): Candidate[] {
   return [...found.values()];
 }
 
-/** An account no statement names and that is not the owner's: where `*` stands for everyone else. */
-function unnamedAccount(text: string, owner: string): string {
-  for (let candidate = 999_999_999_999; ; candidate -= 111_111_111) {
-    const account = String(candidate).padStart(12, '0');
-    if (!text.includes(account) && account !== owner) return account;
-  }
-}
-
 /** Whatever a multi-valued key holds must pass `test`; a single-valued key, when present. */
 function everyValue(info: KeyInfo, test: (subject: Subject<'string'>) => Formula): Formula {
   // Read as a number, date or address somewhere, the key can hold no account or ARN to compare.
@@ -199,8 +194,8 @@ interface Question {
   readonly encoding: Encoding;
   readonly target: EncodedPolicy;
   readonly owner: string;
-  /** The account `*` stands for. */
-  readonly unnamed: string;
+  /** The accounts the policy names and the owner's: `*` stands for every other account. */
+  readonly named: readonly string[];
   /** The request is about the resource type: an action of one of its services. */
   readonly onResource: Formula;
   readonly options: CheckOptions;
@@ -256,10 +251,12 @@ function who(question: Question, candidate: Candidate): Formula {
           principalIs('Anonymous'),
           everyValue(keyInfo(question, 'kms:calleraccount'), () => FALSE),
         ),
+        // Any account nobody names, not one chosen among them: `1*` in aws:PrincipalAccount lets some in.
         and(
-          principalIs('AWS'),
-          matches(principal, principalsOfAccount(literal(question.unnamed))),
-          callerAccountIs(question, question.unnamed),
+          outsiderPrincipal(question.named),
+          everyValue(keyInfo(question, 'kms:calleraccount'), (subject) =>
+            outsiderAccountValue(subject, question.named),
+          ),
         ),
       );
     default:
@@ -450,7 +447,7 @@ async function publicFor(
     candidate.kind === 'anyone' ||
     (candidate.kind === 'federated' && publicIdentityProviders.includes(candidate.provider));
   if (!mayBePublic) return false;
-  const outsider = outsiderConditions(question.encoding.keys, question.unnamed, question.policy);
+  const outsider = outsiderConditions(question.encoding.keys, question.named, question.policy);
   const verdict = await decideFormula(
     allowedFormula(question, question.target.granted, and(by, outsider)),
     question.options,
@@ -496,7 +493,7 @@ export async function findExternalAccess(
     encoding,
     target: encoding.policies[0] as EncodedPolicy,
     owner,
-    unnamed: unnamedAccount(request.policyDocument, owner),
+    named: [...new Set([...namedAccounts(request.policyDocument), owner])],
     onResource: or(
       ...resourceTypeServices[resourceType].map((service) => actionMatchesPattern(`${service}:*`)),
     ),

@@ -6,13 +6,19 @@
 // no such request, so the policy is not public.
 import {
   and,
+  charClass,
+  concat,
   equals,
+  glob,
   inCidr,
   literal,
   matches,
   not,
   or,
+  union,
   type Formula,
+  type IpAddress,
+  type Regex,
   type Subject,
 } from '../logic/index.js';
 import {
@@ -26,7 +32,7 @@ import {
   type KeyInfo,
   type KeyTable,
 } from './encode/request.js';
-import { formatIp, parseCidr, parseIp } from './encode/values.js';
+import { formatIp, parseCidr } from './encode/values.js';
 import type { Policy } from './model.js';
 
 export const publicAccessResourceTypes = [
@@ -167,59 +173,146 @@ export const restrictingKeyInfos: readonly KeyInfo[] = restrictingKeys.map((entr
   multiValued: entry.multiValued === true,
 }));
 
-const freshIdentifier = 'keyaki-outsider';
+/**
+ * The accounts a policy text names: every run of exactly twelve digits in
+ * it (Principal entries, ARNs, condition values). An outsider belongs to
+ * none of them — but to any other account, so a pattern such as `1*` in
+ * aws:PrincipalAccount lets outsiders in.
+ */
+export function namedAccounts(text: string): string[] {
+  return [...new Set([...text.matchAll(/\d+/g)].map((run) => run[0]).filter((run) => run.length === 12))];
+}
 
-/** The IPv4 CIDR blocks narrower than /0 written anywhere in the policy. */
-function narrowBlocks(policy: Policy): { low: bigint; high: bigint }[] {
-  const blocks: { low: bigint; high: bigint }[] = [];
+const twelveDigits: Regex = concat(Array<Regex>(12).fill(charClass([[48, 57]])));
+
+/** Some account other than `named`, as an ARN's account field or a key's value. */
+const otherAccount = (named: readonly string[]): { any: Regex; named: Regex } => ({
+  any: twelveDigits,
+  named: union(named.map((account) => literal(account))),
+});
+
+/** An AWS principal (an IAM ARN) of an account `named` does not list. */
+export function outsiderPrincipal(named: readonly string[]): Formula {
+  const accounts = otherAccount(named);
+  return and(
+    principalIs('AWS'),
+    matches(principal, principalsOfAccount(accounts.any)),
+    not(matches(principal, principalsOfAccount(accounts.named))),
+  );
+}
+
+/** A value that is an account id `named` does not list. */
+export function outsiderAccountValue(subject: Subject<'string'>, named: readonly string[]): Formula {
+  const accounts = otherAccount(named);
+  return and(matches(subject, accounts.any), not(matches(subject, accounts.named)));
+}
+
+/**
+ * The values the policy fixes for a key: every value a condition on the key
+ * writes, in any case (StringEqualsIgnoreCase fixes one too), and for
+ * aws:userid the `AROLEID:*` patterns S3 Block Public Access counts as
+ * fixed. Anything else, wildcard matches included, an outsider may bring.
+ */
+function fixedValues(policy: Policy, key: string): Regex {
+  const fixed: Regex[] = [];
+  for (const statement of policy.statements) {
+    for (const condition of statement.conditions) {
+      if (condition.key.toLowerCase() !== key) continue;
+      for (const value of condition.values) {
+        const text = String(value.value);
+        fixed.push(literal(text, { caseInsensitive: true }));
+        if (key === 'aws:userid' && /^[^*?]+:\*$/.test(text)) fixed.push(glob(text));
+      }
+    }
+  }
+  return union(fixed);
+}
+
+interface Block {
+  readonly family: IpAddress['family'];
+  readonly low: bigint;
+  readonly high: bigint;
+}
+
+const ipBits: Readonly<Record<IpAddress['family'], bigint>> = { v4: 32n, v6: 128n };
+
+/** The CIDR blocks narrower than /0 written anywhere in the policy, of both families. */
+function narrowBlocks(policy: Policy): Block[] {
+  const blocks: Block[] = [];
   for (const statement of policy.statements) {
     for (const condition of statement.conditions) {
       for (const value of condition.values) {
         const cidr = parseCidr(String(value.value));
-        if (cidr === undefined || cidr.address.family !== 'v4' || cidr.prefixLength === 0) continue;
-        const host = (1n << BigInt(32 - cidr.prefixLength)) - 1n;
-        const low = cidr.address.address & ~host & 0xffffffffn;
-        blocks.push({ low, high: low | host });
+        if (cidr === undefined || cidr.prefixLength === 0) continue;
+        const { family } = cidr.address;
+        const host = (1n << (ipBits[family] - BigInt(cidr.prefixLength))) - 1n;
+        const low = cidr.address.address & ~host & ((1n << ipBits[family]) - 1n);
+        blocks.push({ family, low, high: low | host });
       }
     }
   }
   return blocks;
 }
 
-/** An IPv4 address outside every block of the policy narrower than /0. */
-function outsiderIp(policy: Policy): string {
+/**
+ * An IPv4 and an IPv6 address outside every block of the policy narrower
+ * than /0 (the first of each family when the blocks cover them all): an
+ * outsider may come over either family, so `::/0` is as public as
+ * `0.0.0.0/0`.
+ */
+function outsiderIps(policy: Policy): IpAddress[] {
   const blocks = narrowBlocks(policy);
-  for (let first = 1n; first < 224n; first++) {
-    const address = (first << 24n) | 1n;
-    if (!blocks.some((block) => address >= block.low && address <= block.high))
-      return formatIp({ family: 'v4', address });
-  }
-  return '203.0.113.1';
+  return (['v4', 'v6'] as const).map((family) => {
+    const firstField = family === 'v4' ? 8n : 16n;
+    const limit = family === 'v4' ? 224n : 0xffffn;
+    const at = (first: bigint): bigint => (first << (ipBits[family] - firstField)) | 1n;
+    for (let first = 1n; first < limit; first++) {
+      const address = at(first);
+      const inside = blocks.some(
+        (block) => block.family === family && address >= block.low && address <= block.high,
+      );
+      if (!inside) return { family, address };
+    }
+    return { family, address: at(1n) };
+  });
+}
+
+/** What an outsider may bring, read off the policy once. */
+interface Outsider {
+  readonly named: readonly string[];
+  readonly addresses: readonly IpAddress[];
+  readonly policy: Policy;
 }
 
 function outsiderValue(
   entry: RestrictingKey,
   info: KeyInfo,
   subject: Subject<'string'> | Subject<'ip'>,
-  account: string,
-  ip: string,
+  { named, addresses, policy }: Outsider,
 ): Formula {
   if (info.type === 'ip') {
-    const address = parseIp(ip);
-    return address === undefined
-      ? not(equals(subject as Subject<'string'>, ip))
-      : inCidr(subject as Subject<'ip'>, address, 32);
+    return or(
+      ...addresses.map((address) =>
+        inCidr(subject as Subject<'ip'>, address, Number(ipBits[address.family])),
+      ),
+    );
   }
   const text = subject as Subject<'string'>;
   switch (entry.outsider) {
     case 'account':
-      return equals(text, account);
-    case 'arn-in-account':
-      return matches(text, arnsOfAccount(literal(account)));
+      return outsiderAccountValue(text, named);
+    case 'arn-in-account': {
+      const accounts = otherAccount(named);
+      return and(
+        matches(text, arnsOfAccount(accounts.any)),
+        not(matches(text, arnsOfAccount(accounts.named))),
+      );
+    }
     case 'identifier':
-      return equals(text, freshIdentifier);
+      return not(matches(text, fixedValues(policy, info.key)));
     case 'ip':
-      return equals(text, ip);
+      // Read as text somewhere (a String operator), the key holds the address as written.
+      return or(...addresses.map((address) => equals(text, formatIp(address))));
     case 'false':
       return equals(text, 'false');
     default:
@@ -228,26 +321,29 @@ function outsiderValue(
 }
 
 /**
- * The public: an anonymous caller, any principal of `account` (one the policy
- * does not name), or anyone signing in with a public identity provider — and
- * every restricting key absent or holding a value an outsider brings.
+ * The public: an anonymous caller, any principal of an account the policy
+ * text does not name (`named`, see `namedAccounts`), or anyone signing in
+ * with a public identity provider — and every restricting key absent or
+ * holding a value an outsider brings: an account or ARN of an unnamed
+ * account, a value the policy does not fix, an address outside its narrow
+ * CIDR blocks.
  */
-export function outsiderConditions(keys: KeyTable, account: string, policy: Policy): Formula {
-  const ip = outsiderIp(policy);
+export function outsiderConditions(keys: KeyTable, named: readonly string[], policy: Policy): Formula {
   const who = or(
     principalIs('Anonymous'),
-    and(principalIs('AWS'), matches(principal, principalsOfAccount(literal(account)))),
+    outsiderPrincipal(named),
     and(
       principalIs('Federated'),
       or(...publicIdentityProviders.map((provider) => equals(principal, provider))),
     ),
   );
+  const outsider: Outsider = { named, addresses: outsiderIps(policy), policy };
   const restricted = restrictingKeys.map((entry) => {
     const info = keys.get(entry.key.toLowerCase()) as KeyInfo;
     const holds = !info.multiValued
-      ? outsiderValue(entry, info, keyVariable(info) as Subject<'string'>, account, ip)
+      ? outsiderValue(entry, info, keyVariable(info) as Subject<'string'>, outsider)
       : everyValue(info, (value) =>
-          outsiderValue(entry, info, value as Subject<'string'> | Subject<'ip'>, account, ip),
+          outsiderValue(entry, info, value as Subject<'string'> | Subject<'ip'>, outsider),
         );
     return or(not(keyPresence(info)), holds);
   });
