@@ -1,0 +1,133 @@
+// Minimal cases the brute-force test (checks-brute-force.test.ts) found, each
+// judged by the concrete evaluator. `it.fails` marks a known open bug: the
+// test states the right answer and fails today; when the bug is fixed vitest
+// reports it, and `.fails` comes off.
+import { describe, expect, it } from 'vitest';
+import {
+  checkAccessNotGranted,
+  checkNoNewAccess,
+  type CheckPolicyType,
+  type CheckResultValue,
+} from '../../src/iam/checks.js';
+import { evaluate } from '../../src/iam/evaluate/evaluate.js';
+import { parsePolicy } from '../../src/iam/parse/policy.js';
+
+const A = '111122223333';
+const role = `arn:aws:iam::${A}:role/admin`;
+const session = `arn:aws:sts::${A}:assumed-role/admin/s1`;
+
+const document = (...statements: object[]): string =>
+  JSON.stringify({ Version: '2012-10-17', Statement: statements });
+
+function resourcePolicyAllows(text: string, principal: string): boolean {
+  const parsed = parsePolicy(text);
+  if (!parsed.ok) throw new Error('unparsable');
+  const request = { principal, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', resourceAccount: A };
+  return evaluate(request, { resourcePolicy: parsed.policy }).decision === 'Allow';
+}
+
+async function noNewAccess(
+  existing: string,
+  updated: string,
+  policyType: CheckPolicyType,
+): Promise<CheckResultValue> {
+  const outcome = await checkNoNewAccess(
+    { existingPolicyDocument: existing, newPolicyDocument: updated, policyType },
+    { summarize: false },
+  );
+  if (!outcome.ok) throw new Error('unusable input');
+  return outcome.response.result;
+}
+
+describe('aws:PrincipalArn of a role session is its role ARN', () => {
+  const toSession = document({
+    Effect: 'Allow',
+    Principal: { AWS: session },
+    Action: 's3:GetObject',
+    Resource: '*',
+  });
+  const allButAdmin = document({
+    Effect: 'Allow',
+    Principal: '*',
+    Action: 's3:GetObject',
+    Resource: '*',
+    Condition: { ArnNotEquals: { 'aws:PrincipalArn': role } },
+  });
+
+  it('the evaluator says so: a grant to everyone but the role leaves its session out', () => {
+    expect(resourcePolicyAllows(allButAdmin, session)).toBe(false);
+    expect(resourcePolicyAllows(toSession, session)).toBe(true);
+  });
+
+  // Open: the encoding reads aws:PrincipalArn off `principal`, the session ARN (wrong PASS).
+  it.fails(
+    'CheckNoNewAccess: granting the session is new access (the role ARN itself already is)',
+    async () => {
+      const toRole = document({
+        Effect: 'Allow',
+        Principal: { AWS: role },
+        Action: 's3:GetObject',
+        Resource: '*',
+      });
+      expect(await noNewAccess(allButAdmin, toRole, 'RESOURCE_POLICY')).toBe('FAIL');
+      expect(await noNewAccess(allButAdmin, toSession, 'RESOURCE_POLICY')).toBe('FAIL');
+    },
+  );
+
+  it.fails(
+    'CheckAccessNotGranted: a session of the role named in ArnEquals aws:PrincipalArn is granted',
+    async () => {
+      const policy = document({
+        Effect: 'Allow',
+        Principal: { AWS: session },
+        Action: 's3:GetObject',
+        Resource: '*',
+        Condition: { ArnEquals: { 'aws:PrincipalArn': role } },
+      });
+      expect(resourcePolicyAllows(policy, session)).toBe(true);
+      const outcome = await checkAccessNotGranted({
+        policyDocument: policy,
+        access: [{ actions: ['s3:GetObject'] }],
+        policyType: 'RESOURCE_POLICY',
+      });
+      expect(outcome.ok && outcome.response.result).toBe('FAIL');
+    },
+  );
+});
+
+describe('keys AWS sets only for some callers', () => {
+  // Only AWS principals carry aws:PrincipalArn; only IAM users carry aws:username and the type `User`.
+  const awsCallers = document({
+    Effect: 'Allow',
+    Principal: '*',
+    Action: 's3:GetObject',
+    Resource: '*',
+    Condition: { Null: { 'aws:PrincipalArn': 'false' } },
+  });
+  const grantIf = (condition: object): string =>
+    document({
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 's3:GetObject',
+      Resource: '*',
+      Condition: condition,
+    });
+
+  // Open: the encoding lets a canonical user or service carry aws:PrincipalType `User` (wrong FAIL).
+  it.fails('aws:PrincipalType User is an AWS principal: no new access over every AWS principal', async () => {
+    expect(
+      await noNewAccess(
+        awsCallers,
+        grantIf({ StringEquals: { 'aws:PrincipalType': 'User' } }),
+        'RESOURCE_POLICY',
+      ),
+    ).toBe('PASS');
+  });
+
+  // Open: the encoding lets an anonymous caller or a role carry aws:username (wrong FAIL).
+  it.fails('aws:username is an IAM user’s: no new access over every AWS principal', async () => {
+    expect(
+      await noNewAccess(awsCallers, grantIf({ StringLike: { 'aws:username': '*' } }), 'RESOURCE_POLICY'),
+    ).toBe('PASS');
+  });
+});
