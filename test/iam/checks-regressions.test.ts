@@ -131,3 +131,33 @@ describe('keys AWS sets only for some callers', () => {
     ).toBe('PASS');
   });
 });
+
+describe('condition values the encoding reads as the evaluator does', () => {
+  const grantIf = (condition: object): string =>
+    document({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: condition });
+
+  it('an IPv6 block written with an embedded IPv4 tail is an IPv6 block, not nothing (was a wrong PASS)', async () => {
+    const v4 = grantIf({ IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } });
+    const mapped = grantIf({ IpAddress: { 'aws:SourceIp': '::ffff:10.0.0.0/104' } });
+    const outcome = await checkNoNewAccess(
+      { existingPolicyDocument: v4, newPolicyDocument: mapped, policyType: 'IDENTITY_POLICY' },
+      { summarize: false },
+    );
+    expect(outcome.ok && outcome.response.result).toBe('FAIL');
+    if (outcome.ok && outcome.response.result === 'FAIL') {
+      // The new access is over IPv6, which an IPv4 block never matches.
+      expect(outcome.response.counterexample.context['aws:sourceip']).toContain(':');
+    }
+    // The same block in another spelling is no new access.
+    const spelled = grantIf({ IpAddress: { 'aws:SourceIp': '::ffff:a00:0/104' } });
+    expect(await noNewAccess(mapped, spelled, 'IDENTITY_POLICY')).toBe('PASS');
+    expect(await noNewAccess(spelled, mapped, 'IDENTITY_POLICY')).toBe('PASS');
+  });
+
+  it('a Null value other than true or false matches nothing (was a wrong PASS)', async () => {
+    const unreadable = grantIf({ Null: { 'aws:PrincipalTag/team': 'yes' } });
+    const present = grantIf({ Null: { 'aws:PrincipalTag/team': 'false' } });
+    expect(await noNewAccess(unreadable, present, 'IDENTITY_POLICY')).toBe('FAIL');
+    expect(await noNewAccess(present, unreadable, 'IDENTITY_POLICY')).toBe('PASS');
+  });
+});

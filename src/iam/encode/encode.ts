@@ -545,11 +545,9 @@ function conditionHolds(condition: Condition, context: Context): Formula {
   const keyInfo = context.keys.get(key) as KeyInfo;
   const present = derived ? principalIs('AWS') : keyPresence(keyInfo);
   if (info.family === 'null') {
-    return or(
-      ...condition.values.map((value) =>
-        String(value.value).toLowerCase() === 'true' ? not(present) : present,
-      ),
-    );
+    // `true` tests absence, `false` presence; any other value matches nothing, as the evaluator reads it.
+    const tests: Readonly<Record<string, Formula>> = { true: not(present), false: present };
+    return or(...condition.values.map((value) => tests[String(value.value).toLowerCase()] ?? FALSE));
   }
   const negate = (formula: Formula): Formula => (info.negated ? not(formula) : formula);
   const matchesOne = (tested: Tested | 'account'): Formula =>

@@ -57,17 +57,25 @@ export function parseIp(text: string): IpAddress | undefined {
     if (octets.some((octet) => octet > 255)) return undefined;
     return { family: 'v4', address: octets.reduce((sum, octet) => sum * 256n + BigInt(octet), 0n) };
   }
-  if (!text.includes(':') || !/^[0-9a-fA-F:]+$/.test(text)) return undefined;
+  if (!text.includes(':') || !/^[0-9a-fA-F:.]+$/.test(text)) return undefined;
   const halves = text.split('::');
   if (halves.length > 2) return undefined;
   const groups = (half: string | undefined): string[] =>
     half === undefined || half === '' ? [] : half.split(':');
   const head = groups(halves[0]);
   const tail = groups(halves[1]);
+  // An embedded IPv4 tail (`::ffff:10.0.0.1`) stands for the last two groups, as the evaluator reads it.
+  const last = tail.length > 0 ? tail : head;
+  const embedded = last[last.length - 1];
+  if (embedded?.includes('.') === true) {
+    const v4 = parseIp(embedded);
+    if (v4?.family !== 'v4') return undefined;
+    last.splice(last.length - 1, 1, (v4.address >> 16n).toString(16), (v4.address & 0xffffn).toString(16));
+  }
   const missing = 8 - head.length - tail.length;
   if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
   const all = [...head, ...Array<string>(halves.length === 1 ? 0 : missing).fill('0'), ...tail];
-  if (all.some((group) => group.length === 0 || group.length > 4)) return undefined;
+  if (all.some((group) => !/^[0-9a-fA-F]{1,4}$/.test(group))) return undefined;
   return {
     family: 'v6',
     address: all.reduce((sum, group) => sum * 65536n + BigInt(parseInt(group, 16)), 0n),
