@@ -54,6 +54,8 @@ function withOrganization(
 interface Variation {
   readonly principal: (typeof principals)[number] | undefined;
   readonly action: string | undefined;
+  /** The action written in another case: the compiled evaluator keeps plans by the action as written. */
+  readonly actionCase: 'upper' | 'lower' | undefined;
   readonly dropContext: boolean;
 }
 
@@ -61,8 +63,14 @@ interface Variation {
 const variationArbitrary: fc.Arbitrary<Variation> = fc.record({
   principal: fc.option(fc.constantFrom(...principals), { nil: undefined }),
   action: fc.option(fc.constantFrom(...scenarioActions), { nil: undefined }),
+  actionCase: fc.constantFrom(undefined, 'upper', 'lower'),
   dropContext: fc.boolean(),
 });
+
+function recased(action: string, actionCase: Variation['actionCase']): string {
+  if (actionCase === undefined) return action;
+  return actionCase === 'upper' ? action.toUpperCase() : action.toLowerCase();
+}
 
 function varied(scenario: Scenario, variation: Variation): Scenario {
   const { request } = scenario;
@@ -71,7 +79,7 @@ function varied(scenario: Scenario, variation: Variation): Scenario {
     request: {
       ...request,
       principal: variation.principal ?? request.principal,
-      action: variation.action ?? request.action,
+      action: recased(variation.action ?? request.action, variation.actionCase),
       context: variation.dropContext ? {} : request.context,
     },
   };
@@ -135,6 +143,104 @@ describe('compilePolicies gives exactly the reference result', () => {
       ),
       { numRuns: runs, seed },
     );
+  });
+
+  it('on identity policies of plain statements, where most actions are answered by a fixed plan', () => {
+    const actions = ['s3:GetObject', 's3:PutObject', 's3:Get*', 's3:*', '*', 'ec2:DescribeInstances'];
+    const resources = ['*', 'arn:aws:s3:::bucket/*', 'arn:aws:s3:::bucket/key', 'arn:aws:ec2:*:*:instance/*'];
+    const statementArbitrary = fc.record({
+      Effect: fc.constantFrom('Allow', 'Allow', 'Deny'),
+      Action: fc.uniqueArray(fc.constantFrom(...actions), { minLength: 1, maxLength: 3 }),
+      Resource: fc.uniqueArray(fc.constantFrom(...resources), { minLength: 1, maxLength: 2 }),
+      Condition: fc.option(
+        fc.constantFrom(
+          { StringEquals: { 'aws:PrincipalTag/team': 'red' } },
+          { StringNotEquals: { 'aws:PrincipalTag/team': 'red' } },
+          { Null: { 'aws:PrincipalTag/team': 'true' } },
+        ),
+        { nil: undefined },
+      ),
+      notAction: fc.boolean(),
+      notResource: fc.nat(3).map((n) => n === 0),
+    });
+    const requestArbitrary = fc.record({
+      principal: fc.constantFrom(
+        `arn:aws:iam::${accounts[0]}:user/alice`,
+        `arn:aws:iam::${accounts[0]}:root`,
+        `arn:aws:iam::${accounts[1]}:user/bob`,
+        's3.amazonaws.com',
+      ),
+      action: fc.constantFrom(
+        's3:GetObject',
+        's3:PutObject',
+        'S3:getobject',
+        'ec2:DescribeInstances',
+        'sqs:SendMessage',
+      ),
+      resource: fc.constantFrom(
+        'arn:aws:s3:::bucket/key',
+        'arn:aws:s3:::other/key',
+        'arn:aws:ec2:us-east-1:111111111111:instance/i-1',
+      ),
+      resourceAccount: fc.constantFrom(accounts[0], accounts[1]),
+      context: fc.constantFrom<Record<string, string>>(
+        {},
+        { 'aws:PrincipalTag/team': 'red' },
+        { 'AWS:PrincipalTag/Team': 'blue' },
+      ),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(statementArbitrary, { minLength: 1, maxLength: 4 }), {
+          minLength: 1,
+          maxLength: 2,
+        }),
+        fc.array(requestArbitrary, { minLength: 1, maxLength: 6 }),
+        (policies, requests) => {
+          const identityPolicies = policies.map((statements) =>
+            parsed(
+              ...statements.map(({ notAction, notResource, Condition, Action, Resource, ...rest }) => ({
+                ...rest,
+                [notAction ? 'NotAction' : 'Action']: Action,
+                [notResource ? 'NotResource' : 'Resource']: Resource,
+                ...(Condition === undefined ? {} : { Condition }),
+              })),
+            ),
+          );
+          expectSameResults({ identityPolicies }, requests);
+        },
+      ),
+      { numRuns: runs, seed },
+    );
+  });
+
+  it('answers unconditional statements from a plan kept per action, with results no caller can change', () => {
+    const policy = parsed(
+      { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: '*' },
+      { Effect: 'Deny', Action: 's3:PutObject', Resource: '*' },
+      { Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::bucket' },
+    );
+    const compiled = compilePolicies({ identityPolicies: [policy] });
+    const request = (action: string, resource = 'arn:aws:s3:::bucket/key'): EvaluationRequest => ({
+      principal: `arn:aws:iam::${accounts[0]}:user/alice`,
+      action,
+      resource,
+    });
+    const allowed = compiled.evaluate(request('s3:GetObject'));
+    expect(allowed).toMatchObject({ decision: 'Allow', allowedBy: [{ statementIndex: 0 }] });
+    expect(compiled.evaluate(request('S3:GETOBJECT'))).toEqual(allowed);
+    expect(compiled.evaluate(request('s3:PutObject'))).toMatchObject({
+      decision: 'ExplicitDeny',
+      deniedBy: [{ statementIndex: 1 }],
+    });
+    // The plan of an action whose statement has a Resource is decided per request.
+    expect(compiled.evaluate(request('s3:ListBucket', 'arn:aws:s3:::bucket')).decision).toBe('Allow');
+    expect(compiled.evaluate(request('s3:ListBucket', 'arn:aws:s3:::other')).decision).toBe('ImplicitDeny');
+    // Shared between requests, so frozen: changing one would change every later answer.
+    expect(() => ((allowed as { decision: string }).decision = 'ExplicitDeny')).toThrow(TypeError);
+    if (allowed.decision === 'Allow')
+      expect(() => (allowed.allowedBy as unknown[]).push(undefined)).toThrow(TypeError);
+    expect(compiled.evaluate(request('s3:GetObject'))).toEqual(allowed);
   });
 
   it('keeps an empty list of session policies apart from none (an empty list allows nothing)', () => {

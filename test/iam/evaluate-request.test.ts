@@ -82,6 +82,18 @@ describe('context keys derived from the caller', () => {
     expect(decide({ principal: user }, { identityPolicies })).toBe('ImplicitDeny');
   });
 
+  it('keys are compared lower-cased, also where lower-casing lengthens them (İ becomes i and a dot)', () => {
+    const identityPolicies = [
+      policy(allow({ Condition: { StringEquals: { 'aws:PrincipalTag/i\u0307d': 'x' } } })),
+    ];
+    expect(
+      decide({ principal: user, context: { 'aws:PrincipalTag/\u0130d': 'x' } }, { identityPolicies }),
+    ).toBe('Allow');
+    expect(decide({ principal: user, context: { 'aws:PrincipalTag/Id': 'x' } }, { identityPolicies })).toBe(
+      'ImplicitDeny',
+    );
+  });
+
   it('the clock is never read: aws:CurrentTime is absent unless given', () => {
     const identityPolicies = [policy(allow({ Condition: { Null: { 'aws:CurrentTime': 'true' } } }))];
     expect(decide({ principal: user }, { identityPolicies })).toBe('Allow');

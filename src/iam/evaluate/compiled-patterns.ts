@@ -18,7 +18,8 @@ export interface CompiledPatterns {
   readonly kind: PatternKind;
   /** A lone `*` is among the patterns: every text matches (most Resource elements). */
   readonly everything: boolean;
-  readonly literals: ReadonlySet<string>;
+  /** Undefined when there is none, so that most lists cost no lookup. */
+  readonly literals: ReadonlySet<string> | undefined;
   /** Every fixed pattern with a wildcard; undefined when there is none. */
   readonly wildcards: RegExp | undefined;
   readonly variable: readonly Pattern[];
@@ -55,7 +56,7 @@ export function compilePatterns(patterns: readonly Pattern[], kind: PatternKind)
     else sources.push(patternSource(prepared, kind));
   }
   const wildcards = sources.length === 0 ? undefined : new RegExp(`^(?:${sources.join('|')})$`);
-  return { kind, everything, literals, wildcards, variable };
+  return { kind, everything, literals: literals.size > 0 ? literals : undefined, wildcards, variable };
 }
 
 export function compiledPatternsMatch(
@@ -63,7 +64,7 @@ export function compiledPatternsMatch(
   text: string,
   request: NormalizedRequest,
 ): boolean {
-  if (patterns.everything || patterns.literals.has(text)) return true;
+  if (patterns.everything || patterns.literals?.has(text) === true) return true;
   if (patterns.wildcards?.test(text) === true) return true;
   const matches = patterns.kind === 'arn' ? matchesArn : matchesText;
   for (const pattern of patterns.variable) {

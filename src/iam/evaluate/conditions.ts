@@ -142,21 +142,25 @@ export function holdsOnEntry(
   request: NormalizedRequest,
   onValue: ValueVerdict,
 ): boolean {
-  // An empty array is an absent key.
-  const values = entry === undefined ? [] : entry.kind === 'single' ? [entry.value] : entry.values;
-  const present = values.length > 0;
+  // An empty array is an absent key. No array is made for a single value: this runs for every condition of
+  // every request.
+  const present = entry !== undefined && (entry.kind === 'single' || entry.values.length > 0);
   const { setOperator, ifExists } = condition.operator;
   if (condition.operator.base === 'Null') return nullHolds(condition, present);
   switch (setOperator) {
     // "ForAllValues ... also returns true if there are no context keys in the request."
     case 'ForAllValues':
-      return values.every((value) => onValue(value, request));
+      if (entry === undefined) return true;
+      if (entry.kind === 'single') return onValue(entry.value, request);
+      return entry.values.every((value) => onValue(value, request));
     // "ForAnyValue ... returns false if there are no context keys in the request." IfExists does
     // not rescue it: a role allowed `ForAnyValue:StringEqualsIfExists` on aws:TagKeys is denied a
     // request without tags (re:Post QU9HFmDzP0QGuU-fd7rS6B7w, "ForAnyValue:StringEqualsIfExists
     // behaving unexpectedly"); the set operator's rule comes first.
     case 'ForAnyValue':
-      return values.some((value) => onValue(value, request));
+      if (entry === undefined) return false;
+      if (entry.kind === 'single') return onValue(entry.value, request);
+      return entry.values.some((value) => onValue(value, request));
     case undefined: {
       // "If the key is not present in the request context, ...IfExists evaluates the condition as true."
       if (!present && ifExists) return true;
@@ -167,9 +171,8 @@ export function holdsOnEntry(
       // "Multivalued context keys require a condition set operator": without one, a multivalued
       // key matches nothing, negated operators included — as AWS confirmed at re:Inforce 2025
       // (IAM431), reported by iam-simulate's maintainers. An array in the request is multivalued.
-      if (entry?.kind === 'multi') return false;
-      const [value = ''] = values;
-      return onValue(value, request);
+      if (entry.kind === 'multi') return false;
+      return onValue(entry.value, request);
     }
     default: {
       const unreachable: never = setOperator;

@@ -11,7 +11,13 @@ import type {
   Statement,
 } from '../model.js';
 import { matchesWildcard } from '../wildcard.js';
-import { splitArn, type Caller, type NormalizedRequest, type RequestContext } from './request.js';
+import {
+  lowerCaseKey,
+  splitArn,
+  type Caller,
+  type NormalizedRequest,
+  type RequestContext,
+} from './request.js';
 
 /**
  * A pattern with its policy variables replaced by the request's values, as
@@ -35,11 +41,20 @@ export interface Substituted {
 const prepared = new WeakMap<Pattern, Substituted>();
 
 export function substitute(pattern: Pattern, request: NormalizedRequest): Substituted | undefined {
-  return hasVariable(pattern) ? substituteParts(pattern, request.context) : fixedPattern(pattern);
+  if (!hasVariable(pattern)) return fixedPattern(pattern);
+  // The arrays come from literals of their own, not shared with fixedPattern's: V8 keeps allocation
+  // statistics per literal, and would place these short-lived arrays with the prepared patterns, which
+  // live long, in the old generation, making every substitution a cost to the major collector.
+  const chars: string[] = [];
+  const wildcard: boolean[] = [];
+  const colons: number[] = [];
+  if (!substituteInto(pattern, request.context, chars, wildcard, colons)) return undefined;
+  return { chars, wildcard, literal: literalOf(chars, wildcard), colons };
 }
 
 export function hasVariable(pattern: Pattern): boolean {
-  return pattern.parts.some((part) => part.kind === 'variable');
+  for (const part of pattern.parts) if (part.kind === 'variable') return true;
+  return false;
 }
 
 const noContext: RequestContext = { get: () => undefined };
@@ -49,19 +64,37 @@ export function fixedPattern(pattern: Pattern): Substituted | undefined {
   if (hasVariable(pattern)) return undefined;
   let fixed = prepared.get(pattern);
   if (fixed === undefined) {
-    fixed = substituteParts(pattern, noContext);
-    if (fixed !== undefined) prepared.set(pattern, fixed);
+    const chars: string[] = [];
+    const wildcard: boolean[] = [];
+    const colons: number[] = [];
+    substituteInto(pattern, noContext, chars, wildcard, colons);
+    fixed = { chars, wildcard, literal: literalOf(chars, wildcard), colons };
+    prepared.set(pattern, fixed);
   }
   return fixed;
 }
 
-function substituteParts(pattern: Pattern, context: RequestContext): Substituted | undefined {
-  const chars: string[] = [];
-  const wildcard: boolean[] = [];
+const literalOf = (chars: readonly string[], wildcard: readonly boolean[]): string | undefined =>
+  wildcard.includes(true) ? undefined : chars.join('');
+
+/**
+ * Appends the pattern's characters, with its variables replaced by the
+ * context's values, and the positions of its first five literal colons;
+ * false when a variable has neither a value nor a default.
+ */
+function substituteInto(
+  pattern: Pattern,
+  context: RequestContext,
+  chars: string[],
+  wildcard: boolean[],
+  colons: number[],
+): boolean {
   // By UTF-16 unit, as the request text is indexed, so `?` means the same on both sides.
   const pushText = (text: string): void => {
     for (let index = 0; index < text.length; index++) {
-      chars.push(text[index] ?? '');
+      const char = text[index] ?? '';
+      if (char === ':' && colons.length < 5) colons.push(chars.length);
+      chars.push(char);
       wildcard.push(false);
     }
   };
@@ -75,9 +108,9 @@ function substituteParts(pattern: Pattern, context: RequestContext): Substituted
         wildcard.push(true);
         break;
       case 'variable': {
-        const entry = context.get(part.key.toLowerCase());
+        const entry = context.get(lowerCaseKey(part.key));
         const value = entry?.kind === 'single' ? entry.value : part.defaultValue;
-        if (value === undefined) return undefined;
+        if (value === undefined) return false;
         // A substituted value is text: a `*` in a tag value is a star, not a wildcard.
         pushText(value);
         break;
@@ -88,12 +121,7 @@ function substituteParts(pattern: Pattern, context: RequestContext): Substituted
       }
     }
   }
-  const colons: number[] = [];
-  for (let index = 0; index < chars.length && colons.length < 5; index++) {
-    if (chars[index] === ':' && !wildcard[index]) colons.push(index);
-  }
-  const literal = wildcard.includes(true) ? undefined : chars.join('');
-  return { chars, wildcard, literal, colons };
+  return true;
 }
 
 /**

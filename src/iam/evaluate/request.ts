@@ -173,7 +173,8 @@ function awsCaller(principal: Extract<RequestPrincipal, { kind: 'aws' }>): Calle
 const callersByText = new Map<string, Caller>();
 const callerCacheLimit = 10_000;
 
-function callerOf(principal: string | RequestPrincipal): Caller {
+/** The caller of a request, read once per principal text. */
+export function callerOf(principal: string | RequestPrincipal): Caller {
   if (typeof principal !== 'string') return callerOfStructured(principal);
   let caller = callersByText.get(principal);
   if (caller === undefined) {
@@ -286,7 +287,7 @@ function derivedEntries(caller: Caller): ReadonlyMap<string, ContextEntry> {
 const lowerCaseKeys = new Map<string, string>();
 const keyCacheLimit = 10_000;
 
-function lowerCaseKey(key: string): string {
+export function lowerCaseKey(key: string): string {
   let lower = lowerCaseKeys.get(key);
   if (lower === undefined) {
     if (lowerCaseKeys.size >= keyCacheLimit) lowerCaseKeys.clear();
@@ -305,12 +306,22 @@ function givenValue(context: EvaluationRequest['context'], key: string): Context
   let found: ContextValue | undefined;
   for (const given in context) {
     const value = context[given];
-    if (value !== undefined && lowerCaseKey(given) === key) found = value;
+    if (value !== undefined && mayLowerCaseTo(given, key) && lowerCaseKey(given) === key) found = value;
   }
   return found;
 }
 
-interface ActionText {
+/**
+ * Whether `text` lower-cased can be `lowerCase`, by length alone: lower-casing
+ * keeps every UTF-16 length but that of U+0130 (İ), which becomes two units
+ * (i and a combining dot). Spares most keys of a context the lookup of their
+ * lower-cased form.
+ */
+function mayLowerCaseTo(text: string, lowerCase: string): boolean {
+  return text.length === lowerCase.length || (text.length < lowerCase.length && text.includes('\u0130'));
+}
+
+export interface ActionText {
   readonly lowerCase: string;
   /** The lower-cased service prefix, before the first colon (the whole action without one). */
   readonly service: string;
@@ -322,7 +333,7 @@ interface ActionText {
  */
 const actionsByText = new Map<string, ActionText>();
 
-function actionOf(action: string): ActionText {
+export function actionOf(action: string): ActionText {
   let read = actionsByText.get(action);
   if (read === undefined) {
     if (actionsByText.size >= keyCacheLimit) actionsByText.clear();
@@ -334,18 +345,44 @@ function actionOf(action: string): ActionText {
   return read;
 }
 
-export function normalizeRequest(request: EvaluationRequest): NormalizedRequest {
-  const caller = callerOf(request.principal);
-  const resourceAccount = request.resourceAccount ?? defaultResourceAccount(request.resource, caller);
-  const derived = derivedEntries(caller);
-  const get = (key: string): ContextEntry | undefined => {
-    const value = givenValue(request.context, key);
+/**
+ * The context of one request: its own values, else the caller's derived keys,
+ * else the resource's account. One object per request with a method, rather
+ * than a closure, since every evaluation makes one.
+ */
+class ContextOfRequest implements RequestContext {
+  constructor(
+    private readonly given: EvaluationRequest['context'],
+    private readonly derived: ReadonlyMap<string, ContextEntry>,
+    private readonly resourceAccount: string | undefined,
+  ) {}
+
+  get(key: string): ContextEntry | undefined {
+    const value = givenValue(this.given, key);
     if (value !== undefined) return entryOf(value);
-    const entry = derived.get(key);
-    if (entry !== undefined || key !== 'aws:resourceaccount' || resourceAccount === undefined) return entry;
-    return { kind: 'single', value: resourceAccount };
-  };
-  const { lowerCase, service } = actionOf(request.action);
+    const entry = this.derived.get(key);
+    if (entry !== undefined || key !== 'aws:resourceaccount' || this.resourceAccount === undefined)
+      return entry;
+    return { kind: 'single', value: this.resourceAccount };
+  }
+}
+
+/** The account that owns the request's resource (see EvaluationRequest.resourceAccount). */
+export function resourceAccountOf(request: EvaluationRequest, caller: Caller): string | undefined {
+  return request.resourceAccount ?? defaultResourceAccount(request.resource, caller);
+}
+
+/**
+ * The request read for evaluation; `caller` and `action` when the evaluator
+ * has already read the principal and the action.
+ */
+export function normalizeRequest(
+  request: EvaluationRequest,
+  caller: Caller = callerOf(request.principal),
+  action: ActionText = actionOf(request.action),
+): NormalizedRequest {
+  const resourceAccount = resourceAccountOf(request, caller);
+  const { lowerCase, service } = action;
   return {
     caller,
     action: request.action,
@@ -354,7 +391,7 @@ export function normalizeRequest(request: EvaluationRequest): NormalizedRequest 
     resource: request.resource,
     resourceAccount,
     managementAccount: request.managementAccount,
-    context: { get },
+    context: new ContextOfRequest(request.context, derivedEntries(caller), resourceAccount),
   };
 }
 
