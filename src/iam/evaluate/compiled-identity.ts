@@ -21,6 +21,7 @@ import {
   type CompiledPolicy,
   type CompiledStatement,
 } from './compiled-policy.js';
+import { checkRequest } from './input.js';
 import { principalMatch } from './match.js';
 import {
   callerAccount,
@@ -136,6 +137,7 @@ export class CompiledIdentityPolicies {
 
   // A property, so that it can be handed out as CompiledPolicies.evaluate without a wrapper.
   readonly evaluate = (request: EvaluationRequest): EvaluationResult => {
+    checkRequest(request);
     const caller = callerOf(request.principal);
     if (caller.kind !== 'aws') return noCaller;
     const plan = this.plan(request, caller);

@@ -12,6 +12,7 @@
 // equal to `evaluate` on generated scenarios of every policy kind and on the
 // bench's managed-policy requests.
 import { CompiledIdentityPolicies } from './compiled-identity.js';
+import { checkPolicySet } from './input.js';
 import {
   applicable,
   CompiledPolicy,
@@ -92,6 +93,7 @@ function identityOnly(set: PolicySet<CompiledPolicy>): readonly CompiledPolicy[]
  * are prepared for a service the first time a request asks about it.
  */
 export function compilePolicies(policies: EvaluationPolicies): CompiledPolicies {
+  checkPolicySet(policies);
   const set = compileSet(policies);
   const identity = identityOnly(set);
   if (identity !== undefined) return new CompiledIdentityPolicies(identity);

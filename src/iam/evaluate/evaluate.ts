@@ -4,6 +4,7 @@
 // against, so it favours plain, obviously right code over speed.
 import type { Effect, Location, Policy, Statement } from '../model.js';
 import { conditionHolds } from './conditions.js';
+import { checkPolicySet } from './input.js';
 import {
   actionMatches,
   candidateStatements,
@@ -504,6 +505,7 @@ function controlLevels(
  * short-circuited, so the result lists every statement that decided it.
  */
 export function evaluate(request: EvaluationRequest, policies: EvaluationPolicies): EvaluationResult {
+  checkPolicySet(policies);
   return decide(policies, normalizeRequest(request), referenceReader);
 }
 

@@ -2,6 +2,7 @@
 // evaluator reads: who asks (with every identity AWS checks for them), the
 // action, the resource, its owner account, and the request context with
 // case-insensitive keys.
+import { checkContextValue, checkRequest } from './input.js';
 
 /** One value of a condition key as the request carries it; the operator decides how it is read. */
 export type ContextScalar = string | number | boolean;
@@ -306,7 +307,10 @@ function givenValue(context: EvaluationRequest['context'], key: string): Context
   let found: ContextValue | undefined;
   for (const given in context) {
     const value = context[given];
-    if (value !== undefined && mayLowerCaseTo(given, key) && lowerCaseKey(given) === key) found = value;
+    if (value !== undefined && mayLowerCaseTo(given, key) && lowerCaseKey(given) === key) {
+      checkContextValue(given, value);
+      found = value;
+    }
   }
   return found;
 }
@@ -373,16 +377,18 @@ export function resourceAccountOf(request: EvaluationRequest, caller: Caller): s
 }
 
 /**
- * The request read for evaluation; `caller` and `action` when the evaluator
- * has already read the principal and the action.
+ * The request read for evaluation; `knownCaller` and `knownAction` when the
+ * evaluator has already read the principal and the action.
  */
 export function normalizeRequest(
   request: EvaluationRequest,
-  caller: Caller = callerOf(request.principal),
-  action: ActionText = actionOf(request.action),
+  knownCaller?: Caller,
+  knownAction?: ActionText,
 ): NormalizedRequest {
+  checkRequest(request);
+  const caller = knownCaller ?? callerOf(request.principal);
+  const { lowerCase, service } = knownAction ?? actionOf(request.action);
   const resourceAccount = resourceAccountOf(request, caller);
-  const { lowerCase, service } = action;
   return {
     caller,
     action: request.action,
