@@ -24,7 +24,7 @@ import type {
   Span,
   Statement,
 } from '../model.js';
-import { literalPattern, parsePattern, type PatternSyntax } from './patterns.js';
+import { isLiteral, literalPattern, parsePattern, type PatternSyntax } from './patterns.js';
 import { PositionIndex } from './positions.js';
 
 type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
@@ -55,7 +55,7 @@ const indexLikeKey = /^(?:0|[1-9]\d*)$/;
  * The tree and line index of one document, built the first time a span is
  * read: a clean policy used for evaluation never pays for positions.
  */
-class LazySpans {
+class DocumentPositions {
   private tree: Node | undefined;
   private index: PositionIndex | undefined;
 
@@ -71,31 +71,75 @@ class LazySpans {
 }
 
 /**
- * A location whose span is computed when first read. The span is an own
- * enumerable property, as on every other location, so the object compares,
- * spreads and serialises like `{ path, span }`; defining it from one shared
- * descriptor costs a fraction of an object literal with a getter.
+ * Where a value of a clean document is: the place of the value holding it
+ * and the step from there (a member name or an array index); the document
+ * root's parent is the document itself. Path and span are computed from
+ * these the first time they are read, then kept.
  */
-class LazyLocation implements Location {
-  declare readonly span: Span;
-  readonly #spans: LazySpans;
-  #span: Span | undefined;
-
-  private static readonly spanProperty: PropertyDescriptor = {
-    enumerable: true,
-    configurable: true,
-    get(this: LazyLocation): Span {
-      return (this.#span ??= this.#spans.spanAt(this.path));
-    },
-  };
+class Place {
+  path: readonly PathElement[] | undefined = undefined;
+  span: Span | undefined = undefined;
 
   constructor(
-    readonly path: readonly PathElement[],
-    spans: LazySpans,
-  ) {
-    this.#spans = spans;
-    Object.defineProperty(this, 'span', LazyLocation.spanProperty);
-  }
+    readonly parent: Place | DocumentPositions,
+    readonly step: string | number,
+  ) {}
+}
+
+function pathOf(place: Place): readonly PathElement[] {
+  if (place.path !== undefined) return place.path;
+  const path: PathElement[] = [];
+  for (let at = place; at.parent instanceof Place; at = at.parent)
+    path.push(typeof at.step === 'number' ? { index: at.step } : { value: at.step });
+  place.path = path.reverse();
+  return place.path;
+}
+
+function spanOf(place: Place): Span {
+  if (place.span !== undefined) return place.span;
+  let root = place;
+  while (root.parent instanceof Place) root = root.parent;
+  place.span = root.parent.spanAt(pathOf(place));
+  return place.span;
+}
+
+type LocationKey = keyof Location;
+const isLocationKey = (key: string | symbol): key is LocationKey => key === 'path' || key === 'span';
+const locationKeys: LocationKey[] = ['path', 'span'];
+const read = (place: Place, key: LocationKey): Location[LocationKey] =>
+  key === 'path' ? pathOf(place) : spanOf(place);
+
+/**
+ * A location of a clean document is a proxy over its place that behaves as
+ * the plain `{ path, span }` object the full reader makes: two own
+ * enumerable properties, so it compares (toEqual, isDeepStrictEqual),
+ * spreads and serialises alike, and is read-only. Why a proxy: a parse makes
+ * one location per element and most are never read, and a proxy is the one
+ * object with own properties computed on demand that is cheap to make (an
+ * own getter per object, by defineProperty, cost four times as much). It
+ * cannot be sent to a worker (structuredClone refuses proxies): spread it
+ * first.
+ */
+const locationHandler: ProxyHandler<Place> = {
+  get: (place, key, receiver) =>
+    isLocationKey(key) ? read(place, key) : Reflect.get(Object.prototype, key, receiver),
+  has: (_, key) => isLocationKey(key) || key in Object.prototype,
+  ownKeys: () => [...locationKeys],
+  getOwnPropertyDescriptor: (place, key) =>
+    isLocationKey(key)
+      ? { value: read(place, key), writable: false, enumerable: true, configurable: true }
+      : undefined,
+  getPrototypeOf: () => Object.prototype,
+  set: () => false,
+  defineProperty: () => false,
+  deleteProperty: () => false,
+  setPrototypeOf: () => false,
+  preventExtensions: () => false,
+};
+
+function locationOf(place: Place): Location {
+  // The handler answers exactly the Location interface; the target is only its state.
+  return new Proxy(place, locationHandler) as unknown as Location;
 }
 
 /** The node a location path names: a member's value, an array item, or (`key`) a member's name. */
@@ -113,6 +157,36 @@ function nodeAt(root: Node | undefined, path: readonly PathElement[]): Node | un
   }
   return node;
 }
+
+/**
+ * Did the text write a member name twice, which JSON.parse silently merges?
+ * `members` counts the members of the parsed objects. The quick count: each
+ * member name's closing quote is followed by its colon, with nothing between
+ * when no colon in the text follows whitespace; any other `":` (an escaped
+ * quote, a string that starts with a colon) only adds to the count. So the
+ * count of `":` is at least the members written, which are at least the
+ * members parsed, and equal to them only if nothing was merged. Otherwise,
+ * count exactly.
+ */
+function mergedMembers(text: string, members: number): boolean {
+  let quick = 0;
+  for (let at = text.indexOf('":'); at >= 0; at = text.indexOf('":', at + 2)) quick++;
+  if (quick === members && !colonAfterSpace(text)) return false;
+  return memberCount(text) !== members;
+}
+
+/**
+ * Does a colon follow JSON whitespace anywhere? Compact text has little
+ * whitespace, and indexOf finds none fast; in indented text a regular
+ * expression beats searching the many spaces.
+ */
+function colonAfterSpace(text: string): boolean {
+  return text.includes('\n')
+    ? spaceColon.test(text)
+    : text.includes(' :') || text.includes('\t:') || text.includes('\r:');
+}
+
+const spaceColon = /[ \t\n\r]:/;
 
 /**
  * Object members in the text: every colon outside a string separates a name
@@ -163,11 +237,43 @@ function give(): never {
   throw new NotClean();
 }
 
+/** The one present element of two exclusive ones; neither is undefined, both give up. */
+function either<Name extends string>(
+  node: JsonObject,
+  first: Name,
+  second: Name,
+): { readonly kind: Name; readonly value: Json } | undefined {
+  const firstValue = node[first];
+  const secondValue = node[second];
+  if (firstValue === undefined)
+    return secondValue === undefined ? undefined : { kind: second, value: secondValue };
+  return secondValue === undefined ? { kind: first, value: firstValue } : give();
+}
+
+const actionSyntax: PatternSyntax = { wildcards: true, variables: false };
+const resourceSyntax: readonly [PatternSyntax, PatternSyntax] = [
+  { wildcards: true, variables: false },
+  { wildcards: true, variables: true },
+];
+
+function pattern(raw: string, syntax: PatternSyntax): Pattern {
+  if (isLiteral(raw, syntax)) return literalPattern(raw);
+  const parsed = parsePattern(raw, syntax);
+  return parsed.ok ? parsed.pattern : give();
+}
+
 class CleanReader {
   private members = 0;
   private version: PolicyVersion | undefined;
+  private readonly root: Place;
 
-  constructor(private readonly spans: LazySpans) {}
+  constructor(positions: DocumentPositions) {
+    this.root = new Place(positions, 0);
+  }
+
+  private place(parent: Place, step: string | number): Place {
+    return new Place(parent, step);
+  }
 
   /** Counts the object's members and refuses names the parsed object may have reordered or the reader must report. */
   private names(object: JsonObject, known: ReadonlySet<string> | undefined): string[] {
@@ -180,7 +286,7 @@ class CleanReader {
 
   read(root: Json, text: string): Policy {
     if (!isObject(root)) give();
-    const names = this.names(root, knownPolicyElements);
+    this.names(root, knownPolicyElements);
     const version = root.Version;
     if (version !== undefined) {
       if (version !== '2012-10-17' && version !== '2008-10-17') give();
@@ -188,115 +294,86 @@ class CleanReader {
     }
     const id = root.Id;
     if (id !== undefined && typeof id !== 'string') give();
-    if (!names.includes('Statement')) give();
-    const statements = this.readStatements(root.Statement);
-    // Duplicate names, which JSON.parse silently merges, are the one thing the values cannot show.
-    if (memberCount(text) !== this.members) give();
-    return {
-      ...(version === undefined ? {} : { version: this.version }),
-      ...(id === undefined ? {} : { id }),
-      statements,
-      location: new LazyLocation([], this.spans),
-    };
+    const statements = this.readStatements(root.Statement ?? give());
+    if (mergedMembers(text, this.members)) give();
+    const location = locationOf(this.root);
+    if (version === undefined)
+      return id === undefined ? { statements, location } : { id, statements, location };
+    return id === undefined ? { version, statements, location } : { version, id, statements, location };
   }
 
-  private readStatements(node: Json | undefined): Statement[] {
-    const path: PathElement[] = [{ value: 'Statement' }];
-    if (isObject(node)) return [this.readStatement(node, path, 0)];
+  private readStatements(node: Json): Statement[] {
+    const place = this.place(this.root, 'Statement');
+    if (isObject(node)) return [this.readStatement(node, place, 0)];
     if (!Array.isArray(node) || node.length === 0) give();
-    const items: readonly Json[] = node;
-    return items.map((item, position) => {
-      if (!isObject(item)) give();
-      return this.readStatement(item, [...path, { index: position }], position);
-    });
+    // map rather than push: arrays the size of their items (a pushed-to array reserves 17 slots).
+    return node.map((item, position) =>
+      isObject(item) ? this.readStatement(item, this.place(place, position), position) : give(),
+    );
   }
 
-  private readStatement(node: JsonObject, path: readonly PathElement[], position: number): Statement {
+  private readStatement(node: JsonObject, place: Place, position: number): Statement {
     this.names(node, knownStatementElements);
     const sid = node.Sid;
     if (sid !== undefined && typeof sid !== 'string') give();
-    const effect = node.Effect;
-    if (effect !== 'Allow' && effect !== 'Deny') give();
-    const principal = this.readPrincipal(node, path);
-    const action = this.readAction(node, path);
-    const resource = this.readResource(node, path);
+    const effect: Effect = node.Effect === 'Allow' || node.Effect === 'Deny' ? node.Effect : give();
+    const principal = this.readPrincipal(node, place);
+    const action = this.readAction(node, place);
+    const resource = this.readResource(node, place);
     const conditions =
-      node.Condition === undefined
-        ? []
-        : this.readConditions(node.Condition, [...path, { value: 'Condition' }]);
+      node.Condition === undefined ? [] : this.readConditions(node.Condition, this.place(place, 'Condition'));
+    // Optional members are left out rather than undefined, in the full reader's order.
     return {
       index: position,
-      ...(sid === undefined
-        ? {}
-        : { sid, sidLocation: new LazyLocation([...path, { value: 'Sid' }], this.spans) }),
-      effect: effect satisfies Effect,
+      ...(sid === undefined ? {} : { sid, sidLocation: locationOf(this.place(place, 'Sid')) }),
+      effect,
       ...(principal === undefined ? {} : { principal }),
       action,
       ...(resource === undefined ? {} : { resource }),
       conditions,
-      location: new LazyLocation(path, this.spans),
+      location: locationOf(place),
     };
   }
 
-  /** The one present element of two exclusive ones; neither is undefined, both give up. */
-  private either<Name extends string>(
-    node: JsonObject,
-    names: readonly [Name, Name],
-  ): { readonly kind: Name; readonly value: Json } | undefined {
-    const [first, second] = names;
-    const firstValue = node[first];
-    const secondValue = node[second];
-    if (firstValue !== undefined && secondValue !== undefined) give();
-    if (firstValue !== undefined) return { kind: first, value: firstValue };
-    return secondValue === undefined ? undefined : { kind: second, value: secondValue };
+  private readAction(node: JsonObject, statement: Place): ActionElement {
+    const element = either(node, 'Action', 'NotAction') ?? give();
+    const place = this.place(statement, element.kind);
+    const location = locationOf(place);
+    const entries = this.patternEntries(element.value, place, location, actionSyntax);
+    return { kind: element.kind, entries, location };
   }
 
-  private readAction(node: JsonObject, path: readonly PathElement[]): ActionElement {
-    const element = this.either(node, ['Action', 'NotAction']) ?? give();
-    const elementPath = [...path, { value: element.kind }];
-    const entries = this.patternEntries(element.value, elementPath, { wildcards: true, variables: false });
-    return { kind: element.kind, entries, location: new LazyLocation(elementPath, this.spans) };
-  }
-
-  private readResource(node: JsonObject, path: readonly PathElement[]): ResourceElement | undefined {
-    const element = this.either(node, ['Resource', 'NotResource']);
+  private readResource(node: JsonObject, statement: Place): ResourceElement | undefined {
+    const element = either(node, 'Resource', 'NotResource');
     if (element === undefined) return undefined;
-    const elementPath = [...path, { value: element.kind }];
-    const syntax = { wildcards: true, variables: this.version === '2012-10-17' };
-    const entries = this.patternEntries(element.value, elementPath, syntax);
-    return { kind: element.kind, entries, location: new LazyLocation(elementPath, this.spans) };
+    const place = this.place(statement, element.kind);
+    const location = locationOf(place);
+    const syntax = resourceSyntax[this.version === '2012-10-17' ? 1 : 0];
+    const entries = this.patternEntries(element.value, place, location, syntax);
+    return { kind: element.kind, entries, location };
   }
 
-  /** A string, or a non-empty array of strings, each with the path the full reader gives it. */
-  private strings(
+  /** A string (located where the element is), or a non-empty array of strings. */
+  private patternEntries(
     value: Json,
-    path: readonly PathElement[],
-  ): { text: string; path: readonly PathElement[] }[] {
-    if (typeof value === 'string') return [{ text: value, path }];
+    place: Place,
+    location: Location,
+    syntax: PatternSyntax,
+  ): PatternEntry[] {
+    if (typeof value === 'string') return [{ pattern: pattern(value, syntax), location }];
     if (!Array.isArray(value) || value.length === 0) give();
-    const items: readonly Json[] = value;
-    return items.map((item, position) =>
-      typeof item === 'string' ? { text: item, path: [...path, { index: position }] } : give(),
+    return value.map((item: Json, position) =>
+      typeof item === 'string'
+        ? { pattern: pattern(item, syntax), location: locationOf(this.place(place, position)) }
+        : give(),
     );
   }
 
-  private patternEntries(value: Json, path: readonly PathElement[], syntax: PatternSyntax): PatternEntry[] {
-    return this.strings(value, path).map((item) => ({
-      pattern: this.pattern(item.text, syntax),
-      location: new LazyLocation(item.path, this.spans),
-    }));
-  }
-
-  private pattern(raw: string, syntax: PatternSyntax): Pattern {
-    const parsed = parsePattern(raw, syntax);
-    return parsed.ok ? parsed.pattern : give();
-  }
-
-  private readPrincipal(node: JsonObject, path: readonly PathElement[]): PrincipalElement | undefined {
-    const element = this.either(node, ['Principal', 'NotPrincipal']);
+  private readPrincipal(node: JsonObject, statement: Place): PrincipalElement | undefined {
+    const element = either(node, 'Principal', 'NotPrincipal');
     if (element === undefined) return undefined;
-    const elementPath = [...path, { value: element.kind }];
-    const location = new LazyLocation(elementPath, this.spans);
+    const place = this.place(statement, element.kind);
+    const location = locationOf(place);
     if (element.value === '*') return { kind: element.kind, value: { kind: 'everyone', location }, location };
     if (!isObject(element.value)) give();
     const types = element.value;
@@ -306,52 +383,70 @@ class CleanReader {
     for (const type of principalTypes) {
       const value = types[type];
       if (value === undefined) continue;
-      for (const item of this.strings(value, [...elementPath, { value: type }]))
-        entries.push({ type, value: item.text, location: new LazyLocation(item.path, this.spans) });
+      const typePlace = this.place(place, type);
+      if (typeof value === 'string') {
+        entries.push({ type, value, location: locationOf(typePlace) });
+        continue;
+      }
+      if (!Array.isArray(value) || value.length === 0) give();
+      const items: readonly Json[] = value;
+      for (let position = 0; position < items.length; position++) {
+        const item = items[position];
+        if (typeof item !== 'string') give();
+        entries.push({ type, value: item, location: locationOf(this.place(typePlace, position)) });
+      }
     }
     return { kind: element.kind, value: { kind: 'entries', entries, location }, location };
   }
 
-  private readConditions(node: Json, path: readonly PathElement[]): Condition[] {
+  private readConditions(node: Json, place: Place): Condition[] {
     if (!isObject(node)) give();
     const conditions: Condition[] = [];
     for (const name of this.names(node, undefined)) {
       const operator = parseOperatorName(name) ?? give();
+      const syntax = operatorInfo(operator);
       const keys = node[name];
       if (!isObject(keys)) give();
-      const operatorPath = [...path, { value: name }];
-      const seen = new Set<string>();
-      for (const key of this.names(keys, undefined)) {
-        const folded = key.toLowerCase();
-        if (seen.has(folded)) give();
-        seen.add(folded);
-        const keyPath = [...operatorPath, { value: key }];
-        const values = this.conditionValues(keys[key] ?? null, keyPath, operatorInfo(operator));
-        conditions.push({ operator, key, values, location: new LazyLocation(keyPath, this.spans) });
+      const operatorPlace = this.place(place, name);
+      const names = this.names(keys, undefined);
+      // Keys compare case-insensitively: two that differ only in case are an error of the full reader.
+      if (names.length > 1 && new Set(names.map((key) => key.toLowerCase())).size < names.length) give();
+      for (const key of names) {
+        const keyPlace = this.place(operatorPlace, key);
+        const location = locationOf(keyPlace);
+        const values = this.conditionValues(keys[key] ?? null, keyPlace, location, syntax);
+        conditions.push({ operator, key, values, location });
       }
     }
     return conditions;
   }
 
-  private conditionValues(node: Json, path: readonly PathElement[], syntax: PatternSyntax): ConditionValue[] {
-    const items: readonly Json[] = Array.isArray(node) ? node : [node];
-    if (items.length === 0) give();
-    const type = typeof items[0];
-    return items.map((item, position) => {
-      // Mixed JSON types are a note; numbers keep their text, which the parsed value has lost.
-      if (typeof item !== type) give();
-      const itemPath = Array.isArray(node) ? [...path, { index: position }] : path;
-      const location = new LazyLocation(itemPath, this.spans);
-      if (typeof item === 'boolean') return { value: item, pattern: literalPattern(String(item)), location };
-      if (typeof item !== 'string') give();
-      const variables = syntax.variables && this.version === '2012-10-17';
-      if (!syntax.variables && this.version === '2012-10-17' && variableShape.test(item)) give();
-      return {
-        value: item,
-        pattern: this.pattern(item, { wildcards: syntax.wildcards, variables }),
-        location,
-      };
-    });
+  /** One value (located where the condition is) or a non-empty array of values, all of one JSON type. */
+  private conditionValues(
+    node: Json,
+    place: Place,
+    location: Location,
+    syntax: PatternSyntax,
+  ): ConditionValue[] {
+    if (!Array.isArray(node)) return [this.conditionValue(node, location, syntax)];
+    if (node.length === 0) give();
+    const type = typeof node[0];
+    return node.map((item: Json, position) =>
+      // Mixed JSON types are a note of the full reader.
+      typeof item === type
+        ? this.conditionValue(item, locationOf(this.place(place, position)), syntax)
+        : give(),
+    );
+  }
+
+  private conditionValue(item: Json, location: Location, syntax: PatternSyntax): ConditionValue {
+    // Numbers keep their text in the full reader, which the parsed value has lost.
+    if (typeof item === 'boolean') return { value: item, pattern: literalPattern(String(item)), location };
+    if (typeof item !== 'string') give();
+    const inVersion = this.version === '2012-10-17';
+    if (!syntax.variables && inVersion && variableShape.test(item)) give();
+    const variables = syntax.variables && inVersion;
+    return { value: item, pattern: pattern(item, { wildcards: syntax.wildcards, variables }), location };
   }
 }
 
@@ -364,7 +459,7 @@ export function parseCleanPolicy(text: string): Policy | undefined {
     return undefined;
   }
   try {
-    return new CleanReader(new LazySpans(text)).read(root, text);
+    return new CleanReader(new DocumentPositions(text)).read(root, text);
   } catch (error) {
     if (error instanceof NotClean) return undefined;
     throw error;

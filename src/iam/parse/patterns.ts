@@ -30,35 +30,46 @@ export function literalPattern(raw: string): Pattern {
   return { raw, parts: raw === '' ? [] : [{ kind: 'literal', text: raw }] };
 }
 
-/**
- * Patterns already read, one map per syntax: policies repeat the same
- * actions and ARNs (`*`, `s3:GetObject`) over and over, and a result is
- * immutable, so one object serves every policy that writes the text.
- */
-const readPatterns: readonly Map<string, PatternResult>[] = [new Map(), new Map(), new Map(), new Map()];
-const readPatternLimit = 50_000;
+/** `*` alone, the most common pattern by far, is read once and shared. */
+const anything: PatternResult = {
+  ok: true,
+  pattern: { raw: '*', parts: [{ kind: 'wildcard', wildcard: '*' }] },
+};
 
-export function parsePattern(raw: string, syntax: PatternSyntax): PatternResult {
-  const cache = readPatterns[(syntax.wildcards ? 2 : 0) + (syntax.variables ? 1 : 0)] as Map<
-    string,
-    PatternResult
-  >;
-  let result = cache.get(raw);
-  if (result === undefined) {
-    if (cache.size >= readPatternLimit) cache.clear();
-    result = readPattern(raw, syntax);
-    cache.set(raw, result);
-  }
-  return result;
+/** Is the text all literal under this syntax: no wildcard, no variable? */
+export function isLiteral(raw: string, syntax: PatternSyntax): boolean {
+  return !(
+    (syntax.wildcards && (raw.includes('*') || raw.includes('?'))) ||
+    (syntax.variables && raw.includes('$'))
+  );
 }
 
+/**
+ * Reads a pattern. A parse reads every Action, Resource and condition string,
+ * so text without any special character (most condition values, many ARNs)
+ * is found with a few indexOf calls and made a literal directly.
+ */
+export function parsePattern(raw: string, syntax: PatternSyntax): PatternResult {
+  if (syntax.wildcards && raw === '*') return anything;
+  return isLiteral(raw, syntax) ? { ok: true, pattern: literalPattern(raw) } : readPattern(raw, syntax);
+}
+
+/** The wildcard parts, shared: parts are immutable, and a parse makes many. */
+const wildcards = {
+  '*': { kind: 'wildcard', wildcard: '*' },
+  '?': { kind: 'wildcard', wildcard: '?' },
+} as const satisfies Record<string, PatternPart>;
+
+/**
+ * Parts are gathered here, then copied to an array of their exact number (an
+ * array grown by push reserves 17 slots). Never shared across calls: readPattern
+ * does not reenter itself.
+ */
+const gathered: PatternPart[] = [];
+
 function readPattern(raw: string, syntax: PatternSyntax): PatternResult {
-  const parts: PatternPart[] = [];
+  gathered.length = 0;
   let literal = '';
-  const flushLiteral = (): void => {
-    if (literal !== '') parts.push({ kind: 'literal', text: literal });
-    literal = '';
-  };
   let index = 0;
   while (index < raw.length) {
     // Text between special characters is copied in one slice: most patterns are mostly text.
@@ -79,21 +90,23 @@ function readPattern(raw: string, syntax: PatternSyntax): PatternResult {
       } else {
         const variable = parseVariableBody(body, raw);
         if (!variable.ok) return variable;
-        flushLiteral();
-        parts.push(variable.part);
+        if (literal !== '') gathered.push({ kind: 'literal', text: literal });
+        literal = '';
+        gathered.push(variable.part);
       }
       index = close + 1;
     } else if (syntax.wildcards && (char === '*' || char === '?')) {
-      flushLiteral();
-      parts.push({ kind: 'wildcard', wildcard: char });
+      if (literal !== '') gathered.push({ kind: 'literal', text: literal });
+      literal = '';
+      gathered.push(wildcards[char]);
       index++;
     } else {
       literal += char;
       index++;
     }
   }
-  flushLiteral();
-  return { ok: true, pattern: { raw, parts } };
+  if (literal !== '') gathered.push({ kind: 'literal', text: literal });
+  return { ok: true, pattern: { raw, parts: gathered.slice() } };
 }
 
 /** The offset of the next character that may start a wildcard or a variable, or the end of the text. */
