@@ -12,37 +12,49 @@ import { MAX_CODE_POINT, regexKey, unreachable, type CodePointRange, type Regex 
 const UNIVERSAL_PROBE = 8;
 
 /**
- * The NFA is held in flat arrays rather than an object per state: a long
- * Action list compiles to ~100,000 states, and objects that many, all kept in
- * the automata cache, made the young-generation collections copy them again
- * and again. State i has at most one labelled edge (Thompson construction):
- * `edgeRanges[i]` (shared with the regex) to `edgeTargets[i]`; its epsilon
- * successors are `epsilonTargets[epsilonStart[i] .. epsilonStart[i + 1])`.
+ * The NFA is held in flat typed arrays, sized before it is built, rather than
+ * an object per state or growing arrays of numbers: a long Action list
+ * compiles to ~100,000 states, automata are kept in a cache across checks,
+ * and whatever lives on the JavaScript heap is copied again by every
+ * young-generation collection until it is promoted (typed arrays' contents
+ * live outside that heap). State i has at most one labelled edge (Thompson
+ * construction): `edgeRanges[i]` (shared with the regex) to `edgeTargets[i]`;
+ * its epsilon successors are `epsilonTargets[epsilonStart[i] .. epsilonStart[i + 1])`.
  * A DFA state is the set of NFA states of a closure that matter — those with
- * an edge, and the accepting one —, so that its key stays short.
+ * an edge, and the accepting one —, sorted, so that it stays small.
  */
 export class Automaton {
-  private stateCount = 0;
-  private readonly edgeRanges: (readonly CodePointRange[] | undefined)[] = [];
-  private readonly edgeTargets: number[] = [];
+  private readonly stateCount: number;
+  private readonly edgeRanges: (readonly CodePointRange[] | undefined)[];
+  private readonly edgeTargets: Int32Array;
   private readonly epsilonStart: Int32Array;
   private readonly epsilonTargets: Int32Array;
   private readonly accept: number;
-  private readonly dfaIds = new Map<string, number>();
-  private readonly dfaSets: number[][] = [];
+  /** DFA state ids by the hash of their NFA state set (collisions share a bucket). */
+  private readonly dfaIds = new Map<number, number | number[]>();
+  private readonly dfaSets: Int32Array[] = [];
   private readonly dfaAccepting: boolean[] = [];
   private readonly transitions: Map<number, number>[] = [];
   private readonly cuts: (readonly number[] | undefined)[] = [];
   private readonly universals: (boolean | undefined)[] = [];
-  // INVARIANT: the NFA is complete before the first closure, so the marks cover every state.
+  // Scratch of the closures, one slot per NFA state: marks (a per-call stamp
+  // instead of a fresh set), the depth-first stack, the states found.
   private marks: Int32Array | undefined;
+  private stack: Int32Array | undefined;
+  private found: Int32Array | undefined;
   private stamp = 0;
   readonly start: number;
 
   constructor(regex: Regex) {
-    const links: number[] = [];
-    const [entry, exit] = this.build(regex, links);
+    const size = { states: 0, links: 0 };
+    countNfa(regex, size);
+    this.stateCount = size.states;
+    this.edgeRanges = new Array<readonly CodePointRange[] | undefined>(size.states).fill(undefined);
+    this.edgeTargets = new Int32Array(size.states).fill(-1);
+    const build: NfaBuild = { next: 0, links: new Int32Array(size.links * 2), linkCount: 0 };
+    const [entry, exit] = this.build(regex, build);
     this.accept = exit;
+    const links = build.links;
     // Epsilon edges grouped by source (a counting sort of the from, to pairs).
     const starts = new Int32Array(this.stateCount + 1);
     for (let index = 0; index < links.length; index += 2) (starts[(links[index] as number) + 1] as number)++;
@@ -57,7 +69,7 @@ export class Automaton {
     }
     this.epsilonStart = starts;
     this.epsilonTargets = targets;
-    this.start = this.intern(this.closure([entry]));
+    this.start = this.closure([entry]);
   }
 
   get nfaSize(): number {
@@ -74,7 +86,7 @@ export class Automaton {
 
   /** No NFA state is left: nothing is accepted from here on. */
   dead(state: number): boolean {
-    return (this.dfaSets[state] as number[]).length === 0;
+    return (this.dfaSets[state] as Int32Array).length === 0;
   }
 
   /**
@@ -113,12 +125,12 @@ export class Automaton {
     const known = row.get(codePoint);
     if (known !== undefined) return known;
     const targets: number[] = [];
-    for (const nfaState of this.dfaSets[state] as number[]) {
+    for (const nfaState of this.dfaSets[state] as Int32Array) {
       const ranges = this.edgeRanges[nfaState];
       if (ranges !== undefined && inRanges(ranges, codePoint))
         targets.push(this.edgeTargets[nfaState] as number);
     }
-    const next = this.intern(this.closure(targets));
+    const next = this.closure(targets);
     row.set(codePoint, next);
     return next;
   }
@@ -133,7 +145,7 @@ export class Automaton {
     const known = this.cuts[state];
     if (known !== undefined) return known;
     const found = new Set<number>();
-    for (const nfaState of this.dfaSets[state] as number[]) {
+    for (const nfaState of this.dfaSets[state] as Int32Array) {
       const ranges = this.edgeRanges[nfaState];
       if (ranges === undefined) continue;
       for (const [low, high] of ranges) {
@@ -148,62 +160,74 @@ export class Automaton {
 
   matches(text: string): boolean {
     let state = this.start;
-    for (const char of text) state = this.step(state, char.codePointAt(0) as number);
+    // By code point, as `for…of` reads a string, without a string per character.
+    for (let index = 0; index < text.length;) {
+      const codePoint = text.codePointAt(index) as number;
+      state = this.step(state, codePoint);
+      index += codePoint > 0xffff ? 2 : 1;
+    }
     return this.accepting(state);
   }
 
-  private intern(set: number[]): number {
-    const key = set.join(',');
-    const known = this.dfaIds.get(key);
-    if (known !== undefined) return known;
+  /**
+   * The DFA state of the epsilon closure of `seeds`, reduced to the states
+   * with an edge and the accepting state (the others behave as nothing once
+   * the closure is taken); a new state is interned with its set sorted.
+   */
+  private closure(seeds: readonly number[]): number {
+    const marks = (this.marks ??= new Int32Array(this.stateCount));
+    const stack = (this.stack ??= new Int32Array(this.stateCount));
+    const found = (this.found ??= new Int32Array(this.stateCount));
+    const stamp = ++this.stamp;
+    let depth = 0;
+    let count = 0;
+    for (const seed of seeds) {
+      if (marks[seed] === stamp) continue;
+      marks[seed] = stamp;
+      stack[depth++] = seed;
+    }
+    while (depth > 0) {
+      const state = stack[--depth] as number;
+      if (this.edgeRanges[state] !== undefined || state === this.accept) found[count++] = state;
+      const end = this.epsilonStart[state + 1] as number;
+      for (let index = this.epsilonStart[state] as number; index < end; index++) {
+        const target = this.epsilonTargets[index] as number;
+        if (marks[target] === stamp) continue;
+        marks[target] = stamp;
+        stack[depth++] = target;
+      }
+    }
+    const set = found.subarray(0, count).sort();
+    return this.intern(set);
+  }
+
+  /** The id of the DFA state `set` (a view of the scratch: copied when it is new). */
+  private intern(set: Int32Array): number {
+    const hash = hashStates(set);
+    const bucket = this.dfaIds.get(hash);
+    if (bucket !== undefined) {
+      for (const id of typeof bucket === 'number' ? [bucket] : bucket)
+        if (sameStates(this.dfaSets[id] as Int32Array, set)) return id;
+    }
     const id = this.dfaSets.length;
-    this.dfaIds.set(key, id);
-    this.dfaSets.push(set);
+    if (bucket === undefined) this.dfaIds.set(hash, id);
+    else if (typeof bucket === 'number') this.dfaIds.set(hash, [bucket, id]);
+    else bucket.push(id);
+    this.dfaSets.push(set.slice());
     this.dfaAccepting.push(set.includes(this.accept));
     this.transitions.push(new Map());
     return id;
   }
 
-  /**
-   * Epsilon closure, sorted, reduced to the states with an edge and the
-   * accepting state (the others behave as nothing once the closure is taken);
-   * NFA states are marked with a per-call stamp instead of a fresh set.
-   */
-  private closure(seeds: readonly number[]): number[] {
-    const marks = (this.marks ??= new Int32Array(this.stateCount));
-    const stamp = ++this.stamp;
-    const found: number[] = [];
-    const stack: number[] = [];
-    const visit = (state: number): void => {
-      if (marks[state] === stamp) return;
-      marks[state] = stamp;
-      if (this.edgeRanges[state] !== undefined || state === this.accept) found.push(state);
-      stack.push(state);
-    };
-    seeds.forEach(visit);
-    for (let state = stack.pop(); state !== undefined; state = stack.pop()) {
-      const end = this.epsilonStart[state + 1] as number;
-      for (let index = this.epsilonStart[state] as number; index < end; index++)
-        visit(this.epsilonTargets[index] as number);
-    }
-    return found.sort((a, b) => a - b);
-  }
-
-  private fresh(): number {
-    this.edgeRanges.push(undefined);
-    this.edgeTargets.push(-1);
-    return this.stateCount++;
-  }
-
-  /** Returns the entry and exit states of a fragment; epsilon edges go to `links` as from, to pairs. */
-  private build(regex: Regex, links: number[]): [number, number] {
-    const entry = this.fresh();
-    const exit = this.fresh();
+  /** Returns the entry and exit states of a fragment; epsilon edges go to `build.links` as from, to pairs. */
+  private build(regex: Regex, build: NfaBuild): [number, number] {
+    const entry = build.next++;
+    const exit = build.next++;
     switch (regex.kind) {
       case 'nothing':
         break;
       case 'epsilon':
-        links.push(entry, exit);
+        addLink(build, entry, exit);
         break;
       case 'class':
         this.edgeRanges[entry] = regex.ranges;
@@ -212,22 +236,26 @@ export class Automaton {
       case 'concat': {
         let current = entry;
         for (const part of regex.parts) {
-          const [partEntry, partExit] = this.build(part, links);
-          links.push(current, partEntry);
+          const [partEntry, partExit] = this.build(part, build);
+          addLink(build, current, partEntry);
           current = partExit;
         }
-        links.push(current, exit);
+        addLink(build, current, exit);
         break;
       }
       case 'union':
         for (const option of regex.options) {
-          const [optionEntry, optionExit] = this.build(option, links);
-          links.push(entry, optionEntry, optionExit, exit);
+          const [optionEntry, optionExit] = this.build(option, build);
+          addLink(build, entry, optionEntry);
+          addLink(build, optionExit, exit);
         }
         break;
       case 'star': {
-        const [innerEntry, innerExit] = this.build(regex.inner, links);
-        links.push(entry, exit, entry, innerEntry, innerExit, innerEntry, innerExit, exit);
+        const [innerEntry, innerExit] = this.build(regex.inner, build);
+        addLink(build, entry, exit);
+        addLink(build, entry, innerEntry);
+        addLink(build, innerExit, innerEntry);
+        addLink(build, innerExit, exit);
         break;
       }
       default:
@@ -235,6 +263,58 @@ export class Automaton {
     }
     return [entry, exit];
   }
+}
+
+interface NfaBuild {
+  /** The next free state. */
+  next: number;
+  /** Epsilon edges as from, to pairs; sized by `countNfa`. */
+  readonly links: Int32Array;
+  linkCount: number;
+}
+
+function addLink(build: NfaBuild, from: number, to: number): void {
+  build.links[build.linkCount++] = from;
+  build.links[build.linkCount++] = to;
+}
+
+/** Adds the NFA states and epsilon edges `Automaton.build` makes for `regex` (the same recursion). */
+function countNfa(regex: Regex, size: { states: number; links: number }): void {
+  size.states += 2;
+  switch (regex.kind) {
+    case 'nothing':
+    case 'class':
+      break;
+    case 'epsilon':
+      size.links += 1;
+      break;
+    case 'concat':
+      size.links += regex.parts.length + 1;
+      for (const part of regex.parts) countNfa(part, size);
+      break;
+    case 'union':
+      size.links += 2 * regex.options.length;
+      for (const option of regex.options) countNfa(option, size);
+      break;
+    case 'star':
+      size.links += 4;
+      countNfa(regex.inner, size);
+      break;
+    default:
+      unreachable(regex);
+  }
+}
+
+function hashStates(set: Int32Array): number {
+  let hash = 0x811c9dc5 ^ set.length;
+  for (const state of set) hash = Math.imul(hash ^ state, 0x01000193);
+  return hash;
+}
+
+function sameStates(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  return true;
 }
 
 function inRanges(ranges: readonly CodePointRange[], codePoint: number): boolean {

@@ -47,3 +47,27 @@ describe('automata', () => {
     );
   });
 });
+
+describe('automaton matching', () => {
+  // Code points beyond the BMP are one character (two UTF-16 units), and a lone surrogate is one too,
+  // as a JavaScript RegExp with the `u` flag reads them.
+  const alphabet = ['a', 'b', '😀', '\ud800', '\udc00'];
+  const asRegExp = (pattern: string): RegExp =>
+    new RegExp(
+      `^${[...pattern].map((char) => (char === '*' ? '[^]*' : char === '?' ? '[^]' : char)).join('')}$`,
+      'u',
+    );
+
+  it('matches a string exactly when the RegExp of the same pattern does', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('a', 'b', '*', '?'), { maxLength: 5 }).map((chars) => chars.join('')),
+        fc.array(fc.constantFrom(...alphabet), { maxLength: 6 }).map((chars) => chars.join('')),
+        (pattern, text) => {
+          expect(automatonOf(glob(pattern)).matches(text)).toBe(asRegExp(pattern).test(text));
+        },
+      ),
+      { numRuns: 2_000, seed: 20261207 },
+    );
+  });
+});
