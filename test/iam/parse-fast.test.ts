@@ -4,7 +4,7 @@
 // by whitespace, escaped quotes or colons in strings must still send the
 // document to the full reader; patterns read without the general reader must
 // be what a plain reading gives.
-import { isDeepStrictEqual } from 'node:util';
+import { inspect, isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { managedPolicyPairs } from '../../bench/managed-policies.js';
@@ -40,7 +40,7 @@ describe('locations of the fast path', () => {
     expect(isDeepStrictEqual(location, entryOf(full(text), 0))).toBe(false);
   });
 
-  it('have exactly the own enumerable properties path and span, and spread and serialise like them', () => {
+  it('have exactly the own enumerable properties path and span, and spread, serialise and print like them', () => {
     const location = entryOf(fast(text), 0);
     const plain = entryOf(full(text), 0);
     expect(Object.keys(location ?? {})).toEqual(['path', 'span']);
@@ -49,6 +49,7 @@ describe('locations of the fast path', () => {
     expect(location !== undefined && 'span' in location && Object.hasOwn(location, 'path')).toBe(true);
     expect(Object.getPrototypeOf(location)).toBe(Object.prototype);
     expect(String(location)).toBe('[object Object]');
+    expect(inspect(location, { depth: 4 })).toBe(inspect(plain, { depth: 4 }));
     expect(text.slice(location?.span.start.offset, location?.span.end.offset)).toBe('"s3:GetObject"');
   });
 

@@ -84,6 +84,11 @@ class Place {
     readonly parent: Place | DocumentPositions,
     readonly step: string | number,
   ) {}
+
+  /** Node's inspect (console.log) shows a proxy's target: show the location it stands for. */
+  [Symbol.for('nodejs.util.inspect.custom')](): Location {
+    return { path: pathOf(this), span: spanOf(this) };
+  }
 }
 
 function pathOf(place: Place): readonly PathElement[] {
