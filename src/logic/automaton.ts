@@ -42,6 +42,8 @@ export class Automaton {
   private marks: Int32Array | undefined;
   private stack: Int32Array | undefined;
   private found: Int32Array | undefined;
+  /** Scratch of `simulate`: the states one code point leads to. */
+  private seeds: Int32Array | undefined;
   private stamp = 0;
   readonly start: number;
 
@@ -158,30 +160,71 @@ export class Automaton {
     return sorted;
   }
 
+  /**
+   * Follows the DFA's known transitions; from the first one not known yet,
+   * simulates the NFA instead of adding DFA states: strings read once (sample
+   * witnesses, models) would otherwise grow an automaton that the cache keeps
+   * across checks, and all of it would be copied by the next young-generation
+   * collection. The product search and `step` still build the DFA.
+   */
   matches(text: string): boolean {
     let state = this.start;
     // By code point, as `for…of` reads a string, without a string per character.
     for (let index = 0; index < text.length;) {
       const codePoint = text.codePointAt(index) as number;
-      state = this.step(state, codePoint);
+      const next = (this.transitions[state] as Map<number, number>).get(codePoint);
+      if (next === undefined) return this.simulate(this.dfaSets[state] as Int32Array, text, index);
+      state = next;
       index += codePoint > 0xffff ? 2 : 1;
     }
     return this.accepting(state);
   }
 
-  /**
-   * The DFA state of the epsilon closure of `seeds`, reduced to the states
-   * with an edge and the accepting state (the others behave as nothing once
-   * the closure is taken); a new state is interned with its set sorted.
-   */
+  /** Whether the NFA accepts the rest of `text` from `index`, starting in the NFA states `from`. */
+  private simulate(from: Int32Array, text: string, index: number): boolean {
+    const seeds = (this.seeds ??= new Int32Array(this.stateCount));
+    let states = from;
+    let count = from.length;
+    for (let at = index; at < text.length;) {
+      const codePoint = text.codePointAt(at) as number;
+      let seedCount = 0;
+      for (let position = 0; position < count; position++) {
+        const nfaState = states[position] as number;
+        const ranges = this.edgeRanges[nfaState];
+        if (ranges !== undefined && inRanges(ranges, codePoint))
+          seeds[seedCount++] = this.edgeTargets[nfaState] as number;
+      }
+      if (seedCount === 0) return false;
+      // The closure scratch, read before the next closure overwrites it.
+      count = this.collect(seeds, seedCount);
+      states = this.found as Int32Array;
+      at += codePoint > 0xffff ? 2 : 1;
+    }
+    for (let position = 0; position < count; position++) if (states[position] === this.accept) return true;
+    return false;
+  }
+
+  /** The DFA state of the epsilon closure of `seeds`; a new state is interned with its set sorted. */
   private closure(seeds: readonly number[]): number {
+    const count = this.collect(seeds, seeds.length);
+    return this.intern((this.found as Int32Array).subarray(0, count).sort());
+  }
+
+  /**
+   * The epsilon closure of `seeds`, reduced to the states with an edge and
+   * the accepting state (the others behave as nothing once the closure is
+   * taken), unsorted, into the first `count` slots of `found` (which the
+   * next call overwrites); returns `count`.
+   */
+  private collect(seeds: ArrayLike<number>, seedCount: number): number {
     const marks = (this.marks ??= new Int32Array(this.stateCount));
     const stack = (this.stack ??= new Int32Array(this.stateCount));
     const found = (this.found ??= new Int32Array(this.stateCount));
     const stamp = ++this.stamp;
     let depth = 0;
     let count = 0;
-    for (const seed of seeds) {
+    for (let index = 0; index < seedCount; index++) {
+      const seed = seeds[index] as number;
       if (marks[seed] === stamp) continue;
       marks[seed] = stamp;
       stack[depth++] = seed;
@@ -197,8 +240,7 @@ export class Automaton {
         stack[depth++] = target;
       }
     }
-    const set = found.subarray(0, count).sort();
-    return this.intern(set);
+    return count;
   }
 
   /** The id of the DFA state `set` (a view of the scratch: copied when it is new). */
