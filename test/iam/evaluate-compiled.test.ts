@@ -386,7 +386,7 @@ describe('compiled conditions read every value as the reference does', () => {
           const [condition] = result.ok ? (result.policy.statements[0]?.conditions ?? []) : [];
           fc.pre(condition !== undefined);
           const request = normalizeRequest({ principal, action: 's3:GetObject', resource: '*', context });
-          expect(compileCondition(condition as Condition)(request)).toBe(
+          expect(compileCondition(condition as Condition).holds(request)).toBe(
             conditionHolds(condition as Condition, request),
           );
         },

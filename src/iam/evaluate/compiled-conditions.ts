@@ -7,7 +7,15 @@
 // test/iam/evaluate-compiled.test.ts holds the two to the same results.
 import { operatorInfo } from '../conditions.js';
 import type { Condition, ConditionValue, Pattern } from '../model.js';
-import { comparisonOf, compare, holdsOnEntry, type Comparison, type ValueVerdict } from './conditions.js';
+import {
+  comparisonOf,
+  compare,
+  conditionShape,
+  holdsOnEntry,
+  type Comparison,
+  type ConditionShape,
+  type ValueVerdict,
+} from './conditions.js';
 import { compilePatterns, compiledPatternsMatch } from './compiled-patterns.js';
 import {
   fixedPattern,
@@ -20,16 +28,37 @@ import {
 import type { NormalizedRequest } from './request.js';
 import { inRange, readBase64, readCidr, readDate, readIp, readNumber } from './values.js';
 
-export type CompiledCondition = (request: NormalizedRequest) => boolean;
+/**
+ * A condition ready for requests: its key lower-cased, its shape (set
+ * operator, IfExists, negation, Null's answers) read off once, and its
+ * verdict on one value prepared. One class, so that every condition has the
+ * same layout and a request reads it from one object.
+ */
+export class CompiledCondition implements ConditionShape {
+  readonly setOperator: ConditionShape['setOperator'];
+  readonly ifExists: boolean;
+  readonly negated: boolean;
+  readonly nullHolds: ConditionShape['nullHolds'];
+  private readonly key: string;
+  private readonly onValue: ValueVerdict;
 
-export function compileCondition(condition: Condition): CompiledCondition {
-  const key = condition.key.toLowerCase();
-  const anyMatch = anyValueMatches(condition);
-  const onValue: ValueVerdict = operatorInfo(condition.operator).negated
-    ? (value, request) => !anyMatch(value, request)
-    : anyMatch;
-  return (request) => holdsOnEntry(condition, request.context.get(key), request, onValue);
+  constructor(condition: Condition) {
+    const shape = conditionShape(condition);
+    this.setOperator = shape.setOperator;
+    this.ifExists = shape.ifExists;
+    this.negated = shape.negated;
+    this.nullHolds = shape.nullHolds;
+    this.key = condition.key.toLowerCase();
+    const anyMatch = anyValueMatches(condition);
+    this.onValue = shape.negated ? (value, request) => !anyMatch(value, request) : anyMatch;
+  }
+
+  holds(request: NormalizedRequest): boolean {
+    return holdsOnEntry(this, request.context.get(this.key), request, this.onValue);
+  }
 }
+
+export const compileCondition = (condition: Condition): CompiledCondition => new CompiledCondition(condition);
 
 const policyTexts = (values: readonly ConditionValue[]): string[] =>
   values.map((value) => String(value.value));

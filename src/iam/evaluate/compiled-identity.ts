@@ -17,6 +17,7 @@
 import type { EvaluationResult, MatchedStatement } from './evaluate.js';
 import {
   actionCacheLimit,
+  frozenResult,
   matchesResourceAndConditions,
   type CompiledPolicy,
   type CompiledStatement,
@@ -34,58 +35,46 @@ import {
   type NormalizedRequest,
 } from './request.js';
 
-/** What the applicable statements decide for an IAM caller, before the account rules. */
-type Decided =
-  | { readonly kind: 'denied'; readonly result: EvaluationResult }
-  /** Allow statements apply (and no Deny): the Allow result naming them. */
-  | { readonly kind: 'allowed'; readonly result: EvaluationResult }
-  | { readonly kind: 'none' };
+/**
+ * What the applicable statements decide for an IAM caller, before the
+ * account rules: an ExplicitDeny result naming the Deny statements, else an
+ * Allow result naming the Allow statements, else undefined (none applies).
+ */
+type Decided = EvaluationResult | undefined;
 
 interface ActionPlan {
   /** The action read once (lower-cased, its service), for requests that need the whole request read. */
   readonly action: ActionText;
   /** The statements whose Action matches, in policy order. */
   readonly statements: readonly CompiledStatement[];
-  /** What they decide, when every one of them is unconditional; undefined when it depends on the request. */
-  readonly fixed: Decided | undefined;
+  /** Every one of them is unconditional: `decided` holds for every request of the action. */
+  readonly fixed: boolean;
+  readonly decided: Decided;
 }
 
-function frozen<T extends object>(result: T): T {
-  for (const value of Object.values(result)) if (Array.isArray(value)) Object.freeze(value);
-  return Object.freeze(result);
-}
-
-const noCaller = frozen<EvaluationResult>({
-  decision: 'ImplicitDeny',
-  reasons: [{ kind: 'resourcePolicy' }],
-});
+const noCaller = frozenResult({ decision: 'ImplicitDeny', reasons: [{ kind: 'resourcePolicy' }] });
 const crossAccountGranted = noCaller;
-const crossAccountNotGranted = frozen<EvaluationResult>({
+const crossAccountNotGranted = frozenResult({
   decision: 'ImplicitDeny',
   reasons: [{ kind: 'identityPolicy' }, { kind: 'resourcePolicy' }],
 });
-const notGranted = frozen<EvaluationResult>({
+const notGranted = frozenResult({
   decision: 'ImplicitDeny',
   reasons: [{ kind: 'identityOrResourcePolicy' }],
 });
-const rootAllowed = frozen<EvaluationResult>({ decision: 'Allow', allowedBy: [] });
-const decidedNothing: Decided = { kind: 'none' };
+const rootAllowed = frozenResult({ decision: 'Allow', allowedBy: [] });
 
 /**
- * What applicable statements decide, for one request. Plans build the same
- * in planOf: separately, because V8 allocates an object literal whose
- * objects tend to live long (a plan's) directly in the old generation, which
- * would make every per-request result costly to allocate and collect.
+ * The plan's statements that apply to the request, as the reference's
+ * statementApplies decides. A lone applicable statement (the usual case)
+ * answers with its own prepared result; arrays and results are made only
+ * when several apply — from literals of their own, not shared with the
+ * results plans and statements keep, since V8 would place these short-lived
+ * objects with those long-lived ones in the old generation.
  */
-function decidedBy(allows: readonly MatchedStatement[], denies: readonly MatchedStatement[]): Decided {
-  if (denies.length > 0) return { kind: 'denied', result: { decision: 'ExplicitDeny', deniedBy: denies } };
-  if (allows.length > 0) return { kind: 'allowed', result: { decision: 'Allow', allowedBy: allows } };
-  return decidedNothing;
-}
-
-/** The plan's statements that apply to the request, as the reference's statementApplies decides. */
 function decideStatements(statements: readonly CompiledStatement[], request: NormalizedRequest): Decided {
-  // Allocated when a statement applies: most statements of most requests do not.
+  let firstAllow: CompiledStatement | undefined;
+  let firstDeny: CompiledStatement | undefined;
   let allows: MatchedStatement[] | undefined;
   let denies: MatchedStatement[] | undefined;
   for (const statement of statements) {
@@ -95,29 +84,34 @@ function decideStatements(statements: readonly CompiledStatement[], request: Nor
         principalMatch(statement.principal, request.caller) === undefined)
     )
       continue;
-    if (statement.effect === 'Allow') (allows ??= []).push(statement.matched);
-    else (denies ??= []).push(statement.matched);
+    if (statement.effect === 'Allow') {
+      if (firstAllow === undefined) firstAllow = statement;
+      else (allows ??= [firstAllow.matched]).push(statement.matched);
+    } else if (firstDeny === undefined) firstDeny = statement;
+    else (denies ??= [firstDeny.matched]).push(statement.matched);
   }
-  return allows === undefined && denies === undefined
-    ? decidedNothing
-    : decidedBy(allows ?? [], denies ?? []);
+  if (firstDeny !== undefined)
+    return denies === undefined ? firstDeny.alone : { decision: 'ExplicitDeny', deniedBy: denies };
+  if (firstAllow !== undefined)
+    return allows === undefined ? firstAllow.alone : { decision: 'Allow', allowedBy: allows };
+  return undefined;
 }
 
 function planOf(policies: readonly CompiledPolicy[], request: NormalizedRequest): ActionPlan {
   const action: ActionText = { lowerCase: request.actionLowerCase, service: request.actionService };
   const statements = policies.flatMap((policy) => policy.matchingAction(request));
   if (!statements.every((statement) => statement.unconditional))
-    return { action, statements, fixed: undefined };
+    return { action, statements, fixed: false, decided: undefined };
   const effect = (wanted: 'Allow' | 'Deny'): MatchedStatement[] =>
     statements.filter((statement) => statement.effect === wanted).map((statement) => statement.matched);
   const [allows, denies] = [effect('Allow'), effect('Deny')];
-  const fixed: Decided =
+  const decided =
     denies.length > 0
-      ? { kind: 'denied', result: frozen({ decision: 'ExplicitDeny', deniedBy: denies }) }
+      ? frozenResult({ decision: 'ExplicitDeny', deniedBy: denies })
       : allows.length > 0
-        ? { kind: 'allowed', result: frozen({ decision: 'Allow', allowedBy: allows }) }
-        : decidedNothing;
-  return { action, statements, fixed };
+        ? frozenResult({ decision: 'Allow', allowedBy: allows })
+        : undefined;
+  return { action, statements, fixed: true, decided };
 }
 
 export class CompiledIdentityPolicies {
@@ -141,15 +135,16 @@ export class CompiledIdentityPolicies {
     const caller = callerOf(request.principal);
     if (caller.kind !== 'aws') return noCaller;
     const plan = this.plan(request, caller);
-    const decided =
-      plan.fixed ?? decideStatements(plan.statements, normalizeRequest(request, caller, plan.action));
-    if (decided.kind === 'denied') return decided.result;
+    const decided = plan.fixed
+      ? plan.decided
+      : decideStatements(plan.statements, normalizeRequest(request, caller, plan.action));
+    if (decided?.decision === 'ExplicitDeny') return decided;
     const isRoot = caller.type === 'Account';
-    const granted = isRoot || decided.kind === 'allowed';
+    const granted = isRoot || decided !== undefined;
     const account = callerAccount(caller);
     if (account === undefined || account !== resourceAccountOf(request, caller))
       return granted ? crossAccountGranted : crossAccountNotGranted;
     if (!granted) return notGranted;
-    return isRoot || decided.kind !== 'allowed' ? rootAllowed : decided.result;
+    return isRoot || decided === undefined ? rootAllowed : decided;
   };
 }

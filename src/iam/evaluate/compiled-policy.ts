@@ -9,6 +9,7 @@ import { compilePatterns, compiledPatternsMatch, type CompiledPatterns } from '.
 import {
   matchedStatement,
   type Applicable,
+  type EvaluationResult,
   type MatchedStatement,
   type PolicyReference,
 } from './evaluate.js';
@@ -37,6 +38,8 @@ export interface CompiledStatement {
    */
   readonly unconditional: boolean;
   readonly matched: MatchedStatement;
+  /** The result when it is the only statement that applies: Allow or ExplicitDeny naming it alone. */
+  readonly alone: EvaluationResult;
   /** What the statement contributes, for each way its Principal can name the caller. */
   readonly applicable: Readonly<Record<PrincipalMatch, Applicable>>;
 }
@@ -64,12 +67,26 @@ function compileStatement(statement: Statement, reference: PolicyReference): Com
       statement.conditions.length === 0 &&
       (resources === undefined || (resources.everything && !notResource)),
     matched,
+    alone: frozenResult(
+      statement.effect === 'Allow'
+        ? { decision: 'Allow', allowedBy: [matched] }
+        : { decision: 'ExplicitDeny', deniedBy: [matched] },
+    ),
     applicable: {
       caller: { principal: 'caller', statement: matched },
       sessionRole: { principal: 'sessionRole', statement: matched },
       account: { principal: 'account', statement: matched },
     },
   };
+}
+
+/**
+ * A result shared by many requests, frozen with its lists: a caller that
+ * changed one would change every later answer.
+ */
+export function frozenResult(result: EvaluationResult): EvaluationResult {
+  for (const value of Object.values(result)) if (Array.isArray(value)) Object.freeze(value);
+  return Object.freeze(result);
 }
 
 /**
@@ -94,7 +111,7 @@ export function matchesResourceAndConditions(
     const listed = compiledPatternsMatch(resources, request.resource, request);
     if (listed === statement.notResource) return false;
   }
-  for (const condition of statement.conditions) if (!condition(request)) return false;
+  for (const condition of statement.conditions) if (!condition.holds(request)) return false;
   return true;
 }
 

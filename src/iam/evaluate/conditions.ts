@@ -1,7 +1,7 @@
 // One condition (operator, key, values) against the request context, as the
 // IAM reference on condition operators, multivalued keys and IfExists reads.
 import { operatorInfo } from '../conditions.js';
-import type { BaseOperator, Condition, ConditionValue } from '../model.js';
+import type { BaseOperator, Condition, ConditionValue, SetOperator } from '../model.js';
 import { matchesArn, matchesText, substitute } from './match.js';
 import type { ContextEntry, NormalizedRequest } from './request.js';
 import { inRange, readBase64, readCidr, readDate, readIp, readNumber } from './values.js';
@@ -118,9 +118,34 @@ function verdictOnValue(condition: Condition, requestValue: string, request: Nor
 export type ValueVerdict = (value: string, request: NormalizedRequest) => boolean;
 
 export function conditionHolds(condition: Condition, request: NormalizedRequest): boolean {
-  return holdsOnEntry(condition, request.context.get(condition.key.toLowerCase()), request, (value) =>
-    verdictOnValue(condition, value, request),
+  return holdsOnEntry(
+    conditionShape(condition),
+    request.context.get(condition.key.toLowerCase()),
+    request,
+    (value) => verdictOnValue(condition, value, request),
   );
+}
+
+/** What decides a condition besides its verdict on each value, read off its operator and, for Null, its values. */
+export interface ConditionShape {
+  readonly setOperator: SetOperator | undefined;
+  readonly ifExists: boolean;
+  readonly negated: boolean;
+  /** Null's answers for a present and an absent key; undefined for every other operator. */
+  readonly nullHolds: { readonly present: boolean; readonly absent: boolean } | undefined;
+}
+
+export function conditionShape(condition: Condition): ConditionShape {
+  const { setOperator, ifExists, base } = condition.operator;
+  return {
+    setOperator,
+    ifExists,
+    negated: operatorInfo(condition.operator).negated,
+    nullHolds:
+      base === 'Null'
+        ? { present: nullHolds(condition, true), absent: nullHolds(condition, false) }
+        : undefined,
+  };
 }
 
 /**
@@ -134,10 +159,10 @@ function nullHolds(condition: Condition, present: boolean): boolean {
 /**
  * The condition on the request's entry for its key (undefined when the
  * request has none), given its verdict on one value. The compiled
- * evaluator passes its own prepared verdict.
+ * evaluator passes its own prepared shape and verdict.
  */
 export function holdsOnEntry(
-  condition: Condition,
+  condition: ConditionShape,
   entry: ContextEntry | undefined,
   request: NormalizedRequest,
   onValue: ValueVerdict,
@@ -145,8 +170,8 @@ export function holdsOnEntry(
   // An empty array is an absent key. No array is made for a single value: this runs for every condition of
   // every request.
   const present = entry !== undefined && (entry.kind === 'single' || entry.values.length > 0);
-  const { setOperator, ifExists } = condition.operator;
-  if (condition.operator.base === 'Null') return nullHolds(condition, present);
+  const { setOperator, ifExists, nullHolds: isNull } = condition;
+  if (isNull !== undefined) return present ? isNull.present : isNull.absent;
   switch (setOperator) {
     // "ForAllValues ... also returns true if there are no context keys in the request."
     case 'ForAllValues':
@@ -167,7 +192,7 @@ export function holdsOnEntry(
       // "If the key ... is not present in the request context, the values do not match and the
       // condition is false. If the policy condition requires that the key is not matched, such as
       // StringNotLike, ... the condition is true."
-      if (!present) return operatorInfo(condition.operator).negated;
+      if (!present) return condition.negated;
       // "Multivalued context keys require a condition set operator": without one, a multivalued
       // key matches nothing, negated operators included — as AWS confirmed at re:Inforce 2025
       // (IAM431), reported by iam-simulate's maintainers. An array in the request is multivalued.

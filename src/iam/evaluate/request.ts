@@ -350,15 +350,24 @@ export function actionOf(action: string): ActionText {
 }
 
 /**
- * The context of one request: its own values, else the caller's derived keys,
- * else the resource's account. One object per request with a method, rather
- * than a closure, since every evaluation makes one.
+ * A request read for evaluation, and its context: its own values, else the
+ * caller's derived keys, else the resource's account. One object that is
+ * its own context, with a method rather than a closure: every evaluation
+ * makes one.
  */
-class ContextOfRequest implements RequestContext {
+class RequestReading implements NormalizedRequest, RequestContext {
+  readonly context: RequestContext = this;
+
   constructor(
+    readonly caller: Caller,
+    readonly action: string,
+    readonly actionLowerCase: string,
+    readonly actionService: string,
+    readonly resource: string,
+    readonly resourceAccount: string | undefined,
+    readonly managementAccount: string | undefined,
     private readonly given: EvaluationRequest['context'],
     private readonly derived: ReadonlyMap<string, ContextEntry>,
-    private readonly resourceAccount: string | undefined,
   ) {}
 
   get(key: string): ContextEntry | undefined {
@@ -388,17 +397,17 @@ export function normalizeRequest(
   checkRequest(request);
   const caller = knownCaller ?? callerOf(request.principal);
   const { lowerCase, service } = knownAction ?? actionOf(request.action);
-  const resourceAccount = resourceAccountOf(request, caller);
-  return {
+  return new RequestReading(
     caller,
-    action: request.action,
-    actionLowerCase: lowerCase,
-    actionService: service,
-    resource: request.resource,
-    resourceAccount,
-    managementAccount: request.managementAccount,
-    context: new ContextOfRequest(request.context, derivedEntries(caller), resourceAccount),
-  };
+    request.action,
+    lowerCase,
+    service,
+    request.resource,
+    resourceAccountOf(request, caller),
+    request.managementAccount,
+    request.context,
+    derivedEntries(caller),
+  );
 }
 
 /** The caller's account, for the same-account rules. */
