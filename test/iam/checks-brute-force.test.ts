@@ -164,8 +164,7 @@ const principalEntries: readonly Json[] = [
   { AWS: `arn:aws:iam::${A}:root` },
   { AWS: `arn:aws:iam::${A}:user/alice` },
   { AWS: `arn:aws:iam::${A}:role/admin` },
-  // Not yet `{ AWS: <a role session ARN> }`: the encoding reads aws:PrincipalArn of a session as the
-  // session ARN, not its role's (a wrong PASS, test/iam/checks-regressions.test.ts).
+  { AWS: `arn:aws:sts::${A}:assumed-role/admin/s1` },
   { AWS: B },
   { Service: 's3.amazonaws.com' },
   { Federated: 'accounts.google.com' },
@@ -346,23 +345,28 @@ function universe(seed: number, count: number): Counterexample[] {
 const unknowns: string[] = [];
 
 /**
- * Keys the evaluator derives from the principal. Not yet aws:username and aws:PrincipalType: the
- * encoding lets callers AWS gives none carry them (a role or anonymous caller with a user name, a
- * canonical user of type `User`), an open point.
+ * Keys the evaluator derives from the principal. Not aws:username: the encoding ties an IAM user's
+ * name to its presence, not to its ARN's last segment.
  */
 const derivedKeys = [
   'aws:principalarn',
   'aws:principalaccount',
+  'aws:principaltype',
   'aws:principalisawsservice',
   'aws:principalservicename',
 ];
 
-/** The request without the keys the evaluator derives from the principal. */
+const roleSession = /^arn:[^:]+:sts::\d{12}:assumed-role\//;
+
+/**
+ * The request without the keys the evaluator derives from the principal, but a role session's
+ * aws:PrincipalArn: its role's path is the counterexample's to choose, the session ARN does not show it.
+ */
 function underived(request: Counterexample): Counterexample {
-  const context = Object.fromEntries(
-    Object.entries(request.context).filter(([key]) => !derivedKeys.includes(key.toLowerCase())),
-  );
-  return { ...request, context };
+  const session = roleSession.test(request.principal?.id ?? '');
+  const kept = ([key]: [string, unknown]): boolean =>
+    !derivedKeys.includes(key.toLowerCase()) || (session && key.toLowerCase() === 'aws:principalarn');
+  return { ...request, context: Object.fromEntries(Object.entries(request.context).filter(kept)) };
 }
 
 /** The policy of one statement (with the policy's Deny statements), as a policy. */

@@ -1,7 +1,6 @@
-// Minimal cases the brute-force test (checks-brute-force.test.ts) found, each
-// judged by the concrete evaluator. `it.fails` marks a known open bug: the
-// test states the right answer and fails today; when the bug is fixed vitest
-// reports it, and `.fails` comes off.
+// Minimal cases the brute-force tests (checks-brute-force.test.ts and
+// public-access-brute-force.test.ts) and hand-written adversarial cases found,
+// each judged by the concrete evaluator; each was a wrong verdict.
 import { describe, expect, it } from 'vitest';
 import {
   checkAccessNotGranted,
@@ -59,40 +58,34 @@ describe('aws:PrincipalArn of a role session is its role ARN', () => {
     expect(resourcePolicyAllows(toSession, session)).toBe(true);
   });
 
-  // Open: the encoding reads aws:PrincipalArn off `principal`, the session ARN (wrong PASS).
-  it.fails(
-    'CheckNoNewAccess: granting the session is new access (the role ARN itself already is)',
-    async () => {
-      const toRole = document({
-        Effect: 'Allow',
-        Principal: { AWS: role },
-        Action: 's3:GetObject',
-        Resource: '*',
-      });
-      expect(await noNewAccess(allButAdmin, toRole, 'RESOURCE_POLICY')).toBe('FAIL');
-      expect(await noNewAccess(allButAdmin, toSession, 'RESOURCE_POLICY')).toBe('FAIL');
-    },
-  );
+  // The encoding read aws:PrincipalArn off `principal`, the session ARN (a wrong PASS).
+  it('CheckNoNewAccess: granting the session is new access (the role ARN itself already is)', async () => {
+    const toRole = document({
+      Effect: 'Allow',
+      Principal: { AWS: role },
+      Action: 's3:GetObject',
+      Resource: '*',
+    });
+    expect(await noNewAccess(allButAdmin, toRole, 'RESOURCE_POLICY')).toBe('FAIL');
+    expect(await noNewAccess(allButAdmin, toSession, 'RESOURCE_POLICY')).toBe('FAIL');
+  });
 
-  it.fails(
-    'CheckAccessNotGranted: a session of the role named in ArnEquals aws:PrincipalArn is granted',
-    async () => {
-      const policy = document({
-        Effect: 'Allow',
-        Principal: { AWS: session },
-        Action: 's3:GetObject',
-        Resource: '*',
-        Condition: { ArnEquals: { 'aws:PrincipalArn': role } },
-      });
-      expect(resourcePolicyAllows(policy, session)).toBe(true);
-      const outcome = await checkAccessNotGranted({
-        policyDocument: policy,
-        access: [{ actions: ['s3:GetObject'] }],
-        policyType: 'RESOURCE_POLICY',
-      });
-      expect(outcome.ok && outcome.response.result).toBe('FAIL');
-    },
-  );
+  it('CheckAccessNotGranted: a session of the role named in ArnEquals aws:PrincipalArn is granted', async () => {
+    const policy = document({
+      Effect: 'Allow',
+      Principal: { AWS: session },
+      Action: 's3:GetObject',
+      Resource: '*',
+      Condition: { ArnEquals: { 'aws:PrincipalArn': role } },
+    });
+    expect(resourcePolicyAllows(policy, session)).toBe(true);
+    const outcome = await checkAccessNotGranted({
+      policyDocument: policy,
+      access: [{ actions: ['s3:GetObject'] }],
+      policyType: 'RESOURCE_POLICY',
+    });
+    expect(outcome.ok && outcome.response.result).toBe('FAIL');
+  });
 });
 
 describe('keys AWS sets only for some callers', () => {
@@ -113,8 +106,8 @@ describe('keys AWS sets only for some callers', () => {
       Condition: condition,
     });
 
-  // Open: the encoding lets a canonical user or service carry aws:PrincipalType `User` (wrong FAIL).
-  it.fails('aws:PrincipalType User is an AWS principal: no new access over every AWS principal', async () => {
+  // The encoding let a canonical user or service carry aws:PrincipalType `User` (a wrong FAIL).
+  it('aws:PrincipalType User is an AWS principal: no new access over every AWS principal', async () => {
     expect(
       await noNewAccess(
         awsCallers,
@@ -124,8 +117,8 @@ describe('keys AWS sets only for some callers', () => {
     ).toBe('PASS');
   });
 
-  // Open: the encoding lets an anonymous caller or a role carry aws:username (wrong FAIL).
-  it.fails('aws:username is an IAM user’s: no new access over every AWS principal', async () => {
+  // The encoding let an anonymous caller or a role carry aws:username, even empty (a wrong FAIL).
+  it('aws:username is an IAM user’s: no new access over every AWS principal', async () => {
     expect(
       await noNewAccess(awsCallers, grantIf({ StringLike: { 'aws:username': '*' } }), 'RESOURCE_POLICY'),
     ).toBe('PASS');

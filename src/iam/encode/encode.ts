@@ -66,6 +66,7 @@ import {
   principalsOfAccount,
   principalType,
   requestAxioms,
+  sessionRoleArn,
   resource,
   someValue,
   type KeyInfo,
@@ -148,6 +149,7 @@ function variableKeys(pattern: Pattern): string[] {
 export function keyTableOf(policies: readonly Policy[], extraKeys: readonly KeyInfo[] = []): KeyTable {
   const types = new Map<string, KeyType[]>();
   const multiValued = new Set<string>();
+  const asVariables = new Set<string>();
   // Per multi-valued key: how many tests read it with a set operator, and whether one reads policy variables.
   const quantified = new Map<string, { tests: number; variables: boolean }>();
   const note = (key: string, type: KeyType | undefined): void => {
@@ -162,7 +164,10 @@ export function keyTableOf(policies: readonly Policy[], extraKeys: readonly KeyI
   for (const policy of policies) {
     for (const statement of policy.statements) {
       for (const entry of statement.resource?.entries ?? [])
-        for (const key of variableKeys(entry.pattern)) note(key, 'string');
+        for (const key of variableKeys(entry.pattern)) {
+          note(key, 'string');
+          asVariables.add(key);
+        }
       for (const condition of statement.conditions) {
         const key = condition.key.toLowerCase();
         note(key, typeOfFamily(operatorInfo(condition.operator).family));
@@ -173,7 +178,10 @@ export function keyTableOf(policies: readonly Policy[], extraKeys: readonly KeyI
           quantified.set(key, { tests: seen.tests + 1, variables: seen.variables || variables });
         }
         for (const value of condition.values)
-          for (const referenced of variableKeys(value.pattern)) note(referenced, 'string');
+          for (const referenced of variableKeys(value.pattern)) {
+            note(referenced, 'string');
+            asVariables.add(referenced);
+          }
       }
     }
   }
@@ -184,7 +192,13 @@ export function keyTableOf(policies: readonly Policy[], extraKeys: readonly KeyI
     const usage = quantified.get(key);
     // One slot per quantified test, one for presence, one for a test the question adds (public access).
     const slots = multi && usage?.variables === true ? usage.tests + 2 : undefined;
-    table.set(key, { key, type, multiValued: multi, ...(slots === undefined ? {} : { slots }) });
+    table.set(key, {
+      key,
+      type,
+      multiValued: multi,
+      ...(slots === undefined ? {} : { slots }),
+      ...(asVariables.has(key) ? { variable: true } : {}),
+    });
   }
   return table;
 }
@@ -565,10 +579,18 @@ function conditionHolds(condition: Condition, context: Context): Formula {
         ? 'account'
         : { sort: 'string', subject: principal }
       : testedOf(keyInfo, keyVariable(keyInfo));
-    const verdict = negate(matchesOne(tested));
+    // aws:PrincipalArn is the principal's ARN, except for a role session: its role's ARN (roleArnOfSession).
+    const matchesKey = (): Formula =>
+      key === principalArnKey
+        ? or(
+            and(not(isRoleSession), matchesOne(tested)),
+            and(isRoleSession, matchesOne({ sort: 'string', subject: sessionRoleArn })),
+          )
+        : matchesOne(tested);
+    const verdict = negate(matchesKey());
     if (setOperator === 'ForAllValues') result = or(not(present), verdict);
     else if (setOperator === 'ForAnyValue') result = and(present, verdict);
-    else result = info.negated ? not(and(present, matchesOne(tested))) : and(present, matchesOne(tested));
+    else result = info.negated ? not(and(present, matchesKey())) : and(present, matchesKey());
   } else {
     const body = (value: Subject<ScalarSort>): Formula => matchesOne(testedOf(keyInfo, value));
     try {
@@ -673,6 +695,94 @@ function encodeOne(policy: Policy, context: Context): EncodedPolicy {
 }
 
 const anyText = star(ANY_CHAR);
+const notSlash = notChars([[47, 47]]);
+const nonEmpty = (inner: Regex): Regex => concat([inner, star(inner)]);
+
+/** `principal` is a role session, `arn:P:sts::A:assumed-role/NAME/SESSION`. */
+const isRoleSession: Formula = and(
+  principalIs('AWS'),
+  matches(
+    principal,
+    concat([
+      literal('arn:'),
+      nonEmpty(notColon),
+      literal(':sts::'),
+      twelveDigits,
+      literal(':assumed-role/'),
+      nonEmpty(notSlash),
+      literal('/'),
+      nonEmpty(ANY_CHAR),
+    ]),
+  ),
+);
+
+/**
+ * The role ARN of a role session: aws:PrincipalArn's value for it. The
+ * encoding reads aws:PrincipalArn tests of any other principal off
+ * `principal` itself.
+ */
+const sessionPartition = variable('principal.session-partition', 'string');
+const sessionAccount = variable('principal.session-account', 'string');
+const sessionRoleName = variable('principal.session-role-name', 'string');
+
+const regexPart = (regex: Regex): TemplatePart => ({ kind: 'regex', regex });
+
+/**
+ * A session `arn:P:sts::A:assumed-role/NAME/SESSION` acts as the role
+ * `arn:P:iam::A:role/PATHNAME`: partition, account and role name shared, the
+ * path free (the session ARN does not show it; empty or ending in `/`).
+ */
+const sessionTemplates = {
+  principal: template(principal, [
+    regexPart(literal('arn:')),
+    sessionPartition,
+    regexPart(literal(':sts::')),
+    sessionAccount,
+    regexPart(literal(':assumed-role/')),
+    sessionRoleName,
+    regexPart(concat([literal('/'), nonEmpty(ANY_CHAR)])),
+  ]),
+  roleArn: template(sessionRoleArn, [
+    regexPart(literal('arn:')),
+    sessionPartition,
+    regexPart(literal(':iam::')),
+    sessionAccount,
+    regexPart(concat([literal(':role/'), star(concat([nonEmpty(notSlash), literal('/')]))])),
+    sessionRoleName,
+  ]),
+};
+
+/**
+ * Ties `sessionRoleArn` to a role session. Every template atom is fixed
+ * either way (true for a session, false otherwise): the search would
+ * otherwise guess one a realization cannot meet.
+ */
+const roleArnOfSession: Formula = and(
+  implies(
+    isRoleSession,
+    and(
+      sessionTemplates.principal,
+      sessionTemplates.roleArn,
+      matches(sessionPartition, nonEmpty(notColon)),
+      matches(sessionAccount, twelveDigits),
+      matches(sessionRoleName, nonEmpty(notSlash)),
+      // The role ARN's shape on the subject too: a realization reads parameters back off its value.
+      matches(
+        sessionRoleArn,
+        concat([
+          literal('arn:'),
+          nonEmpty(notColon),
+          literal(':iam::'),
+          twelveDigits,
+          literal(':role/'),
+          star(concat([nonEmpty(notSlash), literal('/')])),
+          nonEmpty(notSlash),
+        ]),
+      ),
+    ),
+  ),
+  implies(not(isRoleSession), and(not(sessionTemplates.principal), not(sessionTemplates.roleArn))),
+);
 
 /** `principal` is an AWS principal whose ARN resource part starts with one of `prefixes`. */
 function awsPrincipalWith(...prefixes: string[]): Formula {
@@ -719,6 +829,8 @@ function derivedKeyAxioms(keys: KeyTable): Formula {
       implies(awsPrincipalWith('user/'), equals(value, 'User')),
       implies(awsPrincipalWith('role/', 'assumed-role/'), equals(value, 'AssumedRole')),
       implies(awsPrincipalWith('federated-user/'), equals(value, 'FederatedUser')),
+      // Service principals, identity providers and canonical users get no aws:PrincipalType.
+      implies(not(or(principalIs('AWS'), principalIs('Anonymous'))), not(keyPresence(info))),
     );
   }
   const isService = single('aws:principalisawsservice');
@@ -738,19 +850,38 @@ function derivedKeyAxioms(keys: KeyTable): Formula {
     );
   }
   const userName = single('aws:username');
-  if (userName !== undefined) axioms.push(implies(awsPrincipalWith('user/'), keyPresence(userName.info)));
+  if (userName !== undefined) {
+    // An IAM user's name: the last segment of its ARN (not tied to it here), never empty. No one else has one.
+    const isUser = awsPrincipalWith('user/');
+    axioms.push(
+      implies(isUser, and(keyPresence(userName.info), matches(userName.value, nonEmpty(notSlash)))),
+      implies(not(isUser), not(keyPresence(userName.info))),
+    );
+  }
   const resourceAccount = single('aws:resourceaccount');
   if (resourceAccount !== undefined) {
     const accountInArn = matches(resource, arnsOfAccount(twelveDigits));
     axioms.push(implies(or(principalIs('AWS'), accountInArn), keyPresence(resourceAccount.info)));
   }
   const arn = single(principalArnKey);
-  if (arn !== undefined) {
+  // Only read as a policy variable: a condition's tests read `principal` or `sessionRoleArn` directly, and
+  // arn.value's templates would only give the realization of templates more to get wrong.
+  if (arn !== undefined && arn.info.variable === true) {
+    // Read as a policy variable, aws:PrincipalArn is the principal's ARN, or a session's role ARN.
+    // Both templates fixed either way, as in roleArnOfSession.
+    const isPrincipal = template(principal, [arn.value]);
+    // sessionRoleArn the subject, not arn.value: a subject is realized before what reads it, and principal reads arn.value.
+    const isRoleArn = template(sessionRoleArn, [arn.value]);
+    const plainAws = and(principalIs('AWS'), not(isRoleSession));
     axioms.push(
-      implies(principalIs('AWS'), and(keyPresence(arn.info), template(principal, [arn.value]))),
-      implies(not(principalIs('AWS')), not(keyPresence(arn.info))),
+      implies(principalIs('AWS'), keyPresence(arn.info)),
+      implies(plainAws, and(isPrincipal, not(isRoleArn))),
+      implies(isRoleSession, and(isRoleArn, not(isPrincipal))),
+      implies(not(principalIs('AWS')), and(not(keyPresence(arn.info)), not(isPrincipal), not(isRoleArn))),
     );
   }
+  // Whenever aws:PrincipalArn is read (the condition tests read `sessionRoleArn` for sessions).
+  if (keys.has(principalArnKey)) axioms.push(roleArnOfSession);
   const account = single(principalAccountKey);
   // INVARIANT: present exactly when accountVariable names the variable (accountTest relies on this axiom).
   if (account !== undefined) {

@@ -42,6 +42,8 @@ export const action = variable('action', 'string');
 export const resource = variable('resource', 'string');
 export const principalType = variable('principal.type', 'string');
 export const principal = variable('principal', 'string');
+/** A role session's role ARN, aws:PrincipalArn's value for it (the session ARN does not show the role's path). */
+export const sessionRoleArn = variable('principal.role-arn', 'string');
 
 export type PrincipalKind = 'AWS' | 'Service' | 'Federated' | 'CanonicalUser' | 'Anonymous';
 export const principalKinds: readonly PrincipalKind[] = [
@@ -77,6 +79,8 @@ export interface KeyInfo {
    * exactly when the slots do (the small-model argument of `src/logic` sets).
    */
   readonly slots?: number;
+  /** Read as a policy variable (`${k}`) somewhere. */
+  readonly variable?: boolean;
 }
 
 /** Every condition key a question reads, by lower-case name. */
@@ -176,7 +180,18 @@ export function principalsOfAccount(account: Regex): Regex {
   return concat([accountArnPrefix, account, accountArnSuffix]);
 }
 
-/** The IAM principals AWS issues: the account root, users, roles, role sessions and federated users. */
+const notSlash = notChars([[47, 47]]);
+/** A name segment of an ARN's resource: not empty, no `/`. */
+const segment = nonEmpty(notSlash);
+/** An IAM path before a user or role name: none, or segments each ending in `/`. */
+const iamPath = star(concat([segment, literal('/')]));
+
+/**
+ * The IAM principals AWS issues: the account root, users and roles (with a
+ * path, their name not empty), role sessions (`assumed-role/ROLE/SESSION`)
+ * and federated users — as the evaluator reads them, a user's name being
+ * aws:username and a session's role name its role's.
+ */
 const awsPrincipalArn: Regex = concat([
   literal('arn:aws'),
   star(lowerWord),
@@ -185,17 +200,16 @@ const awsPrincipalArn: Regex = concat([
       literal(':iam::'),
       ...Array<Regex>(12).fill(digit),
       literal(':'),
-      union([
-        literal('root'),
-        concat([union([literal('user/'), literal('role/')]), nonEmpty(charClass([[0, 0x10ffff]]))]),
-      ]),
+      union([literal('root'), concat([union([literal('user/'), literal('role/')]), iamPath, segment])]),
     ]),
     concat([
       literal(':sts::'),
       ...Array<Regex>(12).fill(digit),
       literal(':'),
-      union([literal('assumed-role/'), literal('federated-user/')]),
-      nonEmpty(charClass([[0, 0x10ffff]])),
+      union([
+        concat([literal('assumed-role/'), segment, literal('/'), nonEmpty(charClass([[0, 0x10ffff]]))]),
+        concat([literal('federated-user/'), nonEmpty(charClass([[0, 0x10ffff]]))]),
+      ]),
     ]),
   ]),
 ]);
@@ -260,6 +274,8 @@ function isPrincipalKind(value: Value | undefined): value is PrincipalKind {
   return typeof value === 'string' && (principalKinds as readonly string[]).includes(value);
 }
 
+const roleSession = /^arn:[^:]+:sts::\d{12}:assumed-role\/[^/]+\/./;
+
 /**
  * The request a model describes. Keys the model leaves absent are left out;
  * aws:PrincipalArn and aws:PrincipalAccount of an AWS principal are written
@@ -270,7 +286,10 @@ export function requestOf(model: Model, keys: KeyTable): ConcreteRequest {
   const kind = model.get(principalType.name);
   const id = model.get(principal.name);
   if (kind === 'AWS' && typeof id === 'string') {
-    context['aws:principalarn'] = id;
+    // A session's aws:PrincipalArn is its role's ARN: the model's, or (unread) left for the evaluator to derive.
+    const roleArn = model.get(sessionRoleArn.name);
+    if (!roleSession.test(id)) context['aws:principalarn'] = id;
+    else if (typeof roleArn === 'string') context['aws:principalarn'] = roleArn;
     context['aws:principalaccount'] = id.split(':')[4] ?? '';
   }
   for (const info of keys.values()) {
