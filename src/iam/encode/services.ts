@@ -38,8 +38,13 @@ export function serviceEntries(statement: Statement): ServiceEntries {
   for (const entry of statement.action.entries) {
     const raw = entry.pattern.raw;
     const service = entryService(raw);
-    if (service === undefined) anyService.push(raw);
-    else byService.set(service, [...(byService.get(service) ?? []), raw]);
+    if (service === undefined) {
+      anyService.push(raw);
+      continue;
+    }
+    const listed = byService.get(service);
+    if (listed === undefined) byService.set(service, [raw]);
+    else listed.push(raw);
   }
   const entries = { byService, anyService };
   entriesCache.set(statement, entries);
