@@ -25,9 +25,10 @@ import {
 import { checkRequest } from './input.js';
 import { principalMatch } from './match.js';
 import {
+  actionOf,
   callerAccount,
   callerOf,
-  normalizeRequest,
+  readRequest,
   resourceAccountOf,
   type ActionText,
   type Caller,
@@ -122,7 +123,7 @@ export class CompiledIdentityPolicies {
   private plan(request: EvaluationRequest, caller: Caller): ActionPlan {
     let plan = this.plans.get(request.action);
     if (plan === undefined) {
-      plan = planOf(this.policies, normalizeRequest(request, caller));
+      plan = planOf(this.policies, readRequest(request, caller, actionOf(request.action)));
       if (this.plans.size >= actionCacheLimit) this.plans.clear();
       this.plans.set(request.action, plan);
     }
@@ -137,7 +138,7 @@ export class CompiledIdentityPolicies {
     const plan = this.plan(request, caller);
     const decided = plan.fixed
       ? plan.decided
-      : decideStatements(plan.statements, normalizeRequest(request, caller, plan.action));
+      : decideStatements(plan.statements, readRequest(request, caller, plan.action));
     if (decided?.decision === 'ExplicitDeny') return decided;
     const isRoot = caller.type === 'Account';
     const granted = isRoot || decided !== undefined;

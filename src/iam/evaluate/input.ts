@@ -47,16 +47,19 @@ function checkPrincipal(principal: unknown): void {
  * their keys, and an evaluator that reads none should not pay for them.
  */
 export function checkRequest(request: unknown): asserts request is EvaluationRequest {
+  // Straight-line checks: this runs before every evaluation, however little the evaluation does.
   if (!isObject(request)) fail('request', 'an object with principal, action and resource', request);
   checkPrincipal(request.principal);
   if (typeof request.action !== 'string')
     fail('request.action', 'a string such as s3:GetObject', request.action);
   if (typeof request.resource !== 'string') fail('request.resource', 'an ARN or *', request.resource);
-  if (request.context !== undefined && !isObject(request.context))
-    fail('request.context', 'an object of condition keys', request.context);
-  for (const field of ['resourceAccount', 'managementAccount'] as const)
-    if (request[field] !== undefined && typeof request[field] !== 'string')
-      fail(`request.${field}`, 'an account id', request[field]);
+  const { context, resourceAccount, managementAccount } = request;
+  if (context !== undefined && !isObject(context))
+    fail('request.context', 'an object of condition keys', context);
+  if (resourceAccount !== undefined && typeof resourceAccount !== 'string')
+    fail('request.resourceAccount', 'an account id', resourceAccount);
+  if (managementAccount !== undefined && typeof managementAccount !== 'string')
+    fail('request.managementAccount', 'an account id', managementAccount);
 }
 
 const isScalar = (value: unknown): boolean =>
@@ -64,12 +67,10 @@ const isScalar = (value: unknown): boolean =>
 
 /** A context value: a string, number or boolean, or an array of them (a multivalued key). */
 export function checkContextValue(key: string, value: unknown): void {
+  if (isScalar(value)) return;
   const path = `request.context[${JSON.stringify(key)}]`;
   const expected = 'a string, number or boolean';
-  if (!Array.isArray(value)) {
-    if (!isScalar(value)) fail(path, `${expected}, or an array of them`, value);
-    return;
-  }
+  if (!Array.isArray(value)) fail(path, `${expected}, or an array of them`, value);
   value.forEach((item: unknown, index) => {
     if (!isScalar(item)) fail(`${path}[${index}]`, expected, item);
   });

@@ -385,23 +385,23 @@ export function resourceAccountOf(request: EvaluationRequest, caller: Caller): s
   return request.resourceAccount ?? defaultResourceAccount(request.resource, caller);
 }
 
-/**
- * The request read for evaluation; `knownCaller` and `knownAction` when the
- * evaluator has already read the principal and the action.
- */
-export function normalizeRequest(
-  request: EvaluationRequest,
-  knownCaller?: Caller,
-  knownAction?: ActionText,
-): NormalizedRequest {
+/** The request read for evaluation, after checking its shape. */
+export function normalizeRequest(request: EvaluationRequest): NormalizedRequest {
   checkRequest(request);
-  const caller = knownCaller ?? callerOf(request.principal);
-  const { lowerCase, service } = knownAction ?? actionOf(request.action);
+  return readRequest(request, callerOf(request.principal), actionOf(request.action));
+}
+
+/** normalizeRequest for a request already checked, with its principal and action already read. */
+export function readRequest(
+  request: EvaluationRequest,
+  caller: Caller,
+  action: ActionText,
+): NormalizedRequest {
   return new RequestReading(
     caller,
     request.action,
-    lowerCase,
-    service,
+    action.lowerCase,
+    action.service,
     request.resource,
     resourceAccountOf(request, caller),
     request.managementAccount,
