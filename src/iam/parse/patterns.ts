@@ -25,6 +25,7 @@ export type PatternResult =
 const escapes: ReadonlySet<string> = new Set(['*', '?', '$']);
 /** Characters a variable key may contain: service prefixes, tag keys, dots in federated keys. */
 const keyCharacter = /^[A-Za-z0-9_:/.+=@-]$/;
+const keyText = /^[A-Za-z0-9_:/.+=@-]*$/;
 
 export function literalPattern(raw: string): Pattern {
   return { raw, parts: raw === '' ? [] : [{ kind: 'literal', text: raw }] };
@@ -61,14 +62,15 @@ const wildcards = {
 } as const satisfies Record<string, PatternPart>;
 
 /**
- * Parts are gathered here, then copied to an array of their exact number (an
- * array grown by push reserves 17 slots). Never shared across calls: readPattern
- * does not reenter itself.
+ * Parts are gathered in the first slots here, then copied to an array of
+ * their exact number (an array grown by push reserves 17 slots). Slots past
+ * the count hold parts of earlier patterns until overwritten: immutable,
+ * small, harmless. readPattern does not reenter itself.
  */
 const gathered: PatternPart[] = [];
 
 function readPattern(raw: string, syntax: PatternSyntax): PatternResult {
-  gathered.length = 0;
+  let count = 0;
   let literal = '';
   let index = 0;
   while (index < raw.length) {
@@ -90,23 +92,23 @@ function readPattern(raw: string, syntax: PatternSyntax): PatternResult {
       } else {
         const variable = parseVariableBody(body, raw);
         if (!variable.ok) return variable;
-        if (literal !== '') gathered.push({ kind: 'literal', text: literal });
+        if (literal !== '') gathered[count++] = { kind: 'literal', text: literal };
         literal = '';
-        gathered.push(variable.part);
+        gathered[count++] = variable.part;
       }
       index = close + 1;
     } else if (syntax.wildcards && (char === '*' || char === '?')) {
-      if (literal !== '') gathered.push({ kind: 'literal', text: literal });
+      if (literal !== '') gathered[count++] = { kind: 'literal', text: literal };
       literal = '';
-      gathered.push(wildcards[char]);
+      gathered[count++] = wildcards[char];
       index++;
     } else {
       literal += char;
       index++;
     }
   }
-  if (literal !== '') gathered.push({ kind: 'literal', text: literal });
-  return { ok: true, pattern: { raw, parts: gathered.slice() } };
+  if (literal !== '') gathered[count++] = { kind: 'literal', text: literal };
+  return { ok: true, pattern: { raw, parts: gathered.slice(0, count) } };
 }
 
 /** The offset of the next character that may start a wildcard or a variable, or the end of the text. */
@@ -130,7 +132,8 @@ function parseVariableBody(body: string, raw: string): VariableResult {
   if (/\s/.test(comma < 0 ? body : body.slice(0, comma))) {
     return failure('UNSUPPORTED_SPACE_IN_VARIABLE', `variable \`\${${body}}\` contains a space`);
   }
-  const badCharacter = [...key].find((char) => !keyCharacter.test(char));
+  // One test of the whole key first: nearly every key is well formed.
+  const badCharacter = keyText.test(key) ? undefined : [...key].find((char) => !keyCharacter.test(char));
   if (badCharacter !== undefined) {
     return failure(
       'UNSUPPORTED_SYMBOL_IN_VARIABLE',
