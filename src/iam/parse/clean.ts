@@ -244,17 +244,10 @@ function give(): never {
   throw new NotClean();
 }
 
-/** The one present element of two exclusive ones; neither is undefined, both give up. */
-function either<Name extends string>(
-  node: JsonObject,
-  first: Name,
-  second: Name,
-): { readonly kind: Name; readonly value: Json } | undefined {
-  const firstValue = node[first];
-  const secondValue = node[second];
-  if (firstValue === undefined)
-    return secondValue === undefined ? undefined : { kind: second, value: secondValue };
-  return secondValue === undefined ? { kind: first, value: firstValue } : give();
+/** Which of two exclusive elements is present: neither is undefined, both give up. */
+function either<Name extends string>(node: JsonObject, first: Name, second: Name): Name | undefined {
+  if (node[first] === undefined) return node[second] === undefined ? undefined : second;
+  return node[second] === undefined ? first : give();
 }
 
 const actionSyntax: PatternSyntax = { wildcards: true, variables: false };
@@ -358,21 +351,21 @@ class CleanReader {
   }
 
   private readAction(node: JsonObject, statement: Place): ActionElement {
-    const element = either(node, 'Action', 'NotAction') ?? give();
-    const place = this.place(statement, element.kind);
+    const kind = either(node, 'Action', 'NotAction') ?? give();
+    const place = this.place(statement, kind);
     const location = locationOf(place);
-    const entries = this.patternEntries(element.value, place, location, actionSyntax);
-    return { kind: element.kind, entries, location };
+    const entries = this.patternEntries(node[kind] ?? null, place, location, actionSyntax);
+    return { kind, entries, location };
   }
 
   private readResource(node: JsonObject, statement: Place): ResourceElement | undefined {
-    const element = either(node, 'Resource', 'NotResource');
-    if (element === undefined) return undefined;
-    const place = this.place(statement, element.kind);
+    const kind = either(node, 'Resource', 'NotResource');
+    if (kind === undefined) return undefined;
+    const place = this.place(statement, kind);
     const location = locationOf(place);
     const syntax = resourceSyntax[this.version === '2012-10-17' ? 1 : 0];
-    const entries = this.patternEntries(element.value, place, location, syntax);
-    return { kind: element.kind, entries, location };
+    const entries = this.patternEntries(node[kind] ?? null, place, location, syntax);
+    return { kind, entries, location };
   }
 
   /** A string (located where the element is), or a non-empty array of strings. */
@@ -392,13 +385,13 @@ class CleanReader {
   }
 
   private readPrincipal(node: JsonObject, statement: Place): PrincipalElement | undefined {
-    const element = either(node, 'Principal', 'NotPrincipal');
-    if (element === undefined) return undefined;
-    const place = this.place(statement, element.kind);
+    const kind = either(node, 'Principal', 'NotPrincipal');
+    if (kind === undefined) return undefined;
+    const place = this.place(statement, kind);
     const location = locationOf(place);
-    if (element.value === '*') return { kind: element.kind, value: { kind: 'everyone', location }, location };
-    if (!isObject(element.value)) give();
-    const types = element.value;
+    const types = node[kind];
+    if (types === '*') return { kind, value: { kind: 'everyone', location }, location };
+    if (!isObject(types)) give();
     this.knownNames(types, knownPrincipalTypes);
     const entries: PrincipalEntry[] = [];
     // In the order of principalTypes, as the full reader lists them.
@@ -418,7 +411,7 @@ class CleanReader {
         entries.push({ type, value: item, location: locationOf(this.place(typePlace, position)) });
       }
     }
-    return { kind: element.kind, value: { kind: 'entries', entries, location }, location };
+    return { kind, value: { kind: 'entries', entries, location }, location };
   }
 
   private readConditions(node: Json, place: Place): Condition[] {
