@@ -297,7 +297,9 @@ function existingCoverage(
   for (const { statement } of before.statements) {
     if (statement.effect !== 'Allow' || statement.action.kind !== 'Action') continue;
     const scope = scopeKey(statement);
-    byScope.set(scope, [...(byScope.get(scope) ?? []), statement]);
+    const listed = byScope.get(scope);
+    if (listed === undefined) byScope.set(scope, [statement]);
+    else listed.push(statement);
   }
   const coverings = new Map<string, Covering | undefined>();
   const coveringOf = (scope: string, service: string): Covering | undefined => {
@@ -355,7 +357,9 @@ function serviceParts(
     }
     for (const [service, raws] of entries.byService) {
       if (covered?.(entry, service, raws) === true) continue;
-      byService.set(service, [...(byService.get(service) ?? []), position]);
+      const listed = byService.get(service);
+      if (listed === undefined) byService.set(service, [position]);
+      else listed.push(position);
     }
   }
   const parts = [...byService].map(([service, positions]): Part => {
