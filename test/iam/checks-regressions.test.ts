@@ -86,6 +86,28 @@ describe('aws:PrincipalArn of a role session is its role ARN', () => {
     });
     expect(outcome.ok && outcome.response.result).toBe('FAIL');
   });
+  it('${aws:PrincipalArn} of a session names its role, not the session', async () => {
+    const objectOf = (name: string): string =>
+      document({
+        Effect: 'Allow',
+        Principal: { AWS: session },
+        Action: 's3:GetObject',
+        Resource: `arn:aws:s3:::b/${name}`,
+      });
+    const outcome = await checkNoNewAccess(
+      {
+        existingPolicyDocument: objectOf(session),
+        newPolicyDocument: objectOf('${aws:PrincipalArn}'),
+        policyType: 'RESOURCE_POLICY',
+      },
+      { summarize: false },
+    );
+    expect(outcome.ok && outcome.response.result).toBe('FAIL');
+    if (outcome.ok && outcome.response.result === 'FAIL')
+      expect(outcome.response.counterexample.resource).toMatch(
+        /^arn:aws:s3:::b\/arn:aws:iam::111122223333:role\/(.+\/)?admin$/,
+      );
+  });
 });
 
 describe('keys AWS sets only for some callers', () => {

@@ -864,20 +864,16 @@ function derivedKeyAxioms(keys: KeyTable): Formula {
     axioms.push(implies(or(principalIs('AWS'), accountInArn), keyPresence(resourceAccount.info)));
   }
   const arn = single(principalArnKey);
-  // Only read as a policy variable: a condition's tests read `principal` or `sessionRoleArn` directly, and
-  // arn.value's templates would only give the realization of templates more to get wrong.
+  // Read as a policy variable, aws:PrincipalArn is the principal's ARN, or a session's role ARN (roleArnOfSession).
+  // Only then: a condition's tests read `principal` or `sessionRoleArn` directly. The variable is the subject, so
+  // the principal, better known, is realized first; the template is fixed true or false either way.
   if (arn !== undefined && arn.info.variable === true) {
-    // Read as a policy variable, aws:PrincipalArn is the principal's ARN, or a session's role ARN.
-    // Both templates fixed either way, as in roleArnOfSession.
-    const isPrincipal = template(principal, [arn.value]);
-    // sessionRoleArn the subject, not arn.value: a subject is realized before what reads it, and principal reads arn.value.
-    const isRoleArn = template(sessionRoleArn, [arn.value]);
-    const plainAws = and(principalIs('AWS'), not(isRoleSession));
+    const isPrincipal = template(arn.value, [principal]);
     axioms.push(
       implies(principalIs('AWS'), keyPresence(arn.info)),
-      implies(plainAws, and(isPrincipal, not(isRoleArn))),
-      implies(isRoleSession, and(isRoleArn, not(isPrincipal))),
-      implies(not(principalIs('AWS')), and(not(keyPresence(arn.info)), not(isPrincipal), not(isRoleArn))),
+      implies(and(principalIs('AWS'), not(isRoleSession)), isPrincipal),
+      implies(isRoleSession, not(isPrincipal)),
+      implies(not(principalIs('AWS')), and(not(keyPresence(arn.info)), not(isPrincipal))),
     );
   }
   // Whenever aws:PrincipalArn is read (the condition tests read `sessionRoleArn` for sessions).

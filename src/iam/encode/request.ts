@@ -42,8 +42,13 @@ export const action = variable('action', 'string');
 export const resource = variable('resource', 'string');
 export const principalType = variable('principal.type', 'string');
 export const principal = variable('principal', 'string');
-/** A role session's role ARN, aws:PrincipalArn's value for it (the session ARN does not show the role's path). */
-export const sessionRoleArn = variable('principal.role-arn', 'string');
+/**
+ * aws:PrincipalArn's own variable, read for a role session: its role's ARN
+ * (the session ARN does not show the role's path). For any other principal
+ * the encoding reads `principal` itself, and ties this variable to it only
+ * when a policy reads `${aws:PrincipalArn}`.
+ */
+export const sessionRoleArn = variable('key:aws:principalarn', 'string');
 
 export type PrincipalKind = 'AWS' | 'Service' | 'Federated' | 'CanonicalUser' | 'Anonymous';
 export const principalKinds: readonly PrincipalKind[] = [
