@@ -25,6 +25,7 @@ import {
 import { evaluate } from '../../src/iam/evaluate/evaluate.js';
 import type { Policy } from '../../src/iam/model.js';
 import { parsePolicy } from '../../src/iam/parse/policy.js';
+import { operatorsByType } from './iam-generators.js';
 
 const runs = Number(process.env.KEYAKI_BRUTE_RUNS ?? 40);
 /** The fast engine alone: Z3 on a query it gives up on takes seconds and proves nothing more here. */
@@ -80,16 +81,7 @@ const resourceEntries = [
 /** Condition building blocks: operator, key and the values a policy may test. */
 const conditionBlocks: readonly { operators: readonly string[]; key: string; values: readonly string[] }[] = [
   {
-    operators: [
-      'StringEquals',
-      'StringNotEquals',
-      'StringEqualsIgnoreCase',
-      'StringNotEqualsIgnoreCase',
-      'StringLike',
-      'StringNotLike',
-      'StringEqualsIfExists',
-      'StringNotLikeIfExists',
-    ],
+    operators: [...operatorsByType.string, 'StringEqualsIfExists', 'StringNotLikeIfExists'],
     key: 'aws:PrincipalTag/team',
     values: ['red', 'Red', 'r*', '${aws:username}', "${aws:PrincipalTag/project, 'red'}", ''],
   },

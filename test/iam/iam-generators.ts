@@ -387,7 +387,7 @@ const requestKeys: readonly KeySpec[] = [
 
 const allKeys: readonly KeySpec[] = [...principalKeys, ...requestKeys];
 
-const operatorsByType: Readonly<Record<KeyType, readonly string[]>> = {
+export const operatorsByType: Readonly<Record<KeyType, readonly string[]>> = {
   string: [
     'StringEquals',
     'StringNotEquals',
