@@ -169,6 +169,24 @@ describe('condition values the encoding reads as the evaluator does', () => {
     expect(await noNewAccess(spelled, mapped, 'IDENTITY_POLICY')).toBe('PASS');
   });
 
+  it('a BinaryEquals value matches every spelling of its bytes (was a wrong PASS and a replay error)', async () => {
+    const asText = grantIf({ StringEquals: { 'aws:PrincipalTag/blob': 'QQ==' } });
+    const asBinary = grantIf({ BinaryEquals: { 'aws:PrincipalTag/blob': 'QQ==' } });
+    // The evaluator reads `QR` as the byte "A" too: new access over the string test.
+    const outcome = await checkNoNewAccess(
+      { existingPolicyDocument: asText, newPolicyDocument: asBinary, policyType: 'IDENTITY_POLICY' },
+      { summarize: false },
+    );
+    expect(outcome.ok && outcome.response.result).toBe('FAIL');
+    if (outcome.ok && outcome.response.result === 'FAIL') {
+      expect(outcome.response.counterexample.context['aws:principaltag/blob']).not.toBe('QQ==');
+    }
+    const unpadded = grantIf({ BinaryEquals: { 'aws:PrincipalTag/blob': 'QmluYXJ5' } });
+    const padded = grantIf({ BinaryEquals: { 'aws:PrincipalTag/blob': 'QmluYXJ5==' } });
+    expect(await noNewAccess(unpadded, padded, 'IDENTITY_POLICY')).toBe('PASS');
+    expect(await noNewAccess(padded, unpadded, 'IDENTITY_POLICY')).toBe('PASS');
+  });
+
   it('a Null value other than true or false matches nothing (was a wrong PASS)', async () => {
     const unreadable = grantIf({ Null: { 'aws:PrincipalTag/team': 'yes' } });
     const present = grantIf({ Null: { 'aws:PrincipalTag/team': 'false' } });

@@ -73,7 +73,7 @@ import {
   type KeyTable,
   type KeyType,
 } from './request.js';
-import { parseCidr, parseDate, parseNumber } from './values.js';
+import { base64Spellings, parseCidr, parseDate, parseNumber } from './values.js';
 
 export interface EncodedStatement {
   readonly statement: Statement;
@@ -454,8 +454,11 @@ function valueTest(condition: Condition, value: ConditionValue, tested: Tested, 
         context,
       );
     }
-    case 'binary':
-      return tested.sort === 'string' ? equals(tested.subject, text) : freeTest(context, describe);
+    case 'binary': {
+      if (tested.sort !== 'string') return freeTest(context, describe);
+      const spellings = base64Spellings(text);
+      return spellings === undefined ? equals(tested.subject, text) : matches(tested.subject, spellings);
+    }
     case 'numeric':
     case 'date': {
       if (tested.sort !== 'number') return freeTest(context, describe);

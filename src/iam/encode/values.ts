@@ -2,7 +2,7 @@
 // values written back as text: numbers, dates (milliseconds since the epoch)
 // and IP addresses or CIDR blocks. A policy value that does not read as its
 // operator's type matches no request value.
-import type { IpAddress } from '../../logic/index.js';
+import { charClass, concat, literal, union, type IpAddress, type Regex } from '../../logic/index.js';
 
 /** Decimal numbers as AWS writes them: optional sign, digits, optional fraction. */
 export function parseNumber(text: string): number | undefined {
@@ -109,4 +109,28 @@ export function parseCidr(text: string): Cidr | undefined {
   if (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText)) return undefined;
   const prefixLength = prefixText === undefined ? bits : Number(prefixText);
   return prefixLength > bits ? undefined : { address, prefixLength };
+}
+
+const base64Alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * Every text that decodes to the same bytes as the BinaryEquals value
+ * `text`, or undefined when `text` is not base64 (it then equals only
+ * itself). Decoding ignores the padding (none, `=` or `==` after any
+ * length) and the bits of a short last group's final character that carry
+ * no byte, so `QQ==`, `QQ`, `QR=` and `QQ=` are all the byte "A".
+ */
+export function base64Spellings(text: string): Regex | undefined {
+  const unpadded = text.replace(/=+$/, '');
+  const tail = unpadded.length % 4;
+  if (!/^[A-Za-z0-9+/]*$/.test(unpadded) || text.length - unpadded.length > 2 || tail === 1) return undefined;
+  const padding = union([literal(''), literal('='), literal('==')]);
+  if (tail === 0) return concat([literal(unpadded), padding]);
+  // Two characters of a last group carry one byte (the second keeps 2 of its 6 bits), three carry two (4 bits).
+  const kept = tail === 2 ? 0b110000 : 0b111100;
+  const last = base64Alphabet.indexOf(unpadded.slice(-1));
+  const lastChars = [...base64Alphabet]
+    .filter((_, index) => (index & kept) === (last & kept))
+    .map((char) => [char.charCodeAt(0), char.charCodeAt(0)] as const);
+  return concat([literal(unpadded.slice(0, -1)), charClass(lastChars), padding]);
 }
