@@ -404,48 +404,88 @@ function representative(low: number, high: number): number {
 }
 
 /**
+ * A product state's key: up to three DFA states below 2^16 packed into one
+ * number (exact: 48 bits), others joined as text. A call compares tuples of
+ * one length only, and a tuple always gets the same kind of key, so keys
+ * are equal exactly when the tuples are. Numbers spare the search a string
+ * per explored successor.
+ */
+type ProductKey = number | string;
+
+function productKey(states: readonly number[]): ProductKey {
+  if (states.length > 3) return states.join(',');
+  let key = 0;
+  let scale = 1;
+  for (const state of states) {
+    if (state >= 0x10000) return states.join(',');
+    key += state * scale;
+    scale *= 0x10000;
+  }
+  return key;
+}
+
+/**
+ * One representative per range on which every machine's transitions are
+ * constant, readable characters first (so that the first witness found is
+ * readable), otherwise in code point order. `cuts` is scratch space.
+ */
+function charsToTry(machines: readonly Automaton[], states: readonly number[], cuts: Set<number>): number[] {
+  cuts.clear();
+  cuts.add(0);
+  for (let index = 0; index < machines.length; index++) {
+    (machines[index] as Automaton).boundaries(states[index] as number, cuts);
+  }
+  const sorted: number[] = [];
+  for (const cut of cuts) if (cut <= 0x10ffff) sorted.push(cut);
+  sorted.sort((a, b) => a - b);
+  const printable: number[] = [];
+  const others: number[] = [];
+  for (let index = 0; index < sorted.length; index++) {
+    const char = representative(sorted[index] as number, (sorted[index + 1] ?? 0x110000) - 1);
+    (isPrintable(char) ? printable : others).push(char);
+  }
+  for (const char of others) printable.push(char);
+  return printable;
+}
+
+/**
  * A shortest string satisfying every literal, or proof that none exists.
  * Explores at most `maxStates` product states.
  */
 export function regularWitness(literals: readonly RegularLiteral[], maxStates: number): WitnessResult {
   const machines = literals.map((literal) => automatonOf(literal.regex));
+  const count = machines.length;
   const accepts = (states: readonly number[]): boolean =>
     states.every((state, index) => machines[index]?.accepting(state) === literals[index]?.positive);
   const start = machines.map((machine) => machine.start);
-  const parents = new Map<string, { readonly from: string; readonly char: number } | null>();
-  parents.set(start.join(','), null);
+  const parents = new Map<ProductKey, { readonly from: ProductKey; readonly char: number } | null>();
+  parents.set(productKey(start), null);
+  const cuts = new Set<number>();
+  const successor = new Array<number>(count).fill(0);
   let frontier: number[][] = [start];
   while (frontier.length > 0) {
     const next: number[][] = [];
     for (const states of frontier) {
-      const key = states.join(',');
+      const key = productKey(states);
       if (accepts(states)) return { status: 'sat', witness: spell(parents, key) };
-      const cuts = new Set<number>([0]);
-      states.forEach((state, index) => machines[index]?.boundaries(state, cuts));
-      const sorted = [...cuts].filter((cut) => cut <= 0x10ffff).sort((a, b) => a - b);
-      const chars = sorted.map((low, index) => representative(low, (sorted[index + 1] ?? 0x110000) - 1));
-      // Readable characters first, so that the first witness found is readable.
-      chars.sort((a, b) => Number(!isPrintable(a)) - Number(!isPrintable(b)));
-      for (const char of chars) {
-        const successor = states.map((state, index) => (machines[index] as Automaton).step(state, char));
-        // A positive literal whose machine died can never accept again, a negative one whose machine
-        // accepts everything from here can never reject again: prune the branch.
-        if (
-          successor.some((state, index) =>
-            literals[index]?.positive === true
-              ? machines[index]?.dead(state) === true
-              : machines[index]?.universal(state) === true,
-          )
-        ) {
-          continue;
+      successors: for (const char of charsToTry(machines, states, cuts)) {
+        for (let index = 0; index < count; index++) {
+          const machine = machines[index] as Automaton;
+          const state = machine.step(states[index] as number, char);
+          // A positive literal whose machine died can never accept again, a negative one whose machine
+          // accepts everything from here can never reject again: prune the branch.
+          if (literals[index]?.positive === true ? machine.dead(state) : machine.universal(state)) {
+            continue successors;
+          }
+          successor[index] = state;
         }
-        const successorKey = successor.join(',');
+        const successorKey = productKey(successor);
         if (parents.has(successorKey)) continue;
         parents.set(successorKey, { from: key, char });
         if (parents.size > maxStates) {
           return { status: 'unknown', reason: `automaton product exceeds ${maxStates} states` };
         }
-        next.push(successor);
+        next.push(successor.slice());
       }
     }
     frontier = next;
@@ -458,8 +498,8 @@ function isPrintable(codePoint: number): boolean {
 }
 
 function spell(
-  parents: ReadonlyMap<string, { readonly from: string; readonly char: number } | null>,
-  key: string,
+  parents: ReadonlyMap<ProductKey, { readonly from: ProductKey; readonly char: number } | null>,
+  key: ProductKey,
 ): string {
   const chars: number[] = [];
   for (let step = parents.get(key); step; step = parents.get(step.from)) chars.push(step.char);
