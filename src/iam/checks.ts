@@ -669,10 +669,37 @@ function reasonFor(
   };
 }
 
+/**
+ * A FAIL's reasons: every blamed statement, then any statement a later query
+ * could not settle, said as such rather than left out.
+ */
+function failReasons(
+  policy: EncodedPolicy,
+  result: Extract<Answer, { result: 'FAIL' }>,
+  describe: (index: number) => string,
+): ReasonSummary[] {
+  return [
+    ...result.blamed.map((position) => reasonFor(policy, position, describe)),
+    ...result.unsettled.positions.map((position) =>
+      reasonFor(
+        policy,
+        position,
+        (index) => `Possibly also: ${describe(index)} (not decided: ${result.unsettled.reason})`,
+      ),
+    ),
+  ];
+}
+
 type Answer =
   | { readonly result: 'PASS' }
   | { readonly result: 'UNKNOWN'; readonly reason: string }
-  | { readonly result: 'FAIL'; readonly counterexample: Counterexample; readonly blamed: readonly number[] };
+  | {
+      readonly result: 'FAIL';
+      readonly counterexample: Counterexample;
+      readonly blamed: readonly number[];
+      /** Statements still open when a later query was undecided: they may grant it too. */
+      readonly unsettled: { readonly positions: readonly number[]; readonly reason: string };
+    };
 
 /**
  * Decides the question part by part. Within a part, each model blames the
@@ -683,6 +710,7 @@ type Answer =
  */
 async function answer(question: Question, target: Policy, options: CheckOptions): Promise<Answer> {
   const blamed = new Set<number>();
+  const unsettled = new Set<number>();
   let first: Model | undefined;
   let undecided: string | undefined;
   for (const part of question.parts) {
@@ -693,6 +721,7 @@ async function answer(question: Question, target: Policy, options: CheckOptions)
       if (verdict.status === 'unsat') break;
       if (verdict.status === 'unknown') {
         undecided ??= verdict.reason;
+        for (const position of open) unsettled.add(position);
         break;
       }
       const model =
@@ -702,6 +731,7 @@ async function answer(question: Question, target: Policy, options: CheckOptions)
         question.confirm(requestOf(model, question.encoding.keys)) !== undefined
       ) {
         undecided ??= 'a test the logic cannot state made the candidate request unreal';
+        for (const position of open) unsettled.add(position);
         break;
       }
       first ??= model;
@@ -717,6 +747,10 @@ async function answer(question: Question, target: Policy, options: CheckOptions)
       result: 'FAIL',
       counterexample: confirmed(question, first),
       blamed: [...blamed].sort((a, b) => a - b),
+      unsettled: {
+        positions: [...unsettled].filter((position) => !blamed.has(position)).sort((a, b) => a - b),
+        reason: undecided ?? '',
+      },
     };
   }
   return undecided === undefined ? { result: 'PASS' } : { result: 'UNKNOWN', reason: undecided };
@@ -878,8 +912,10 @@ export async function checkNoNewAccess(
       const response = {
         result: 'FAIL' as const,
         message: 'the new policy grants new access',
-        reasons: result.blamed.map((position) =>
-          reasonFor(question.target, position, (index) => `New access in the statement with index: ${index}`),
+        reasons: failReasons(
+          question.target,
+          result,
+          (index) => `New access in the statement with index: ${index}`,
         ),
         counterexample: result.counterexample,
       };
@@ -961,13 +997,11 @@ export async function checkAccessNotGranted(
         response: {
           result: 'FAIL',
           message: 'the policy grants the specified access',
-          reasons: result.blamed.map((position) =>
-            reasonFor(
-              question.target,
-              position,
-              (index) =>
-                `One of the specified actions or resources is granted in the statement with index: ${index}`,
-            ),
+          reasons: failReasons(
+            question.target,
+            result,
+            (index) =>
+              `One of the specified actions or resources is granted in the statement with index: ${index}`,
           ),
           counterexample: result.counterexample,
         },
@@ -1020,12 +1054,10 @@ export async function checkNoPublicAccess(
         response: {
           result: 'FAIL',
           message: `the resource policy grants public access for the resource type ${resourceType}`,
-          reasons: result.blamed.map((position) =>
-            reasonFor(
-              question.target,
-              position,
-              (index) => `Public access granted in the following statement with index: ${index}`,
-            ),
+          reasons: failReasons(
+            question.target,
+            result,
+            (index) => `Public access granted in the following statement with index: ${index}`,
           ),
           counterexample: result.counterexample,
         },

@@ -194,3 +194,35 @@ describe('condition values the encoding reads as the evaluator does', () => {
     expect(await noNewAccess(present, unreadable, 'IDENTITY_POLICY')).toBe('PASS');
   });
 });
+
+describe('a FAIL names the statements a later query could not settle', () => {
+  // The fast engine cannot yet realize a fixed principal with the pinned-account
+  // template over NotResource (qa's case); without Z3 that statement stays undecided.
+  const existing = document({ Effect: 'Allow', Principal: '*', NotAction: 's3:GetObject', NotResource: '*' });
+  const undecided = {
+    Effect: 'Allow',
+    Principal: { AWS: `arn:aws:iam::${A}:user/alice` },
+    NotAction: 's3:GetObject',
+    NotResource: 'arn:aws:s3:::b?cket/*',
+    Condition: { StringEquals: { 'aws:PrincipalAccount': '${aws:ResourceAccount}' } },
+  };
+  const plain = { Effect: 'Allow', Principal: '*', Action: 's3:PutObject', Resource: '*' };
+
+  it('lists it as possible, with the reason, instead of leaving it out', async () => {
+    const outcome = await checkNoNewAccess(
+      {
+        existingPolicyDocument: existing,
+        newPolicyDocument: document(plain, undecided),
+        policyType: 'RESOURCE_POLICY',
+      },
+      { summarize: false, fallback: false },
+    );
+    expect(outcome.ok && outcome.response.result).toBe('FAIL');
+    if (!outcome.ok || outcome.response.result !== 'FAIL') return;
+    expect(outcome.response.reasons.map((reason) => reason.statementIndex)).toEqual([0, 1]);
+    expect(outcome.response.reasons[0]?.description).toBe('New access in the statement with index: 0');
+    expect(outcome.response.reasons[1]?.description).toMatch(
+      /^Possibly also: New access in the statement with index: 1 \(not decided: .+\)$/,
+    );
+  });
+});
