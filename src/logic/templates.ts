@@ -13,6 +13,11 @@
 //   parameters are read back off that value by matching it against the
 //   templates (`R${a}` and `R${b}` both true force a = b, which forward
 //   choices cannot guess).
+// When a subject still fails, it reads back the values it needs every
+// parameter to have, subjects realized before it included, and the attempt
+// starts again with those as seeds: a seeded subject tries its seed first
+// (`principal = arn:…:${a}:…` with a fixed account in the principal, after
+// `a = ${r}`: a, then r, take the principal's account).
 // Every value found is checked against the formula by the caller. A failure
 // is exact (a refutation) only when even the over-approximation — the
 // subject's atoms and its positive templates with every parameter read as
@@ -199,11 +204,18 @@ function attempt(
   for (const subject of order) {
     const templates = bySubject.get(subject) ?? [];
     const free = (name: string): boolean => !locked.has(name) && !bySubject.has(name);
-    const direct = solveSubject(problem, subject, templates, values);
-    const read = direct === undefined ? readBack(problem, subject, templates, values, free) : undefined;
-    const value = direct ?? read?.value;
+    // A subject seeded by a later subject's read-back (`principal` needs the account `a = ${r}` took)
+    // tries that value first.
+    const seed = seeds.get(subject);
+    const realized =
+      (seed === undefined
+        ? undefined
+        : realizeSubject(problem, subject, templates, values, free, [equalTo(subject, seed)])) ??
+      realizeSubject(problem, subject, templates, values, free, []);
+    const value = realized?.value;
     if (value === undefined) {
-      const hint = readBack(problem, subject, templates, values, (name) => !bySubject.has(name))?.bindings;
+      // Every parameter free, subjects realized earlier included: the values this subject needs them to have.
+      const hint = readBack(problem, subject, templates, values, () => true, [])?.bindings;
       return {
         kind: 'failed',
         subject,
@@ -211,11 +223,32 @@ function attempt(
         hint,
       };
     }
-    for (const [name, bound] of read?.bindings ?? []) values.set(name, bound);
+    for (const [name, bound] of realized?.bindings ?? []) values.set(name, bound);
     values.set(subject, value);
     for (const name of parametersOf(templates)) locked.add(name);
   }
   return { kind: 'realized', values };
+}
+
+/** The subject's value: by its templates at `values`, else read back; `pinned` holds either way. */
+function realizeSubject(
+  problem: TemplateProblem,
+  subject: string,
+  templates: readonly TemplateLiteral[],
+  values: ReadonlyMap<string, string>,
+  free: (name: string) => boolean,
+  pinned: readonly Literal[],
+): { readonly value: string; readonly bindings?: ReadonlyMap<string, string> } | undefined {
+  const direct = solveSubject(problem, subject, templates, values, pinned);
+  if (direct !== undefined) return { value: direct };
+  return readBack(problem, subject, templates, values, free, pinned);
+}
+
+function equalTo(name: string, value: string): Literal {
+  return {
+    atom: { kind: 'matches', subject: variable(name, 'string'), regex: literal(value) },
+    positive: true,
+  };
 }
 
 function differs(name: string, value: string): Literal {
@@ -235,6 +268,7 @@ function solveSubject(
   subject: string,
   templates: readonly TemplateLiteral[],
   values: ReadonlyMap<string, string>,
+  pinned: readonly Literal[],
 ): string | undefined {
   const extra = templates.map(({ atom, positive }) => ({
     atom: {
@@ -244,7 +278,7 @@ function solveSubject(
     },
     positive,
   }));
-  const result = problem.solveString(subject, extra);
+  const result = problem.solveString(subject, [...extra, ...pinned]);
   return result.status === 'sat' ? String(result.value) : undefined;
 }
 
@@ -259,6 +293,7 @@ function readBack(
   templates: readonly TemplateLiteral[],
   values: ReadonlyMap<string, string>,
   free: (name: string) => boolean,
+  pinned: readonly Literal[],
 ): { readonly value: string; readonly bindings: ReadonlyMap<string, string> } | undefined {
   const positives = templates.filter((entry) => entry.positive);
   if (positives.length === 0) return undefined;
@@ -272,7 +307,7 @@ function readBack(
   }));
   const tried: Literal[] = [];
   for (let round = 0; round < READ_BACK_ROUNDS; round++) {
-    const result = problem.solveString(subject, [...shape, ...tried]);
+    const result = problem.solveString(subject, [...shape, ...pinned, ...tried]);
     if (result.status !== 'sat') return undefined;
     const text = String(result.value);
     const bindings = new Map<string, string>();
@@ -285,7 +320,7 @@ function readBack(
         );
     if (positives.every(({ atom }) => readInto(atom, text, values, free, ownHolds, bindings))) {
       const candidate = new Map([...values, ...bindings]);
-      const value = solveSubject(problem, subject, templates, candidate);
+      const value = solveSubject(problem, subject, templates, candidate, pinned);
       if (value !== undefined) return { value, bindings };
     }
     tried.push(differs(subject, text));

@@ -196,23 +196,29 @@ describe('condition values the encoding reads as the evaluator does', () => {
 });
 
 describe('a FAIL names the statements a later query could not settle', () => {
-  // The fast engine cannot yet realize a fixed principal with the pinned-account
-  // template over NotResource (qa's case); without Z3 that statement stays undecided.
-  const existing = document({ Effect: 'Allow', Principal: '*', NotAction: 's3:GetObject', NotResource: '*' });
-  const undecided = {
+  // The fast engine does not realize a cycle of three policy-variable equalities
+  // (documented); without Z3 that statement stays undecided.
+  const existing = document({ Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage', Resource: '*' });
+  const cycle = {
     Effect: 'Allow',
-    Principal: { AWS: `arn:aws:iam::${A}:user/alice` },
-    NotAction: 's3:GetObject',
-    NotResource: 'arn:aws:s3:::b?cket/*',
-    Condition: { StringEquals: { 'aws:PrincipalAccount': '${aws:ResourceAccount}' } },
+    Principal: '*',
+    Action: 's3:GetObject',
+    Resource: '*',
+    Condition: {
+      StringEquals: {
+        'aws:PrincipalTag/x': '${aws:PrincipalTag/y}',
+        'aws:PrincipalTag/y': '${aws:PrincipalTag/z}',
+        'aws:PrincipalTag/z': '${aws:PrincipalTag/x}',
+      },
+    },
   };
-  const plain = { Effect: 'Allow', Principal: '*', Action: 's3:PutObject', Resource: '*' };
+  const plain = { Effect: 'Allow', Principal: '*', Action: 'sns:Publish', Resource: '*' };
 
   it('lists it as possible, with the reason, instead of leaving it out', async () => {
     const outcome = await checkNoNewAccess(
       {
         existingPolicyDocument: existing,
-        newPolicyDocument: document(plain, undecided),
+        newPolicyDocument: document(plain, cycle),
         policyType: 'RESOURCE_POLICY',
       },
       { summarize: false, fallback: false },
@@ -224,5 +230,56 @@ describe('a FAIL names the statements a later query could not settle', () => {
     expect(outcome.response.reasons[1]?.description).toMatch(
       /^Possibly also: New access in the statement with index: 1 \(not decided: .+\)$/,
     );
+  });
+});
+
+describe('a pinned account next to a fixed account is realized by the fast engine (was UNKNOWN, Z3 too)', () => {
+  const pinned = (extra: object): object => ({
+    Effect: 'Allow',
+    Action: 's3:GetObject',
+    Resource: '*',
+    Condition: { StringEquals: { 'aws:PrincipalAccount': '${aws:ResourceAccount}' }, ...extra },
+  });
+  const sendOnly = document({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*' });
+
+  for (const account of [A, '4*']) {
+    it(`identity policy, StringLike aws:PrincipalAccount ${account}: FAIL with a confirmed example`, async () => {
+      const outcome = await checkNoNewAccess(
+        {
+          existingPolicyDocument: sendOnly,
+          newPolicyDocument: document(pinned({ StringLike: { 'aws:PrincipalAccount': account } })),
+          policyType: 'IDENTITY_POLICY',
+        },
+        { summarize: false, fallback: false },
+      );
+      expect(outcome.ok && outcome.response.result).toBe('FAIL');
+      if (outcome.ok && outcome.response.result === 'FAIL') {
+        const example = outcome.response.counterexample;
+        expect(example.context['aws:resourceaccount']).toMatch(
+          account === A ? new RegExp(`^${A}$`) : /^4\d{11}$/,
+        );
+      }
+    });
+  }
+
+  it('resource policy naming one user, with the pinned account: FAIL', async () => {
+    const nothing = document({
+      Effect: 'Allow',
+      Principal: '*',
+      NotAction: 's3:GetObject',
+      NotResource: '*',
+    });
+    const alice = document({
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${A}:user/alice` },
+      NotAction: 's3:GetObject',
+      NotResource: 'arn:aws:s3:::b?cket/*',
+      Condition: { StringEquals: { 'aws:PrincipalAccount': '${aws:ResourceAccount}' } },
+    });
+    const outcome = await checkNoNewAccess(
+      { existingPolicyDocument: nothing, newPolicyDocument: alice, policyType: 'RESOURCE_POLICY' },
+      { summarize: false, fallback: false },
+    );
+    expect(outcome.ok && outcome.response.result).toBe('FAIL');
   });
 });
