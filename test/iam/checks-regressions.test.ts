@@ -283,3 +283,26 @@ describe('a pinned account next to a fixed account is realized by the fast engin
     expect(outcome.ok && outcome.response.result).toBe('FAIL');
   });
 });
+
+describe('counterexample principals are ones AWS issues', () => {
+  it('names use IAM characters only (a role named NUL was shown for ${aws:PrincipalArn} in a Resource)', async () => {
+    const sendOnly = document({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*' });
+    const byArn = document({
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::b/${aws:PrincipalArn}/*',
+    });
+    const outcome = await checkNoNewAccess(
+      { existingPolicyDocument: sendOnly, newPolicyDocument: byArn, policyType: 'IDENTITY_POLICY' },
+      { summarize: false, fallback: false },
+    );
+    expect(outcome.ok && outcome.response.result).toBe('FAIL');
+    if (outcome.ok && outcome.response.result === 'FAIL') {
+      const { principal } = outcome.response.counterexample;
+      expect(principal?.type).toBe('AWS');
+      expect(principal?.type === 'AWS' && principal.id).toMatch(
+        /^arn:aws:(iam::\d{12}:(root|(user|role)\/([!-.0-\x7f]+\/)*[\w+=,.@-]+)|sts::\d{12}:(assumed-role\/[\w+=,.@-]+\/[\w+=,.@-]+|federated-user\/[\w+=,.@-]+))$/,
+      );
+    }
+  });
+});

@@ -185,11 +185,32 @@ export function principalsOfAccount(account: Regex): Regex {
   return concat([accountArnPrefix, account, accountArnSuffix]);
 }
 
-const notSlash = notChars([[47, 47]]);
-/** A name segment of an ARN's resource: not empty, no `/`. */
-const segment = nonEmpty(notSlash);
+/**
+ * IAM's name characters (users, roles, role sessions, federated users):
+ * letters, digits and `_+=,.@-`. Paths are ASCII `!` to DEL. A principal
+ * with other characters is not one AWS issues, so it is no counterexample.
+ */
+const nameChars = charClass([
+  [43, 46], // + , - .
+  [48, 57],
+  [61, 61], // =
+  [64, 90], // @ A-Z
+  [95, 95], // _
+  [97, 122],
+]);
+const iamName = nonEmpty(nameChars);
 /** An IAM path before a user or role name: none, or segments each ending in `/`. */
-const iamPath = star(concat([segment, literal('/')]));
+const iamPath = star(
+  concat([
+    nonEmpty(
+      charClass([
+        [0x21, 0x2e],
+        [0x30, 0x7f],
+      ]),
+    ),
+    literal('/'),
+  ]),
+);
 
 /**
  * The IAM principals AWS issues: the account root, users and roles (with a
@@ -205,15 +226,15 @@ const awsPrincipalArn: Regex = concat([
       literal(':iam::'),
       ...Array<Regex>(12).fill(digit),
       literal(':'),
-      union([literal('root'), concat([union([literal('user/'), literal('role/')]), iamPath, segment])]),
+      union([literal('root'), concat([union([literal('user/'), literal('role/')]), iamPath, iamName])]),
     ]),
     concat([
       literal(':sts::'),
       ...Array<Regex>(12).fill(digit),
       literal(':'),
       union([
-        concat([literal('assumed-role/'), segment, literal('/'), nonEmpty(charClass([[0, 0x10ffff]]))]),
-        concat([literal('federated-user/'), nonEmpty(charClass([[0, 0x10ffff]]))]),
+        concat([literal('assumed-role/'), iamName, literal('/'), iamName]),
+        concat([literal('federated-user/'), iamName]),
       ]),
     ]),
   ]),
