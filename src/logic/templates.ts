@@ -195,7 +195,7 @@ function attempt(
       values.set(name, own);
       continue;
     }
-    const taken = [...values.values()].map((value) => differs(name, value));
+    const taken = [...values.values()].map((value) => valueIs(name, value, false));
     const chosen = problem.solveString(name, taken);
     values.set(name, chosen.status === 'sat' ? String(chosen.value) : own);
   }
@@ -210,7 +210,7 @@ function attempt(
     const realized =
       (seed === undefined
         ? undefined
-        : realizeSubject(problem, subject, templates, values, free, [equalTo(subject, seed)])) ??
+        : realizeSubject(problem, subject, templates, values, free, [valueIs(subject, seed, true)])) ??
       realizeSubject(problem, subject, templates, values, free, []);
     const value = realized?.value;
     if (value === undefined) {
@@ -244,18 +244,9 @@ function realizeSubject(
   return readBack(problem, subject, templates, values, free, pinned);
 }
 
-function equalTo(name: string, value: string): Literal {
-  return {
-    atom: { kind: 'matches', subject: variable(name, 'string'), regex: literal(value) },
-    positive: true,
-  };
-}
-
-function differs(name: string, value: string): Literal {
-  return {
-    atom: { kind: 'matches', subject: variable(name, 'string'), regex: literal(value) },
-    positive: false,
-  };
+/** `name` is (or, with `positive` false, is not) exactly `value`. */
+function valueIs(name: string, value: string, positive: boolean): Literal {
+  return { atom: { kind: 'matches', subject: variable(name, 'string'), regex: literal(value) }, positive };
 }
 
 /** The template's language with each parameter read as `read` gives it. */
@@ -323,7 +314,7 @@ function readBack(
       const value = solveSubject(problem, subject, templates, candidate, pinned);
       if (value !== undefined) return { value, bindings };
     }
-    tried.push(differs(subject, text));
+    tried.push(valueIs(subject, text, false));
   }
   return undefined;
 }
