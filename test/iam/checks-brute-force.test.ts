@@ -25,7 +25,7 @@ import {
 import { evaluate } from '../../src/iam/evaluate/evaluate.js';
 import type { Policy } from '../../src/iam/model.js';
 import { parsePolicy } from '../../src/iam/parse/policy.js';
-import { operatorsByType } from './iam-generators.js';
+import { conditionTestArbitrary, operatorsByType, type ConditionTest } from './iam-generators.js';
 
 const runs = Number(process.env.KEYAKI_BRUTE_RUNS ?? 40);
 /** The fast engine alone: Z3 on a query it gives up on takes seconds and proves nothing more here. */
@@ -79,7 +79,7 @@ const resourceEntries = [
 ];
 
 /** Condition building blocks: operator, key and the values a policy may test. */
-const conditionBlocks: readonly { operators: readonly string[]; key: string; values: readonly string[] }[] = [
+const conditionBlocks: readonly ConditionTest[] = [
   {
     operators: [...operatorsByType.string, 'StringEqualsIfExists', 'StringNotLikeIfExists'],
     key: 'aws:PrincipalTag/team',
@@ -166,18 +166,9 @@ const principalEntries: readonly Json[] = [
 const conditionArbitrary: fc.Arbitrary<Readonly<Record<string, Record<string, Json>>>> = fc.oneof(
   {
     weight: 6,
-    arbitrary: fc
-      .constantFrom(...conditionBlocks)
-      .chain((block) =>
-        fc.tuple(
-          fc.constantFrom(...block.operators),
-          fc.constant(block.key),
-          fc.uniqueArray(fc.constantFrom(...block.values), { minLength: 1, maxLength: 2 }),
-        ),
-      )
-      .map(([operator, key, values]) => ({
-        [operator]: { [key]: values.length === 1 ? values[0]! : values },
-      })),
+    arbitrary: conditionTestArbitrary(conditionBlocks).map(([operator, key, values]) => ({
+      [operator]: { [key]: values.length === 1 ? values[0]! : values },
+    })),
   },
   {
     weight: 1,

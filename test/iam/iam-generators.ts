@@ -939,3 +939,25 @@ export function scenarioArbitrary(options: ScenarioOptions = {}): fc.Arbitrary<S
     }),
   );
 }
+
+/** A condition test to draw from: one of `operators` on `key` against some of `values`. */
+export interface ConditionTest {
+  readonly operators: readonly string[];
+  readonly key: string;
+  readonly values: readonly string[];
+}
+
+/** One test of `tests` with an operator and one or two distinct values of its own. */
+export function conditionTestArbitrary(
+  tests: readonly ConditionTest[],
+): fc.Arbitrary<readonly [operator: string, key: string, values: string[]]> {
+  return fc
+    .constantFrom(...tests)
+    .chain((test) =>
+      fc.tuple(
+        fc.constantFrom(...test.operators),
+        fc.constant(test.key),
+        fc.uniqueArray(fc.constantFrom(...test.values), { minLength: 1, maxLength: 2 }),
+      ),
+    );
+}

@@ -16,6 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { allowsConcretely, checkNoPublicAccess, type Counterexample } from '../../src/iam/checks.js';
 import { findExternalAccess } from '../../src/iam/external-access.js';
 import { parsePolicy } from '../../src/iam/parse/policy.js';
+import { conditionTestArbitrary, type ConditionTest } from './iam-generators.js';
 
 const runs = Number(process.env.KEYAKI_BRUTE_RUNS ?? 40);
 
@@ -35,7 +36,7 @@ const principals: readonly Json[] = [
 ];
 
 /** Restricting keys with fixed values, wildcards and values of other accounts. */
-const tests: readonly { operators: readonly string[]; key: string; values: readonly string[] }[] = [
+const tests: readonly ConditionTest[] = [
   {
     operators: ['StringEquals', 'StringLike', 'StringNotEquals', 'StringEqualsIgnoreCase'],
     key: 'aws:SourceVpce',
@@ -76,16 +77,9 @@ const tests: readonly { operators: readonly string[]; key: string; values: reado
   { operators: ['StringEquals'], key: 's3:prefix', values: ['home/'] },
 ];
 
-const conditionArbitrary = fc
-  .constantFrom(...tests)
-  .chain((test) =>
-    fc.tuple(
-      fc.constantFrom(...test.operators),
-      fc.constant(test.key),
-      fc.uniqueArray(fc.constantFrom(...test.values), { minLength: 1, maxLength: 2 }),
-    ),
-  )
-  .map(([operator, key, values]) => ({ [operator]: { [key]: values } }));
+const conditionArbitrary = conditionTestArbitrary(tests).map(([operator, key, values]) => ({
+  [operator]: { [key]: values },
+}));
 
 const statementArbitrary = fc
   .record({
