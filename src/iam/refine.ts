@@ -6,7 +6,13 @@
 // JSON value so untouched keys, order and casing survive byte for byte.
 import { loadActionCatalog, type ActionCatalog } from './catalog.js';
 import { proveGuarantee, type StatementPair } from './refine-guarantee.js';
-import { hasWildcard, literalService, lowerBound, stringList } from './refine-patterns.js';
+import {
+  coversEveryExtension,
+  hasWildcard,
+  literalService,
+  lowerBound,
+  stringList,
+} from './refine-patterns.js';
 import { matchesWildcard } from './wildcard.js';
 
 export { RefinementInvariantError } from './refine-guarantee.js';
@@ -205,8 +211,13 @@ interface TrieNode {
  * every catalog action starting with its prefix is used and matched by the
  * entry, and no unused action (in the catalog or only in the finding) starts
  * with it — string prefixes, so `GetTable` is unsafe when `GetTables` is unused.
+ * A node written as `prefix*` must also lie within the entry over all strings
+ * (`sqs:*Queue*` may not become `sqs:Get*` even when every catalog action
+ * starting with `sqs:Get` names a queue): the recommendation must not grant
+ * actions AWS adds later that the original did not.
  */
 function safePrefixes(
+  entry: string,
   used: readonly string[],
   matchedLowerUsed: readonly string[],
   index: CatalogIndex,
@@ -229,11 +240,13 @@ function safePrefixes(
     }
     node.action = action;
   }
+  const lowerEntry = entry.toLowerCase();
   const isSafe = (node: TrieNode): boolean => {
     const lower = node.prefix.toLowerCase();
     return (
       countWithPrefix(unused.sorted, lower) === 0 &&
-      countWithPrefix(index.lowerActions, lower) === countWithPrefix(matchedLowerUsed, lower)
+      countWithPrefix(index.lowerActions, lower) === countWithPrefix(matchedLowerUsed, lower) &&
+      (node.count === 1 || coversEveryExtension(lowerEntry, lower))
     );
   };
   const emitted: string[] = [];
@@ -335,7 +348,7 @@ function refineActionEntries(
       return;
     }
     const matchedLowerUsed = used.map((a) => a.toLowerCase()).sort(compareStrings);
-    const replacements = safePrefixes(used, matchedLowerUsed, index, unused)
+    const replacements = safePrefixes(entry, used, matchedLowerUsed, index, unused)
       .map((replacement) => respell(entry, replacement))
       .filter(emit);
     entries.push(

@@ -57,6 +57,28 @@ describe('refinePolicy', () => {
     expect(actionsOf(result)).toEqual([['s3:GetJobTagging', 's3:GetObjectTagging']]);
   });
 
+  it('writes a prefix* only when it lies within the entry over all strings, not just the catalog', () => {
+    // Every catalog action starting with sqs:Get is used and matched, but
+    // sqs:Get* would grant an sqs:GetFoo AWS adds later, which the entry never did.
+    const queues = catalogFromActions('test-1', {
+      sqs: ['CreateQueue', 'DeleteQueue', 'GetQueueAttributes', 'GetQueueTags', 'ListQueues'],
+    });
+    const refineQueues = (Action: string, actions: string[]): unknown[] => {
+      const result = refinePolicy({
+        policyDocument: policy(allow(Action)),
+        unusedPermissions: [{ serviceNamespace: 'sqs', actions }],
+        catalog: queues,
+      });
+      if (!result.ok) throw new Error(result.message);
+      return actionsOf(result);
+    };
+    expect(refineQueues('sqs:*Queue*', ['DeleteQueue'])).toEqual([
+      ['sqs:CreateQueue', 'sqs:GetQueue*', 'sqs:ListQueues'],
+    ]);
+    expect(refineQueues('sqs:*s', ['ListQueues'])).toEqual([['sqs:GetQueueAttributes', 'sqs:GetQueueTags']]);
+    expect(refineQueues('sqs:*et*', ['DeleteQueue'])).toEqual(['sqs:Get*']);
+  });
+
   it('handles ? wildcards', () => {
     const result = refine(policy(allow('sqs:?e*')), [{ serviceNamespace: 'sqs', actions: ['SendMessage'] }]);
     expect(actionsOf(result)).toEqual(['sqs:ReceiveMessage']);
