@@ -238,4 +238,29 @@ describe('patterns', () => {
       { numRuns: 3000, seed: 20261207 },
     );
   });
+
+  it('are shared between parses of one text under one syntax, and never across syntaxes', () => {
+    const syntaxes: PatternSyntax[] = [
+      { wildcards: false, variables: false },
+      { wildcards: false, variables: true },
+      { wildcards: true, variables: false },
+      { wildcards: true, variables: true },
+    ];
+    const raw = 'arn:aws:s3:::b-?/${aws:username}/*';
+    const first = syntaxes.map((chosen) => parsePattern(raw, chosen));
+    const again = syntaxes.map((chosen) => parsePattern(raw, chosen));
+    syntaxes.forEach((chosen, index) => {
+      expect(first[index]).toStrictEqual({ ok: true, pattern: plainPattern(raw, chosen) });
+      const [one, two] = [first[index], again[index]];
+      expect(one?.ok && two?.ok && one.pattern === two.pattern).toBe(true);
+    });
+    expect(new Set(first.map((result) => (result.ok ? result.pattern : undefined))).size).toBe(4);
+  });
+
+  it('with malformed variables report their problem on every read', () => {
+    const syntax = { wildcards: true, variables: true };
+    const problem = { ok: false, code: 'MISSING_BRACE_IN_VARIABLE' };
+    expect(parsePattern('a/${aws:username', syntax)).toMatchObject(problem);
+    expect(parsePattern('a/${aws:username', syntax)).toMatchObject(problem);
+  });
 });

@@ -24,7 +24,7 @@ import type {
   Span,
   Statement,
 } from '../model.js';
-import { isLiteral, literalPattern, parsePattern, type PatternSyntax } from './patterns.js';
+import { sharedPattern, type PatternSyntax } from './patterns.js';
 import { PositionIndex } from './positions.js';
 
 type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
@@ -257,10 +257,10 @@ const resourceSyntax: readonly [PatternSyntax, PatternSyntax] = [
 ];
 
 function pattern(raw: string, syntax: PatternSyntax): Pattern {
-  if (isLiteral(raw, syntax)) return literalPattern(raw);
-  const parsed = parsePattern(raw, syntax);
-  return parsed.ok ? parsed.pattern : give();
+  return sharedPattern(raw, syntax) ?? give();
 }
+
+const plainText: PatternSyntax = { wildcards: false, variables: false };
 
 class CleanReader {
   private members = 0;
@@ -456,7 +456,8 @@ class CleanReader {
 
   private conditionValue(item: Json, location: Location, syntax: PatternSyntax): ConditionValue {
     // Numbers keep their text in the full reader, which the parsed value has lost.
-    if (typeof item === 'boolean') return { value: item, pattern: literalPattern(String(item)), location };
+    if (typeof item === 'boolean')
+      return { value: item, pattern: pattern(String(item), plainText), location };
     if (typeof item !== 'string') give();
     const inVersion = this.version === '2012-10-17';
     if (!syntax.variables && inVersion && variableShape.test(item)) give();

@@ -32,10 +32,7 @@ export function literalPattern(raw: string): Pattern {
 }
 
 /** `*` alone, the most common pattern by far, is read once and shared. */
-const anything: PatternResult = {
-  ok: true,
-  pattern: { raw: '*', parts: [{ kind: 'wildcard', wildcard: '*' }] },
-};
+const anything: Pattern = { raw: '*', parts: [{ kind: 'wildcard', wildcard: '*' }] };
 
 /** Is the text all literal under this syntax: no wildcard, no variable? */
 export function isLiteral(raw: string, syntax: PatternSyntax): boolean {
@@ -45,14 +42,53 @@ export function isLiteral(raw: string, syntax: PatternSyntax): boolean {
   );
 }
 
-/**
- * Reads a pattern. A parse reads every Action, Resource and condition string,
- * so text without any special character (most condition values, many ARNs)
- * is found with a few indexOf calls and made a literal directly.
- */
+/** Reads a pattern: the shared one when the text was read before under this syntax. */
 export function parsePattern(raw: string, syntax: PatternSyntax): PatternResult {
+  const pattern = sharedPattern(raw, syntax);
+  // Malformed variables are never remembered: read again for the problem.
+  return pattern === undefined ? readPattern(raw, syntax) : { ok: true, pattern };
+}
+
+/**
+ * The pattern of a text under a syntax, or undefined when its variables are
+ * malformed. A pattern is immutable and a function of its text and syntax,
+ * so parses share them: versions of one policy repeat nearly all their
+ * strings, and a big document's thousands of patterns are then objects
+ * already in the old generation rather than young ones the collector must
+ * copy while the document is in use. A parse reads every Action, Resource
+ * and condition string, so text without any special character (most
+ * condition values, many ARNs) is found with a few indexOf calls and made a
+ * literal directly.
+ */
+export function sharedPattern(raw: string, syntax: PatternSyntax): Pattern | undefined {
   if (syntax.wildcards && raw === '*') return anything;
-  return isLiteral(raw, syntax) ? { ok: true, pattern: literalPattern(raw) } : readPattern(raw, syntax);
+  const known = readPatterns[syntaxIndex(syntax)];
+  let pattern = known.get(raw);
+  if (pattern !== undefined) return pattern;
+  if (isLiteral(raw, syntax)) {
+    pattern = literalPattern(raw);
+  } else {
+    const read = readPattern(raw, syntax);
+    if (!read.ok) return undefined;
+    pattern = read.pattern;
+  }
+  // Bounded: a map that reaches the limit starts again.
+  if (known.size >= READ_PATTERNS_LIMIT) known.clear();
+  known.set(raw, pattern);
+  return pattern;
+}
+
+/** Patterns read before, by syntax (see syntaxIndex) and text. */
+const readPatterns = [
+  new Map<string, Pattern>(),
+  new Map<string, Pattern>(),
+  new Map<string, Pattern>(),
+  new Map<string, Pattern>(),
+] as const;
+const READ_PATTERNS_LIMIT = 1 << 15;
+
+function syntaxIndex(syntax: PatternSyntax): 0 | 1 | 2 | 3 {
+  return syntax.wildcards ? (syntax.variables ? 3 : 2) : syntax.variables ? 1 : 0;
 }
 
 /** The wildcard parts, shared: parts are immutable, and a parse makes many. */
