@@ -33,7 +33,16 @@ import {
   type EncodedStatement,
   type Encoding,
 } from './encode/encode.js';
-import { entryCovers, matchesInService, scopeKey, serviceEntries, statementKey } from './encode/services.js';
+import {
+  entryCovers,
+  matchesInService,
+  sameScope,
+  sameStatement,
+  scopeHash,
+  serviceEntries,
+  StatementGroups,
+  statementHash,
+} from './encode/services.js';
 import {
   action,
   principal,
@@ -246,17 +255,20 @@ function singleQuestion(
   return { encoding, target, whole, parts: [whole], confirm };
 }
 
-const statementKeys = (policy: EncodedPolicy, effect: 'Allow' | 'Deny'): Set<string> =>
-  new Set(
-    policy.statements
-      .filter((entry) => entry.statement.effect === effect)
-      .map((entry) => statementKey(entry.statement)),
-  );
+/** The policy's statements of `effect`, as a set told apart by `sameStatement`. */
+function statementSet(policy: EncodedPolicy, effect: 'Allow' | 'Deny'): StatementGroups<true> {
+  const set = new StatementGroups<true>(statementHash, sameStatement);
+  for (const { statement } of policy.statements)
+    if (statement.effect === effect) set.getOrAdd(statement, () => true);
+  return set;
+}
 
 /** Every Deny statement of the existing policy is also in the new one. */
 function deniesKept(before: EncodedPolicy, after: EncodedPolicy): boolean {
-  const newDenies = statementKeys(after, 'Deny');
-  return [...statementKeys(before, 'Deny')].every((key) => newDenies.has(key));
+  const newDenies = statementSet(after, 'Deny');
+  return before.statements.every(
+    ({ statement }) => statement.effect !== 'Deny' || newDenies.get(statement) !== undefined,
+  );
 }
 
 /**
@@ -270,10 +282,10 @@ function deniesKept(before: EncodedPolicy, after: EncodedPolicy): boolean {
 function changedAllows(before: EncodedPolicy, after: EncodedPolicy, kept: boolean): number[] {
   const all = allowPositions(after);
   if (!kept) return all;
-  const oldAllows = statementKeys(before, 'Allow');
+  const oldAllows = statementSet(before, 'Allow');
   return all.filter((position) => {
     const statement = after.statements[position]?.statement;
-    return statement === undefined || !oldAllows.has(statementKey(statement));
+    return statement === undefined || oldAllows.get(statement) === undefined;
   });
 }
 
@@ -281,6 +293,30 @@ function changedAllows(before: EncodedPolicy, after: EncodedPolicy, kept: boolea
 interface Covering {
   readonly exact: ReadonlySet<string>;
   readonly prefixes: readonly string[];
+}
+
+/** Existing Allow statements of one scope, and their coverings by service (built on first use). */
+interface ScopeGroup {
+  readonly statements: Statement[];
+  readonly coverings: Map<string, Covering | undefined>;
+}
+
+function coveringOf(group: ScopeGroup, service: string): Covering | undefined {
+  if (group.coverings.has(service)) return group.coverings.get(service);
+  const exact = new Set<string>();
+  const prefixes: string[] = [];
+  const add = (pattern: string): void => {
+    exact.add(pattern.toLowerCase());
+    if (pattern.endsWith('*')) prefixes.push(pattern);
+  };
+  for (const statement of group.statements) {
+    const { byService, anyService } = serviceEntries(statement);
+    byService.get(service)?.forEach(add);
+    anyService.forEach(add);
+  }
+  const covering = exact.size === 0 ? undefined : { exact, prefixes };
+  group.coverings.set(service, covering);
+  return covering;
 }
 
 /**
@@ -293,34 +329,17 @@ interface Covering {
 function existingCoverage(
   before: EncodedPolicy,
 ): (statement: EncodedStatement, service: string, raws: readonly string[]) => boolean {
-  const byScope = new Map<string, Statement[]>();
+  const byScope = new StatementGroups<ScopeGroup>(scopeHash, sameScope);
   for (const { statement } of before.statements) {
     if (statement.effect !== 'Allow' || statement.action.kind !== 'Action') continue;
-    const scope = scopeKey(statement);
-    const listed = byScope.get(scope);
-    if (listed === undefined) byScope.set(scope, [statement]);
-    else listed.push(statement);
+    byScope.getOrAdd(statement, () => ({ statements: [], coverings: new Map() })).statements.push(statement);
   }
-  const coverings = new Map<string, Covering | undefined>();
-  const coveringOf = (scope: string, service: string): Covering | undefined => {
-    const key = JSON.stringify([scope, service]);
-    if (coverings.has(key)) return coverings.get(key);
-    const patterns = (byScope.get(scope) ?? []).flatMap((statement) => {
-      const { byService, anyService } = serviceEntries(statement);
-      return [...(byService.get(service) ?? []), ...anyService];
-    });
-    const covering =
-      patterns.length === 0
-        ? undefined
-        : {
-            exact: new Set(patterns.map((pattern) => pattern.toLowerCase())),
-            prefixes: patterns.filter((pattern) => pattern.endsWith('*')),
-          };
-    coverings.set(key, covering);
-    return covering;
-  };
+  // The caller asks about one statement's services in a row: its group is looked up once.
+  let last: { statement: Statement; group: ScopeGroup | undefined } | undefined;
   return (statement, service, raws) => {
-    const covering = coveringOf(scopeKey(statement.statement), service);
+    if (last?.statement !== statement.statement)
+      last = { statement: statement.statement, group: byScope.get(statement.statement) };
+    const covering = last.group === undefined ? undefined : coveringOf(last.group, service);
     if (covering === undefined) return false;
     return raws.every(
       (raw) =>
@@ -328,6 +347,20 @@ function existingCoverage(
         covering.prefixes.some((pattern) => entryCovers(pattern, raw)),
     );
   };
+}
+
+function withEffect(policy: EncodedPolicy, effect: 'Allow' | 'Deny'): EncodedStatement[] {
+  return policy.statements.filter((entry) => entry.statement.effect === effect);
+}
+
+/** Some of `statements` matches in `service` (statements with no entry there are left out: they are false). */
+function inService(statements: readonly EncodedStatement[], service: string): Formula {
+  const matched: Formula[] = [];
+  for (const entry of statements) {
+    const formula = matchesInService(entry, service);
+    if (formula !== FALSE) matched.push(formula);
+  }
+  return or(...matched);
 }
 
 /**
@@ -362,23 +395,25 @@ function serviceParts(
       else listed.push(position);
     }
   }
-  const parts = [...byService].map(([service, positions]): Part => {
-    const inService = (policy: EncodedPolicy, effect: 'Allow' | 'Deny'): Formula =>
-      or(
-        ...policy.statements
-          .filter((entry) => entry.statement.effect === effect)
-          .map((entry) => matchesInService(entry, service)),
-      );
-    return {
+  const afterDenies = withEffect(after, 'Deny');
+  const beforeAllows = withEffect(before, 'Allow');
+  const beforeDenies = withEffect(before, 'Deny');
+  const parts: Part[] = [];
+  for (const [service, positions] of byService) {
+    let rest: Formula | undefined;
+    parts.push({
       candidates: positions,
       matches: (position) => matchesInService(after.statements[position] as EncodedStatement, service),
-      rest: and(
-        not(inService(after, 'Deny')),
-        not(and(inService(before, 'Allow'), not(inService(before, 'Deny')))),
-        encoding.axioms,
-      ),
-    };
-  });
+      // Built on first use: a part whose candidates were all blamed in earlier parts is not asked.
+      get rest(): Formula {
+        return (rest ??= and(
+          not(inService(afterDenies, service)),
+          not(and(inService(beforeAllows, service), not(inService(beforeDenies, service)))),
+          encoding.axioms,
+        ));
+      },
+    });
+  }
   if (whole.length > 0) parts.push(wholePart(encoding, after, whole, () => not(before.allows)));
   return parts;
 }

@@ -137,8 +137,15 @@ function typeOfFamily(family: OperatorFamily): KeyType | undefined {
   }
 }
 
+function hasVariables(pattern: Pattern): boolean {
+  for (const part of pattern.parts) if (part.kind === 'variable') return true;
+  return false;
+}
+
 function variableKeys(pattern: Pattern): string[] {
-  return pattern.parts.flatMap((part) => (part.kind === 'variable' ? [part.key.toLowerCase()] : []));
+  const keys: string[] = [];
+  for (const part of pattern.parts) if (part.kind === 'variable') keys.push(part.key.toLowerCase());
+  return keys;
 }
 
 /**
@@ -163,25 +170,29 @@ export function keyTableOf(policies: readonly Policy[], extraKeys: readonly KeyI
   }
   for (const policy of policies) {
     for (const statement of policy.statements) {
-      for (const entry of statement.resource?.entries ?? [])
+      for (const entry of statement.resource?.entries ?? []) {
+        if (!hasVariables(entry.pattern)) continue;
         for (const key of variableKeys(entry.pattern)) {
           note(key, 'string');
           asVariables.add(key);
         }
+      }
       for (const condition of statement.conditions) {
         const key = condition.key.toLowerCase();
         note(key, typeOfFamily(operatorInfo(condition.operator).family));
         if (condition.operator.setOperator !== undefined) {
           multiValued.add(key);
           const seen = quantified.get(key) ?? { tests: 0, variables: false };
-          const variables = condition.values.some((value) => variableKeys(value.pattern).length > 0);
+          const variables = condition.values.some((value) => hasVariables(value.pattern));
           quantified.set(key, { tests: seen.tests + 1, variables: seen.variables || variables });
         }
-        for (const value of condition.values)
+        for (const value of condition.values) {
+          if (!hasVariables(value.pattern)) continue;
           for (const referenced of variableKeys(value.pattern)) {
             note(referenced, 'string');
             asVariables.add(referenced);
           }
+        }
       }
     }
   }
@@ -233,11 +244,16 @@ interface PatternMode {
   readonly colonFree?: boolean;
 }
 
+function colonsIn(text: string): number {
+  let count = 0;
+  for (let index = text.indexOf(':'); index >= 0; index = text.indexOf(':', index + 1)) count++;
+  return count;
+}
+
 function literalColons(parts: readonly PatternPart[]): number {
-  return parts.reduce(
-    (count, part) => count + (part.kind === 'literal' ? [...part.text].filter((c) => c === ':').length : 0),
-    0,
-  );
+  let count = 0;
+  for (const part of parts) if (part.kind === 'literal') count += colonsIn(part.text);
+  return count;
 }
 
 /** The pattern as template parts, policy variables read from `values` (a key → its text or variable). */
@@ -256,7 +272,7 @@ function patternParts(
   };
   const pushText = (text: string): void => {
     pending.push(literal(text, { caseInsensitive: mode.caseInsensitive }));
-    colons += [...text].filter((c) => c === ':').length;
+    colons += colonsIn(text);
   };
   for (const part of parts) {
     switch (part.kind) {
@@ -286,8 +302,10 @@ function patternParts(
   return result;
 }
 
+const noValues: ReadonlyMap<string, string | Variable<'string'> | undefined> = new Map();
+
 function patternRegex(pattern: Pattern, mode: PatternMode): Regex {
-  const parts = patternParts(pattern.parts, mode, new Map()) ?? [];
+  const parts = patternParts(pattern.parts, mode, noValues) ?? [];
   return concat(parts.map((part) => (part.kind === 'regex' ? part.regex : ANY_CHAR)));
 }
 
@@ -356,7 +374,7 @@ function patternMatches(
   mode: PatternMode,
   context: Context,
 ): Formula {
-  if (variableKeys(pattern).length === 0) return matches(subject, patternRegex(pattern, mode));
+  if (!hasVariables(pattern)) return matches(subject, patternRegex(pattern, mode));
   const describe = `${subject.kind === 'variable' ? subject.name : 'element'}~${mode.arn}~${mode.caseInsensitive}~${pattern.raw}`;
   if (subject.kind !== 'variable' || mode.caseInsensitive) return freeTest(context, describe);
   return (
@@ -371,8 +389,8 @@ function anyPattern(
   mode: PatternMode,
   context: Context,
 ): Formula {
-  const plain = patterns.filter((pattern) => variableKeys(pattern).length === 0);
-  const withVariables = patterns.filter((pattern) => variableKeys(pattern).length > 0);
+  const plain = patterns.filter((pattern) => !hasVariables(pattern));
+  const withVariables = patterns.filter(hasVariables);
   // One atom for every plain entry: the automaton of the union decides them together.
   const direct =
     plain.length === 0 ? FALSE : matches(subject, union(plain.map((pattern) => patternRegex(pattern, mode))));
@@ -661,23 +679,29 @@ export function actionElementMatches(kind: 'Action' | 'NotAction', raws: readonl
 }
 
 /** Encoded on first use: a question cut by service reads few of the statements. */
-function encodeStatement(statement: Statement, context: Context): EncodedStatement {
-  let scope: Formula | undefined;
-  let matched: Formula | undefined;
-  return {
-    statement,
-    get scope(): Formula {
-      return (scope ??= statementScope(statement, context));
-    },
-    get matches(): Formula {
-      const raws = statement.action.entries.map((entry) => entry.pattern.raw);
-      return (matched ??= and(actionElementMatches(statement.action.kind, raws), this.scope));
-    },
-  };
+class LazyStatement implements EncodedStatement {
+  private encodedScope: Formula | undefined;
+  private encodedMatches: Formula | undefined;
+
+  constructor(
+    readonly statement: Statement,
+    private readonly context: Context,
+  ) {}
+
+  get scope(): Formula {
+    return (this.encodedScope ??= statementScope(this.statement, this.context));
+  }
+
+  get matches(): Formula {
+    if (this.encodedMatches !== undefined) return this.encodedMatches;
+    const { kind, entries } = this.statement.action;
+    const raws = entries.map((entry) => entry.pattern.raw);
+    return (this.encodedMatches = and(actionElementMatches(kind, raws), this.scope));
+  }
 }
 
 function encodeOne(policy: Policy, context: Context): EncodedPolicy {
-  const statements = policy.statements.map((statement) => encodeStatement(statement, context));
+  const statements = policy.statements.map((statement) => new LazyStatement(statement, context));
   const some = (effect: 'Allow' | 'Deny'): Formula =>
     or(...statements.filter((s) => s.statement.effect === effect).map((s) => s.matches));
   let granted: Formula | undefined;
