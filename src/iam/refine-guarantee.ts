@@ -28,7 +28,14 @@ import {
   type Formula,
 } from '../logic/index.js';
 import type { ActionCatalog } from './catalog.js';
-import { lowerBound, stringList } from './refine-patterns.js';
+import {
+  coversEveryExtension,
+  hasWildcard,
+  literalService,
+  lowerBound,
+  stringList,
+} from './refine-patterns.js';
+import { matchesWildcard } from './wildcard.js';
 import { patternSet, setRegex, type PatternSet } from './refine-languages.js';
 
 /** The refinement broke its guarantee: a bug in Keyaki, never the user's fault. */
@@ -51,6 +58,8 @@ export interface UnusedActions {
 }
 
 const action = variable('action', 'string');
+/** The action over all strings, with no domain: for the one obligation that holds beyond the catalog. */
+const anyAction = variable('anyAction', 'string');
 
 const catalogDomains = new WeakMap<ActionCatalog, ReadonlyMap<string, FiniteDomain>>();
 
@@ -92,6 +101,8 @@ export function proveGuarantee(
     const refinedFormula = refined === undefined ? FALSE : elementFormula(refined);
     for (const obligation of obligations(elementFormula(original), refinedFormula, unusedFormula))
       prove(obligation, statementIndex, domains);
+    if (refined !== undefined && !plainlyWithin(original, refined))
+      prove(beyondCatalog(original, refined), statementIndex, domains);
   });
 }
 
@@ -113,6 +124,8 @@ function checkOnlyActionsChanged(original: JsonObject, refined: JsonObject, stat
 /** A set of actions that must contain no catalog action, and what an action in it would mean. */
 interface Obligation {
   readonly formula: Formula;
+  /** The action variable it is about: `action` over the catalog, or `anyAction` over all strings. */
+  readonly over?: typeof action;
   readonly violation: (witness: string) => string;
 }
 
@@ -135,6 +148,55 @@ function obligations(original: Formula, refined: Formula, unused: Formula): Obli
 }
 
 /**
+ * A sufficient condition for refined ⊆ orig over all strings, read off the
+ * patterns, for the shapes the refinement writes: a NotAction element that
+ * keeps every original exclusion, or Action entries each of which is an
+ * original entry, a literal an original entry matches, or a `prefix*` that
+ * lies within an original entry. Anything else goes to the solver, whose
+ * automaton product over large elements can exceed its limits.
+ */
+function plainlyWithin(original: ActionElement, refined: ActionElement): boolean {
+  if (original.negated || refined.negated) {
+    const kept = new Set(refined.patterns);
+    return original.negated && refined.negated && original.patterns.every((p) => kept.has(p));
+  }
+  const written = new Set(original.patterns);
+  // A pattern naming one service can only lie within entries of that service or of a wildcard service.
+  const byService = new Map<string | undefined, string[]>();
+  for (const entry of original.patterns) {
+    const service = literalService(entry);
+    byService.set(service, [...(byService.get(service) ?? []), entry]);
+  }
+  const wildServices = byService.get(undefined) ?? [];
+  return refined.patterns.every((pattern) => {
+    if (written.has(pattern)) return true;
+    const service = literalService(pattern);
+    if (service === undefined) return false;
+    const entries = [...(byService.get(service) ?? []), ...wildServices];
+    if (!hasWildcard(pattern)) return entries.some((entry) => matchesWildcard(entry, pattern));
+    const prefix = pattern.slice(0, -1);
+    return (
+      pattern.endsWith('*') &&
+      !hasWildcard(prefix) &&
+      entries.some((entry) => coversEveryExtension(entry, prefix))
+    );
+  });
+}
+
+/**
+ * refined ∧ ¬orig over every string, not only the catalog's: the
+ * recommendation grants no action AWS adds later that the original did not.
+ */
+function beyondCatalog(original: ActionElement, refined: ActionElement): Obligation {
+  return {
+    formula: and(elementFormula(refined, anyAction), not(elementFormula(original, anyAction))),
+    over: anyAction,
+    violation: (witness) =>
+      `the refined statement would grant ${witness}, outside the catalog, which the original would not`,
+  };
+}
+
+/**
  * Decides the obligation over the catalog. The `Σ*` atom keeps `action` in a
  * formula whose patterns fold to a constant (`NotAction: []`), so that it too
  * is decided over the catalog.
@@ -144,13 +206,14 @@ function prove(
   statementIndex: number,
   domains: ReadonlyMap<string, FiniteDomain>,
 ): void {
-  const verdict = solve(and(matches(action, ANY_STRING), obligation.formula), { domains });
+  const over = obligation.over ?? action;
+  const verdict = solve(and(matches(over, ANY_STRING), obligation.formula), { domains });
   switch (verdict.status) {
     case 'unsat':
       return;
     case 'sat':
       throw new RefinementInvariantError(
-        `statement ${statementIndex}: ${obligation.violation(`\`${String(verdict.model.get(action.name))}\``)}`,
+        `statement ${statementIndex}: ${obligation.violation(`\`${String(verdict.model.get(over.name))}\``)}`,
       );
     case 'unknown':
       throw new RefinementInvariantError(
@@ -173,12 +236,12 @@ function actionElement(statement: JsonObject): ActionElement {
   return { negated, patterns: patterns.map((pattern) => pattern.toLowerCase()) };
 }
 
-function elementFormula({ negated, patterns }: ActionElement): Formula {
-  const matched = inSet(patternSet(patterns));
+function elementFormula({ negated, patterns }: ActionElement, over = action): Formula {
+  const matched = inSet(patternSet(patterns), over);
   return negated ? not(matched) : matched;
 }
 
-const inSet = (set: PatternSet): Formula => matches(action, setRegex(set));
+const inSet = (set: PatternSet, over = action): Formula => matches(over, setRegex(set));
 
 /**
  * What the patterns of both statements start with, up to their first

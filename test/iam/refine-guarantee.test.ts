@@ -47,6 +47,16 @@ describe('the refinement guarantee', () => {
     );
   });
 
+  it('names an action outside the catalog the refined statement would grant and the original would not', () => {
+    // Equal over the catalog (GetObject and GetObjectAcl are all it has starting with s3:GetObject).
+    const pair = { original: allow(['s3:GetObject', 's3:GetObjectAcl']), refined: allow(['s3:GetObject*']) };
+    expect(() => prove([pair])).toThrow(
+      /^statement 0: the refined statement would grant `s3:getobject[^`]+`, outside the catalog, which the original would not$/,
+    );
+    const within = { original: allow(['s3:*Object*']), refined: allow(['s3:GetObject*']) };
+    expect(() => prove([within], unusedOf('s3:PutObject'))).not.toThrow();
+  });
+
   it('names a used action the refined statement no longer grants', () => {
     const pair = { original: allow(['s3:Get*']), refined: allow(['s3:GetObject']) };
     expect(() => prove([pair], unusedOf('s3:GetBucketPolicy'))).toThrow(
@@ -140,8 +150,17 @@ const toJson = (s: { negated: boolean; patterns: string[] }): Record<string, unk
 const grants = (s: { negated: boolean; patterns: string[] } | undefined, action: string): boolean =>
   s !== undefined && s.patterns.some((p) => matchesWildcard(p, action, true)) !== s.negated;
 
+/** Actions outside the catalog: short names over the patterns' letters and one other, in known and new services. */
+const outsideActions = ['a', 'b', 'c', 'd'].flatMap((service) => {
+  const names = [''];
+  for (let length = 1; length <= 5; length++)
+    for (const name of names.filter((n) => n.length === length - 1))
+      for (const letter of ['a', 'b', 'x']) names.push(name + letter);
+  return names.map((name) => `${service}:${name}`);
+});
+
 describe('the refinement guarantee against brute force over a small catalog', () => {
-  it('throws exactly when some catalog action breaks it', () => {
+  it('throws exactly when some catalog action breaks it or the refined statement grants more beyond the catalog', () => {
     fc.assert(
       fc.property(
         statement,
@@ -151,6 +170,7 @@ describe('the refinement guarantee against brute force over a small catalog', ()
           const unused = unusedOf(...unusedNames);
           const breaks = (action: string): boolean =>
             grants(refined, action) !== (grants(original, action) && !unused.names.has(action.toLowerCase()));
+          const widens = (action: string): boolean => grants(refined, action) && !grants(original, action);
           const pair = {
             original: toJson(original),
             refined: refined === undefined ? undefined : toJson(refined),
@@ -161,12 +181,18 @@ describe('the refinement guarantee against brute force over a small catalog', ()
           } catch (thrown) {
             error = thrown;
           }
-          if (!smallActions.some(breaks)) {
-            expect(error).toBeUndefined();
-          } else {
+          if (smallActions.some(breaks)) {
             expect(error).toBeInstanceOf(RefinementInvariantError);
             const witness = /`([^`]*)`/.exec((error as Error).message)?.[1] ?? '';
             expect(smallActions.filter(breaks).map((action) => action.toLowerCase())).toContain(witness);
+          } else if (error !== undefined) {
+            // Only beyond the catalog: the witness is a string the refined statement grants and the original does not.
+            expect(error).toBeInstanceOf(RefinementInvariantError);
+            expect((error as Error).message).toMatch(/outside the catalog/);
+            const witness = /`([^`]*)`/.exec((error as Error).message)?.[1] ?? '';
+            expect(widens(witness)).toBe(true);
+          } else {
+            expect(outsideActions.filter(widens)).toEqual([]);
           }
         },
       ),
