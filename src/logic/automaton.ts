@@ -18,14 +18,17 @@ const UNIVERSAL_PROBE = 8;
  * and whatever lives on the JavaScript heap is copied again by every
  * young-generation collection until it is promoted (typed arrays' contents
  * live outside that heap). State i has at most one labelled edge (Thompson
- * construction): `edgeRanges[i]` (shared with the regex) to `edgeTargets[i]`;
+ * construction): on the ranges `classes[edgeClass[i]]` (shared with the
+ * regex; -1 for none) to `edgeTargets[i]`;
  * its epsilon successors are `epsilonTargets[epsilonStart[i] .. epsilonStart[i + 1])`.
  * A DFA state is the set of NFA states of a closure that matter — those with
  * an edge, and the accepting one —, sorted, so that it stays small.
  */
 export class Automaton {
   private readonly stateCount: number;
-  private readonly edgeRanges: (readonly CodePointRange[] | undefined)[];
+  private readonly edgeClass: Int32Array;
+  /** The distinct character classes of the regex (a few dozen, however long the regex). */
+  private readonly classes: (readonly CodePointRange[])[] = [];
   private readonly edgeTargets: Int32Array;
   private readonly epsilonStart: Int32Array;
   private readonly epsilonTargets: Int32Array;
@@ -35,7 +38,7 @@ export class Automaton {
   private readonly dfaSets: Int32Array[] = [];
   private readonly dfaAccepting: boolean[] = [];
   private readonly transitions: Map<number, number>[] = [];
-  private readonly cuts: (readonly number[] | undefined)[] = [];
+  private readonly cuts: (Int32Array | undefined)[] = [];
   private readonly universals: (boolean | undefined)[] = [];
   // Scratch of the closures, one slot per NFA state: marks (a per-call stamp
   // instead of a fresh set), the depth-first stack, the states found.
@@ -51,11 +54,16 @@ export class Automaton {
     const size = { states: 0, links: 0 };
     countNfa(regex, size);
     this.stateCount = size.states;
-    this.edgeRanges = new Array<readonly CodePointRange[] | undefined>(size.states).fill(undefined);
+    this.edgeClass = new Int32Array(size.states).fill(-1);
     this.edgeTargets = new Int32Array(size.states).fill(-1);
-    const build: NfaBuild = { next: 0, links: new Int32Array(size.links * 2), linkCount: 0 };
-    const [entry, exit] = this.build(regex, build);
-    this.accept = exit;
+    const build: NfaBuild = {
+      next: 0,
+      links: new Int32Array(size.links * 2),
+      linkCount: 0,
+      classIds: new Map(),
+    };
+    const entry = this.build(regex, build);
+    this.accept = entry + 1;
     const links = build.links;
     // Epsilon edges grouped by source (a counting sort of the from, to pairs).
     const starts = new Int32Array(this.stateCount + 1);
@@ -71,7 +79,9 @@ export class Automaton {
     }
     this.epsilonStart = starts;
     this.epsilonTargets = targets;
-    this.start = this.closure([entry]);
+    const seeds = (this.seeds = new Int32Array(this.stateCount));
+    seeds[0] = entry;
+    this.start = this.closure(seeds, 1);
   }
 
   get nfaSize(): number {
@@ -108,7 +118,10 @@ export class Automaton {
         result = false;
         break;
       }
-      for (const cut of [0, ...this.cutsOf(current)]) {
+      const cuts = this.cutsOf(current);
+      // Code point 0, then every cut: one code point per stretch of constant transitions.
+      for (let index = -1; index < cuts.length; index++) {
+        const cut = index < 0 ? 0 : (cuts[index] as number);
         if (cut > MAX_CODE_POINT) continue;
         const next = this.step(current, cut);
         if (!reached.has(next)) {
@@ -126,38 +139,53 @@ export class Automaton {
     const row = this.transitions[state] as Map<number, number>;
     const known = row.get(codePoint);
     if (known !== undefined) return known;
-    const targets: number[] = [];
+    // INVARIANT: the constructor made the scratch; `closure` reads the seeds before `collect` writes `found`.
+    const targets = this.seeds as Int32Array;
+    let count = 0;
     for (const nfaState of this.dfaSets[state] as Int32Array) {
-      const ranges = this.edgeRanges[nfaState];
+      const ranges = this.rangesOf(nfaState);
       if (ranges !== undefined && inRanges(ranges, codePoint))
-        targets.push(this.edgeTargets[nfaState] as number);
+        targets[count++] = this.edgeTargets[nfaState] as number;
     }
-    const next = this.closure(targets);
+    const next = this.closure(targets, count);
     row.set(codePoint, next);
     return next;
   }
 
-  /** Code points where the outgoing transitions of `state` may change, as range starts. */
-  boundaries(state: number, into: Set<number>): void {
-    for (const cut of this.cutsOf(state)) into.add(cut);
-  }
-
-  /** The distinct range starts of `state`'s outgoing transitions, computed once per DFA state. */
-  cutsOf(state: number): readonly number[] {
+  /**
+   * The distinct range starts (and ends + 1) of `state`'s outgoing
+   * transitions, ascending, computed once per DFA state: the code points
+   * where its transitions may change.
+   */
+  cutsOf(state: number): Int32Array {
     const known = this.cuts[state];
     if (known !== undefined) return known;
-    const found = new Set<number>();
+    let count = 0;
     for (const nfaState of this.dfaSets[state] as Int32Array) {
-      const ranges = this.edgeRanges[nfaState];
+      const ranges = this.rangesOf(nfaState);
+      if (ranges !== undefined) count += 2 * ranges.length;
+    }
+    const found = new Int32Array(count);
+    count = 0;
+    for (const nfaState of this.dfaSets[state] as Int32Array) {
+      const ranges = this.rangesOf(nfaState);
       if (ranges === undefined) continue;
       for (const [low, high] of ranges) {
-        found.add(low);
-        found.add(high + 1);
+        found[count++] = low;
+        found[count++] = high + 1;
       }
     }
-    const sorted = [...found].sort((a, b) => a - b);
-    this.cuts[state] = sorted;
-    return sorted;
+    // A typed array sorts numerically in place, without a comparator.
+    found.sort();
+    const distinct = dedupeSorted(found, count);
+    const cuts = distinct === count ? found : found.slice(0, distinct);
+    this.cuts[state] = cuts;
+    return cuts;
+  }
+
+  private rangesOf(nfaState: number): readonly CodePointRange[] | undefined {
+    const id = this.edgeClass[nfaState] as number;
+    return id < 0 ? undefined : this.classes[id];
   }
 
   /**
@@ -190,7 +218,7 @@ export class Automaton {
       let seedCount = 0;
       for (let position = 0; position < count; position++) {
         const nfaState = states[position] as number;
-        const ranges = this.edgeRanges[nfaState];
+        const ranges = this.rangesOf(nfaState);
         if (ranges !== undefined && inRanges(ranges, codePoint))
           seeds[seedCount++] = this.edgeTargets[nfaState] as number;
       }
@@ -204,9 +232,9 @@ export class Automaton {
     return false;
   }
 
-  /** The DFA state of the epsilon closure of `seeds`; a new state is interned with its set sorted. */
-  private closure(seeds: readonly number[]): number {
-    const count = this.collect(seeds, seeds.length);
+  /** The DFA state of the epsilon closure of the first `seedCount` seeds; a new state is interned with its set sorted. */
+  private closure(seeds: Int32Array, seedCount: number): number {
+    const count = this.collect(seeds, seedCount);
     return this.intern((this.found as Int32Array).subarray(0, count).sort());
   }
 
@@ -231,7 +259,7 @@ export class Automaton {
     }
     while (depth > 0) {
       const state = stack[--depth] as number;
-      if (this.edgeRanges[state] !== undefined || state === this.accept) found[count++] = state;
+      if (this.edgeClass[state] !== -1 || state === this.accept) found[count++] = state;
       const end = this.epsilonStart[state + 1] as number;
       for (let index = this.epsilonStart[state] as number; index < end; index++) {
         const target = this.epsilonTargets[index] as number;
@@ -247,9 +275,10 @@ export class Automaton {
   private intern(set: Int32Array): number {
     const hash = hashStates(set);
     const bucket = this.dfaIds.get(hash);
-    if (bucket !== undefined) {
-      for (const id of typeof bucket === 'number' ? [bucket] : bucket)
-        if (sameStates(this.dfaSets[id] as Int32Array, set)) return id;
+    if (typeof bucket === 'number') {
+      if (sameStates(this.dfaSets[bucket] as Int32Array, set)) return bucket;
+    } else if (bucket !== undefined) {
+      for (const id of bucket) if (sameStates(this.dfaSets[id] as Int32Array, set)) return id;
     }
     const id = this.dfaSets.length;
     if (bucket === undefined) this.dfaIds.set(hash, id);
@@ -261,10 +290,15 @@ export class Automaton {
     return id;
   }
 
-  /** Returns the entry and exit states of a fragment; epsilon edges go to `build.links` as from, to pairs. */
-  private build(regex: Regex, build: NfaBuild): [number, number] {
-    const entry = build.next++;
-    const exit = build.next++;
+  /**
+   * Returns the entry state of a fragment; its exit is always the next state
+   * (returned as a number, not a pair: this runs for every node of every
+   * regex compiled). Epsilon edges go to `build.links` as from, to pairs.
+   */
+  private build(regex: Regex, build: NfaBuild): number {
+    const entry = build.next;
+    const exit = entry + 1;
+    build.next += 2;
     switch (regex.kind) {
       case 'nothing':
         break;
@@ -272,38 +306,48 @@ export class Automaton {
         addLink(build, entry, exit);
         break;
       case 'class':
-        this.edgeRanges[entry] = regex.ranges;
+        this.edgeClass[entry] = this.classId(regex.ranges, build);
         this.edgeTargets[entry] = exit;
         break;
       case 'concat': {
         let current = entry;
         for (const part of regex.parts) {
-          const [partEntry, partExit] = this.build(part, build);
+          const partEntry = this.build(part, build);
           addLink(build, current, partEntry);
-          current = partExit;
+          current = partEntry + 1;
         }
         addLink(build, current, exit);
         break;
       }
       case 'union':
         for (const option of regex.options) {
-          const [optionEntry, optionExit] = this.build(option, build);
+          const optionEntry = this.build(option, build);
           addLink(build, entry, optionEntry);
-          addLink(build, optionExit, exit);
+          addLink(build, optionEntry + 1, exit);
         }
         break;
       case 'star': {
-        const [innerEntry, innerExit] = this.build(regex.inner, build);
+        const innerEntry = this.build(regex.inner, build);
         addLink(build, entry, exit);
         addLink(build, entry, innerEntry);
-        addLink(build, innerExit, innerEntry);
-        addLink(build, innerExit, exit);
+        addLink(build, innerEntry + 1, innerEntry);
+        addLink(build, innerEntry + 1, exit);
         break;
       }
       default:
         unreachable(regex);
     }
-    return [entry, exit];
+    return entry;
+  }
+
+  /** The index of `ranges` in `classes` (by identity: character regexes are shared, see regex.ts). */
+  private classId(ranges: readonly CodePointRange[], build: NfaBuild): number {
+    const known = build.classIds.get(ranges);
+    if (known !== undefined) return known;
+    const id = this.classes.length;
+    this.classes.push(ranges);
+    build.classIds.set(ranges, id);
+    return id;
   }
 }
 
@@ -313,6 +357,7 @@ interface NfaBuild {
   /** Epsilon edges as from, to pairs; sized by `countNfa`. */
   readonly links: Int32Array;
   linkCount: number;
+  readonly classIds: Map<readonly CodePointRange[], number>;
 }
 
 function addLink(build: NfaBuild, from: number, to: number): void {
@@ -351,6 +396,16 @@ function hashStates(set: Int32Array): number {
   let hash = 0x811c9dc5 ^ set.length;
   for (const state of set) hash = Math.imul(hash ^ state, 0x01000193);
   return hash;
+}
+
+/** Moves the distinct values of the sorted `values[0 .. count)` to its front; returns how many there are. */
+function dedupeSorted(values: Int32Array, count: number): number {
+  let distinct = 0;
+  for (let index = 0; index < count; index++) {
+    const value = values[index] as number;
+    if (distinct === 0 || values[distinct - 1] !== value) values[distinct++] = value;
+  }
+  return distinct;
 }
 
 function sameStates(a: Int32Array, b: Int32Array): boolean {
@@ -404,48 +459,156 @@ function representative(low: number, high: number): number {
 }
 
 /**
- * A product state's key: up to three DFA states below 2^16 packed into one
- * number (exact: 48 bits), others joined as text. A call compares tuples of
- * one length only, and a tuple always gets the same kind of key, so keys
- * are equal exactly when the tuples are. Numbers spare the search a string
- * per explored successor.
+ * The product states of one witness search, numbered in the order they are
+ * found — which is breadth-first order, so the frontier is just the range of
+ * numbers not expanded yet. Tuples, parents and characters live in typed
+ * arrays and tuples are found again through an open-addressing table of
+ * their hashes (compared exactly on a hit), so a search allocates no object
+ * per state. The arrays are kept between searches (a search never starts
+ * another one), grown by doubling.
  */
-type ProductKey = number | string;
+class ProductTable {
+  private width = 0;
+  size = 0;
+  tuples = new Int32Array(256);
+  parents = new Int32Array(64);
+  chars = new Int32Array(64);
+  /** Open addressing: state number + 1, 0 for an empty slot. */
+  private slots = new Int32Array(128);
+  private mask = 127;
 
-function productKey(states: readonly number[]): ProductKey {
-  if (states.length > 3) return states.join(',');
-  let key = 0;
-  let scale = 1;
-  for (const state of states) {
-    if (state >= 0x10000) return states.join(',');
-    key += state * scale;
-    scale *= 0x10000;
+  reset(width: number): void {
+    this.width = width;
+    this.size = 0;
+    this.slots.fill(0);
   }
-  return key;
+
+  /** The number of the state with this tuple, or -1. */
+  find(tuple: Int32Array): number {
+    for (let slot = hashTuple(tuple, 0, this.width) & this.mask; ; slot = (slot + 1) & this.mask) {
+      const entry = this.slots[slot] as number;
+      if (entry === 0) return -1;
+      if (this.holds(entry - 1, tuple)) return entry - 1;
+    }
+  }
+
+  /** Adds a tuple not in the table yet; returns its number. */
+  add(tuple: Int32Array, parent: number, char: number): number {
+    const id = this.size++;
+    if (this.size > this.parents.length) {
+      this.parents = grown(this.parents, this.size);
+      this.chars = grown(this.chars, this.size);
+    }
+    if (this.size * this.width > this.tuples.length) this.tuples = grown(this.tuples, this.size * this.width);
+    for (let index = 0; index < this.width; index++)
+      this.tuples[id * this.width + index] = tuple[index] as number;
+    this.parents[id] = parent;
+    this.chars[id] = char;
+    // At most half full, so that probes stay short.
+    if (2 * this.size > this.mask + 1) this.rehash();
+    else this.place(id);
+    return id;
+  }
+
+  /** The `index`th DFA state of state `id`. */
+  stateOf(id: number, index: number): number {
+    return this.tuples[id * this.width + index] as number;
+  }
+
+  private holds(id: number, tuple: Int32Array): boolean {
+    const base = id * this.width;
+    for (let index = 0; index < this.width; index++)
+      if (this.tuples[base + index] !== tuple[index]) return false;
+    return true;
+  }
+
+  private place(id: number): void {
+    let slot = hashTuple(this.tuples, id * this.width, this.width) & this.mask;
+    while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
+    this.slots[slot] = id + 1;
+  }
+
+  private rehash(): void {
+    const length = 2 * (this.mask + 1);
+    if (this.slots.length < length) this.slots = new Int32Array(length);
+    else this.slots.fill(0, 0, length);
+    this.mask = length - 1;
+    for (let id = 0; id < this.size; id++) this.place(id);
+  }
 }
+
+/** FNV-1a over `values[offset .. offset + width)`. */
+function hashTuple(values: Int32Array, offset: number, width: number): number {
+  let hash = 0x811c9dc5;
+  for (let index = offset; index < offset + width; index++)
+    hash = Math.imul(hash ^ (values[index] as number), 0x01000193);
+  return hash >>> 0;
+}
+
+function grown(array: Int32Array, needed: number): Int32Array<ArrayBuffer> {
+  let length = array.length;
+  while (length < needed) length *= 2;
+  const copy = new Int32Array(length);
+  copy.set(array);
+  return copy;
+}
+
+const table = new ProductTable();
+/** Scratch of `charsToTry`: two buffers of merged cuts, and the characters it returns. */
+let cutsScratch = new Int32Array(256);
+let mergeScratch = new Int32Array(256);
+let charScratch = new Int32Array(256);
+/** Scratch of the successor being built. */
+let successor = new Int32Array(8);
 
 /**
  * One representative per range on which every machine's transitions are
  * constant, readable characters first (so that the first witness found is
- * readable), otherwise in code point order. `cuts` is scratch space.
+ * readable), otherwise in code point order: into `charScratch`, returning
+ * how many. The machines' cut lists (sorted, cached per DFA state) are
+ * merged, not collected in a set and sorted.
  */
-function charsToTry(machines: readonly Automaton[], states: readonly number[], cuts: Set<number>): number[] {
-  cuts.clear();
-  cuts.add(0);
+function charsToTry(machines: readonly Automaton[], state: number): number {
+  let count = 1;
+  cutsScratch[0] = 0;
   for (let index = 0; index < machines.length; index++) {
-    (machines[index] as Automaton).boundaries(states[index] as number, cuts);
+    const cuts = (machines[index] as Automaton).cutsOf(table.stateOf(state, index));
+    if (mergeScratch.length < count + cuts.length) mergeScratch = new Int32Array(2 * (count + cuts.length));
+    count = mergeSorted(cutsScratch, count, cuts, mergeScratch);
+    const merged = mergeScratch;
+    mergeScratch = cutsScratch;
+    cutsScratch = merged;
   }
-  const sorted: number[] = [];
-  for (const cut of cuts) if (cut <= 0x10ffff) sorted.push(cut);
-  sorted.sort((a, b) => a - b);
-  const printable: number[] = [];
-  const others: number[] = [];
-  for (let index = 0; index < sorted.length; index++) {
-    const char = representative(sorted[index] as number, (sorted[index + 1] ?? 0x110000) - 1);
-    (isPrintable(char) ? printable : others).push(char);
+  while (count > 0 && (cutsScratch[count - 1] as number) > MAX_CODE_POINT) count--;
+  if (charScratch.length < count) charScratch = new Int32Array(2 * count);
+  const written = representatives(count, true, 0);
+  return representatives(count, false, written);
+}
+
+/** Appends to `charScratch` from `written` on the representatives of the `count` cut ranges that are (not) printable. */
+function representatives(count: number, printable: boolean, written: number): number {
+  for (let index = 0; index < count; index++) {
+    const high = index + 1 < count ? (cutsScratch[index + 1] as number) - 1 : MAX_CODE_POINT;
+    const char = representative(cutsScratch[index] as number, high);
+    if (isPrintable(char) === printable) charScratch[written++] = char;
   }
-  for (const char of others) printable.push(char);
-  return printable;
+  return written;
+}
+
+/** Merges the sorted, distinct `left[0 .. leftCount)` and `right` into `into`, without duplicates; returns the count. */
+function mergeSorted(left: Int32Array, leftCount: number, right: Int32Array, into: Int32Array): number {
+  let count = 0;
+  let l = 0;
+  let r = 0;
+  while (l < leftCount || r < right.length) {
+    const fromLeft = l < leftCount ? (left[l] as number) : Infinity;
+    const fromRight = r < right.length ? (right[r] as number) : Infinity;
+    const next = Math.min(fromLeft, fromRight);
+    if (fromLeft === next) l++;
+    if (fromRight === next) r++;
+    into[count++] = next;
+  }
+  return count;
 }
 
 /**
@@ -455,53 +618,55 @@ function charsToTry(machines: readonly Automaton[], states: readonly number[], c
 export function regularWitness(literals: readonly RegularLiteral[], maxStates: number): WitnessResult {
   const machines = literals.map((literal) => automatonOf(literal.regex));
   const count = machines.length;
-  const accepts = (states: readonly number[]): boolean =>
-    states.every((state, index) => machines[index]?.accepting(state) === literals[index]?.positive);
-  const start = machines.map((machine) => machine.start);
-  const parents = new Map<ProductKey, { readonly from: ProductKey; readonly char: number } | null>();
-  parents.set(productKey(start), null);
-  const cuts = new Set<number>();
-  const successor = new Array<number>(count).fill(0);
-  let frontier: number[][] = [start];
-  while (frontier.length > 0) {
-    const next: number[][] = [];
-    for (const states of frontier) {
-      const key = productKey(states);
-      if (accepts(states)) return { status: 'sat', witness: spell(parents, key) };
-      successors: for (const char of charsToTry(machines, states, cuts)) {
-        for (let index = 0; index < count; index++) {
-          const machine = machines[index] as Automaton;
-          const state = machine.step(states[index] as number, char);
-          // A positive literal whose machine died can never accept again, a negative one whose machine
-          // accepts everything from here can never reject again: prune the branch.
-          if (literals[index]?.positive === true ? machine.dead(state) : machine.universal(state)) {
-            continue successors;
-          }
-          successor[index] = state;
+  if (successor.length < count) successor = new Int32Array(2 * count);
+  table.reset(count);
+  for (let index = 0; index < count; index++) successor[index] = (machines[index] as Automaton).start;
+  table.add(successor, -1, 0);
+  // Breadth-first: states are numbered in the order found.
+  for (let current = 0; current < table.size; current++) {
+    if (accepts(machines, literals, current)) return { status: 'sat', witness: spell(current) };
+    const chars = charsToTry(machines, current);
+    successors: for (let position = 0; position < chars; position++) {
+      const char = charScratch[position] as number;
+      for (let index = 0; index < count; index++) {
+        const machine = machines[index] as Automaton;
+        const state = machine.step(table.stateOf(current, index), char);
+        // A positive literal whose machine died can never accept again, a negative one whose machine
+        // accepts everything from here can never reject again: prune the branch.
+        if ((literals[index] as RegularLiteral).positive ? machine.dead(state) : machine.universal(state)) {
+          continue successors;
         }
-        const successorKey = productKey(successor);
-        if (parents.has(successorKey)) continue;
-        parents.set(successorKey, { from: key, char });
-        if (parents.size > maxStates) {
-          return { status: 'unknown', reason: `automaton product exceeds ${maxStates} states` };
-        }
-        next.push(successor.slice());
+        successor[index] = state;
+      }
+      if (table.find(successor) >= 0) continue;
+      table.add(successor, current, char);
+      if (table.size > maxStates) {
+        return { status: 'unknown', reason: `automaton product exceeds ${maxStates} states` };
       }
     }
-    frontier = next;
   }
   return { status: 'unsat' };
+}
+
+function accepts(
+  machines: readonly Automaton[],
+  literals: readonly RegularLiteral[],
+  state: number,
+): boolean {
+  for (let index = 0; index < machines.length; index++) {
+    const accepting = (machines[index] as Automaton).accepting(table.stateOf(state, index));
+    if (accepting !== (literals[index] as RegularLiteral).positive) return false;
+  }
+  return true;
 }
 
 function isPrintable(codePoint: number): boolean {
   return codePoint >= PRINTABLE_LOW && codePoint <= PRINTABLE_HIGH;
 }
 
-function spell(
-  parents: ReadonlyMap<ProductKey, { readonly from: ProductKey; readonly char: number } | null>,
-  key: ProductKey,
-): string {
+/** The characters that lead from the start to product state `state`. */
+function spell(state: number): string {
   const chars: number[] = [];
-  for (let step = parents.get(key); step; step = parents.get(step.from)) chars.push(step.char);
+  for (let at = state; at > 0; at = table.parents[at] as number) chars.push(table.chars[at] as number);
   return String.fromCodePoint(...chars.reverse());
 }

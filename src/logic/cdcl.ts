@@ -10,8 +10,11 @@ export type TheoryAnswer =
   { readonly status: 'consistent' } | { readonly status: 'conflict'; readonly clause: number[] };
 
 export interface TheoryHooks {
-  /** Called at every propagation fixpoint with the variables assigned since the last call. */
-  readonly check: (assigned: readonly number[]) => TheoryAnswer;
+  /**
+   * Called at every propagation fixpoint with the trail (the literals assigned,
+   * in order): those from `trail[from]` on are new since the last call.
+   */
+  readonly check: (trail: readonly number[], from: number) => TheoryAnswer;
   /** Called when every variable has a value; `undefined` accepts it, a clause of false literals refutes it. */
   readonly complete: () => number[] | undefined;
   /** Called before each decision; throws to abandon the search. */
@@ -24,16 +27,20 @@ export class Cdcl {
   private readonly reasons: Int32Array;
   private readonly activity: Float64Array;
   private readonly phases: Int8Array;
-  private readonly watches: number[][];
+  /** Clauses watching each literal (by `code`), made when the first one does: most gates' negations are never watched. */
+  private readonly watches: (number[] | undefined)[];
   private readonly clauses: number[][] = [];
   private readonly trail: number[] = [];
   private readonly levelStarts: number[] = [];
   private readonly seen: Uint8Array;
+  /** Scratch of `withoutRepeats` and `tautology`: the signs each variable has in the clause at hand. */
+  private readonly signs: Int8Array;
   private propagated = 0;
   private theoryChecked = 0;
   private increment = 1;
   private contradiction = false;
 
+  /** Takes the clause arrays over: they are stored, and their literals reordered, without a copy. */
   constructor(
     private readonly variableCount: number,
     clauses: readonly number[][],
@@ -44,7 +51,8 @@ export class Cdcl {
     this.activity = new Float64Array(variableCount + 1);
     this.phases = new Int8Array(variableCount + 1).fill(-1);
     this.seen = new Uint8Array(variableCount + 1);
-    this.watches = Array.from({ length: 2 * variableCount + 2 }, () => []);
+    this.signs = new Int8Array(variableCount + 1);
+    this.watches = new Array<number[] | undefined>(2 * variableCount + 2);
     for (const clause of clauses) this.addInitial(clause);
   }
 
@@ -81,9 +89,9 @@ export class Cdcl {
     return this.levelStarts.length;
   }
 
-  private addInitial(clause: readonly number[]): void {
-    const distinct = [...new Set(clause)];
-    if (distinct.some((literal) => distinct.includes(-literal))) return;
+  private addInitial(clause: number[]): void {
+    const distinct = this.withoutRepeats(clause);
+    if (this.tautology(distinct)) return;
     if (distinct.length === 0) {
       this.contradiction = true;
       return;
@@ -98,6 +106,44 @@ export class Cdcl {
     this.watch(this.store(distinct));
   }
 
+  /**
+   * The clause without repeated literals, in their first order: the same
+   * array when it has none (as Tseitin clauses do). Marks each variable with
+   * the signs seen (bit 1 true, bit 2 false) instead of building a set per clause.
+   */
+  private withoutRepeats(clause: number[]): number[] {
+    let repeated = false;
+    for (const literal of clause) repeated = this.mark(literal) || repeated;
+    this.unmark(clause);
+    if (!repeated) return clause;
+    const distinct: number[] = [];
+    for (const literal of clause) if (!this.mark(literal)) distinct.push(literal);
+    this.unmark(clause);
+    return distinct;
+  }
+
+  /** Whether the clause holds a literal and its negation. */
+  private tautology(clause: readonly number[]): boolean {
+    for (const literal of clause) this.mark(literal);
+    let found = false;
+    for (const literal of clause) found ||= this.signs[Math.abs(literal)] === 3;
+    this.unmark(clause);
+    return found;
+  }
+
+  /** Marks `literal`'s sign on its variable; whether it was marked already. */
+  private mark(literal: number): boolean {
+    const variable = Math.abs(literal);
+    const bit = literal > 0 ? 1 : 2;
+    const marks = this.signs[variable] as number;
+    this.signs[variable] = marks | bit;
+    return (marks & bit) !== 0;
+  }
+
+  private unmark(clause: readonly number[]): void {
+    for (const literal of clause) this.signs[Math.abs(literal)] = 0;
+  }
+
   private store(clause: number[]): number {
     this.clauses.push(clause);
     return this.clauses.length - 1;
@@ -105,8 +151,8 @@ export class Cdcl {
 
   private watch(index: number): void {
     const clause = this.clauses[index] as number[];
-    (this.watches[code(clause[0] as number)] as number[]).push(index);
-    (this.watches[code(clause[1] as number)] as number[]).push(index);
+    (this.watches[code(clause[0] as number)] ??= []).push(index);
+    (this.watches[code(clause[1] as number)] ??= []).push(index);
   }
 
   private enqueue(literal: number, reason: number): void {
@@ -123,9 +169,9 @@ export class Cdcl {
       const conflict = this.propagate();
       if (conflict !== undefined) return conflict;
       if (this.theoryChecked === this.trail.length) return undefined;
-      const fresh = this.trail.slice(this.theoryChecked).map(Math.abs);
+      const from = this.theoryChecked;
       this.theoryChecked = this.trail.length;
-      const answer = theory.check(fresh);
+      const answer = theory.check(this.trail, from);
       if (answer.status === 'conflict') return this.storeConflict(answer.clause);
     }
   }
@@ -133,7 +179,8 @@ export class Cdcl {
   private propagate(): number | undefined {
     while (this.propagated < this.trail.length) {
       const falsified = -(this.trail[this.propagated++] as number);
-      const watching = this.watches[code(falsified)] as number[];
+      const watching = this.watches[code(falsified)];
+      if (watching === undefined) continue;
       let kept = 0;
       for (let position = 0; position < watching.length; position++) {
         const index = watching[position] as number;
@@ -147,7 +194,7 @@ export class Cdcl {
         for (let other = 2; other < clause.length; other++) {
           if (this.valueOf(clause[other] as number) >= 0) {
             [clause[1], clause[other]] = [clause[other] as number, falsified];
-            (this.watches[code(clause[1] as number)] as number[]).push(index);
+            (this.watches[code(clause[1] as number)] ??= []).push(index);
             moved = true;
             break;
           }
@@ -169,7 +216,17 @@ export class Cdcl {
 
   /** Stores a clause of false literals, watching its two latest-assigned literals. */
   private storeConflict(clause: readonly number[]): number {
-    const ordered = [...new Set(clause)].sort((a, b) => this.levelOf(b) - this.levelOf(a));
+    const ordered = this.withoutRepeats([...clause]);
+    // By level, latest first; an insertion sort (stable, as Array.sort is), without a comparator closure.
+    for (let index = 1; index < ordered.length; index++) {
+      const literal = ordered[index] as number;
+      let position = index - 1;
+      while (position >= 0 && this.levelOf(ordered[position] as number) < this.levelOf(literal)) {
+        ordered[position + 1] = ordered[position] as number;
+        position--;
+      }
+      ordered[position + 1] = literal;
+    }
     const index = this.store(ordered);
     if (ordered.length >= 2) this.watch(index);
     return index;

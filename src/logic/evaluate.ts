@@ -46,18 +46,21 @@ function evaluate(formula: Formula, model: Model, element: ScalarValue | undefin
       );
       return automatonOf(regex).matches(lookup(model, formula.subject.name, 'string') as string);
     }
+    // Loops rather than some/every: a closure per node was most of what checking a model allocated.
     case 'quantified': {
       const elements = lookup(model, formula.set.name, formula.set.sort) as readonly ScalarValue[];
-      return formula.quantifier === 'any'
-        ? elements.some((value) => evaluate(formula.body, model, value))
-        : elements.every((value) => evaluate(formula.body, model, value));
+      const wanted = formula.quantifier === 'any';
+      for (const value of elements) if (evaluate(formula.body, model, value) === wanted) return wanted;
+      return !wanted;
     }
     case 'not':
       return !evaluate(formula.operand, model, element);
     case 'and':
-      return formula.operands.every((operand) => evaluate(operand, model, element));
+      for (const operand of formula.operands) if (!evaluate(operand, model, element)) return false;
+      return true;
     case 'or':
-      return formula.operands.some((operand) => evaluate(operand, model, element));
+      for (const operand of formula.operands) if (evaluate(operand, model, element)) return true;
+      return false;
     default:
       return unreachable(formula);
   }

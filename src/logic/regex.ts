@@ -121,9 +121,17 @@ function buildCharRegex(codePoint: number, options: CaseOptions): Regex {
   return charClass(variants.map((variant): CodePointRange => [variant, variant]));
 }
 
-/** Exactly `text`. */
+/** Exactly `text`: one shared character regex per code point, in one array (no array of characters first). */
 export function literal(text: string, options: CaseOptions = {}): Regex {
-  return concat([...text].map((char) => charRegex(char.codePointAt(0) as number, options)));
+  const parts: Regex[] = [];
+  for (let index = 0; index < text.length;) {
+    const codePoint = text.codePointAt(index) as number;
+    parts.push(charRegex(codePoint, options));
+    index += codePoint > 0xffff ? 2 : 1;
+  }
+  // What `concat` would give: character regexes are never nothing, epsilon or concatenations.
+  if (parts.length === 0) return EPSILON;
+  return parts.length === 1 ? (parts[0] as Regex) : { kind: 'concat', parts };
 }
 
 export interface GlobOptions extends CaseOptions {
@@ -193,6 +201,17 @@ export function internKey(shallow: string): string {
   const id = `#${(nextId++).toString(36)}`;
   interned.set(shallow, id);
   return id;
+}
+
+/** The number behind an interned key (`internKey`'s result): numbers are equal exactly when keys are. */
+export function internedNumber(key: string): number {
+  let value = 0;
+  // Base 36 digits after the '#', read without slicing the string.
+  for (let index = 1; index < key.length; index++) {
+    const code = key.charCodeAt(index);
+    value = value * 36 + (code <= 57 ? code - 48 : code - 87);
+  }
+  return value;
 }
 
 export function unreachable(value: never): never {
