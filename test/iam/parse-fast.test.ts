@@ -66,6 +66,56 @@ describe('locations of the fast path', () => {
   });
 });
 
+describe('locations of array items', () => {
+  // Items of different arrays at the same index share their proxies' target, the index.
+  const text = `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Effect": "Allow", "Action": ["s3:GetObject", "s3:Put*"], "Resource": ["arn:aws:s3:::a/*", "arn:aws:s3:::b/*"],
+     "Principal": {"AWS": ["111122223333", "arn:aws:iam::444455556666:root"], "Service": ["ec2.amazonaws.com"]},
+     "Condition": {"StringEquals": {"aws:PrincipalTag/team": ["a", "b"]}, "Bool": {"aws:SecureTransport": [true]}}},
+    {"Effect": "Deny", "NotAction": ["iam:*", "sts:*"], "NotResource": ["arn:aws:iam::*:role/x"]}
+  ]
+}`;
+
+  it('are the full reader’s, in Action, Resource, Principal and condition value arrays', () => {
+    const policy = fast(text);
+    expect(isDeepStrictEqual(policy, full(text))).toBe(true);
+    const [first, second] = policy.statements;
+    const principal = first?.principal?.value;
+    const items = [
+      first?.action.entries[1]?.location,
+      first?.resource?.entries[1]?.location,
+      principal?.kind === 'entries' ? principal.entries[1]?.location : undefined,
+      principal?.kind === 'entries' ? principal.entries[2]?.location : undefined,
+      first?.conditions[0]?.values[1]?.location,
+      first?.conditions[1]?.values[0]?.location,
+      second?.action.entries[1]?.location,
+    ];
+    const written = items.map((location) =>
+      location === undefined ? undefined : text.slice(location.span.start.offset, location.span.end.offset),
+    );
+    expect(written).toEqual([
+      '"s3:Put*"',
+      '"arn:aws:s3:::b/*"',
+      '"arn:aws:iam::444455556666:root"',
+      '"ec2.amazonaws.com"',
+      '"b"',
+      'true',
+      '"sts:*"',
+    ]);
+    expect(items[2]?.path).toEqual([
+      { value: 'Statement' },
+      { index: 0 },
+      { value: 'Principal' },
+      { value: 'AWS' },
+      { index: 1 },
+    ]);
+    const plain = full(text).statements[0]?.conditions[0]?.values[1]?.location;
+    expect(inspect(items[4], { depth: 4 })).toBe(inspect(plain, { depth: 4 }));
+  });
+});
+
 describe('the fast path on the AWS managed policies', () => {
   // The latest version of each policy by default (CI time); KEYAKI_PARSE_CORPUS=all checks all 6,000+.
   const all = managedPolicyPairs().versions;

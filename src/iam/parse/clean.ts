@@ -88,8 +88,8 @@ class Place {
   ) {}
 
   /** Node's inspect (console.log) shows a proxy's target: show the location it stands for. */
-  [Symbol.for('nodejs.util.inspect.custom')](): Location {
-    return { path: pathOf(this), span: spanOf(this) };
+  [Symbol.for('nodejs.util.inspect.custom')](this: Location): Location {
+    return { path: this.path, span: this.span };
   }
 }
 
@@ -103,50 +103,128 @@ function pathOf(place: Place): readonly PathElement[] {
 }
 
 function spanOf(place: Place): Span {
-  if (place.span !== undefined) return place.span;
+  place.span ??= spanAt(place, pathOf(place));
+  return place.span;
+}
+
+/** The span of a path within the document of a place. */
+function spanAt(place: Place, path: readonly PathElement[]): Span {
   let root = place;
   while (root.parent instanceof Place) root = root.parent;
-  place.span = root.parent.spanAt(pathOf(place));
-  return place.span;
+  return root.parent.spanAt(path);
 }
 
 type LocationKey = keyof Location;
 const isLocationKey = (key: string | symbol): key is LocationKey => key === 'path' || key === 'span';
 const locationKeys: LocationKey[] = ['path', 'span'];
-const read = (place: Place, key: LocationKey): Location[LocationKey] =>
-  key === 'path' ? pathOf(place) : spanOf(place);
 
 /**
- * A location of a clean document is a proxy over its place that behaves as
- * the plain `{ path, span }` object the full reader makes: two own
- * enumerable properties, so it compares (toEqual, isDeepStrictEqual),
- * spreads and serialises alike, and is read-only. Why a proxy: a parse makes
- * one location per element and most are never read, and a proxy is the one
- * object with own properties computed on demand that is cheap to make (an
- * own getter per object, by defineProperty, cost four times as much). It
- * cannot be sent to a worker (structuredClone refuses proxies): spread it
- * first.
+ * A location of a clean document is a proxy over the state it is computed
+ * from, behaving as the plain `{ path, span }` object the full reader makes:
+ * two own enumerable properties, so it compares (toEqual,
+ * isDeepStrictEqual), spreads and serialises alike, and is read-only. Why a
+ * proxy: a parse makes one location per element and most are never read,
+ * and a proxy is the one object with own properties computed on demand that
+ * is cheap to make (an own getter per object, by defineProperty, cost four
+ * times as much). It cannot be sent to a worker (structuredClone refuses
+ * proxies): spread it first.
  */
-const locationHandler: ProxyHandler<Place> = {
-  get: (place, key, receiver) =>
-    isLocationKey(key) ? read(place, key) : Reflect.get(Object.prototype, key, receiver),
-  has: (_, key) => isLocationKey(key) || key in Object.prototype,
-  ownKeys: () => [...locationKeys],
-  getOwnPropertyDescriptor: (place, key) =>
-    isLocationKey(key)
-      ? { value: read(place, key), writable: false, enumerable: true, configurable: true }
-      : undefined,
-  getPrototypeOf: () => Object.prototype,
-  set: () => false,
-  defineProperty: () => false,
-  deleteProperty: () => false,
-  setPrototypeOf: () => false,
-  preventExtensions: () => false,
-};
+abstract class LocationHandler<Target extends object> implements ProxyHandler<Target> {
+  protected abstract read(target: Target, key: LocationKey): Location[LocationKey];
+
+  get(target: Target, key: string | symbol, receiver: unknown): unknown {
+    return isLocationKey(key) ? this.read(target, key) : Reflect.get(Object.prototype, key, receiver);
+  }
+  has(_: Target, key: string | symbol): boolean {
+    return isLocationKey(key) || key in Object.prototype;
+  }
+  ownKeys(): LocationKey[] {
+    return [...locationKeys];
+  }
+  getOwnPropertyDescriptor(target: Target, key: string | symbol): PropertyDescriptor | undefined {
+    return isLocationKey(key)
+      ? { value: this.read(target, key), writable: false, enumerable: true, configurable: true }
+      : undefined;
+  }
+  getPrototypeOf(): object {
+    return Object.prototype;
+  }
+  set(): boolean {
+    return false;
+  }
+  defineProperty(): boolean {
+    return false;
+  }
+  deleteProperty(): boolean {
+    return false;
+  }
+  setPrototypeOf(): boolean {
+    return false;
+  }
+  preventExtensions(): boolean {
+    return false;
+  }
+}
+
+/** The locations of places: elements, statements, members, whose places are also parents of other places. */
+class PlaceLocations extends LocationHandler<Place> {
+  protected read(place: Place, key: LocationKey): Location[LocationKey] {
+    return key === 'path' ? pathOf(place) : spanOf(place);
+  }
+}
+
+const placeLocations = new PlaceLocations();
 
 function locationOf(place: Place): Location {
   // The handler answers exactly the Location interface; the target is only its state.
-  return new Proxy(place, locationHandler) as unknown as Location;
+  return new Proxy(place, placeLocations) as unknown as Location;
+}
+
+/**
+ * The index of an item of an array, the target of its location's proxy. An
+ * index is the same for every array of every document, so targets are made
+ * once and shared: a location of one of the thousands of strings of a big
+ * Action array is then the proxy alone.
+ */
+class ItemIndex {
+  constructor(readonly index: number) {}
+
+  /** Node's inspect (console.log) shows a proxy's target: show the location it stands for. */
+  [Symbol.for('nodejs.util.inspect.custom')](this: Location): Location {
+    return { path: this.path, span: this.span };
+  }
+}
+
+const itemIndexes: ItemIndex[] = [];
+
+/**
+ * The locations of the items of one array (Action, Resource, a principal
+ * type's values, a condition's values), from the array's place and the
+ * item's index; path and span are kept by index once read.
+ */
+class ItemLocations extends LocationHandler<ItemIndex> {
+  // Made on the first read: most arrays' locations never are.
+  private paths: (readonly PathElement[])[] | undefined = undefined;
+  private spans: Span[] | undefined = undefined;
+
+  constructor(private readonly array: Place) {
+    super();
+  }
+
+  location(index: number): Location {
+    const target = (itemIndexes[index] ??= new ItemIndex(index));
+    // The handler answers exactly the Location interface; the target is only its index.
+    return new Proxy(target, this) as unknown as Location;
+  }
+
+  protected read({ index }: ItemIndex, key: LocationKey): Location[LocationKey] {
+    this.paths ??= [];
+    const path = (this.paths[index] ??= [...pathOf(this.array), { index }]);
+    if (key === 'path') return path;
+    this.spans ??= [];
+    this.spans[index] ??= spanAt(this.array, path);
+    return this.spans[index];
+  }
 }
 
 /** The node a location path names: a member's value, an array item, or (`key`) a member's name. */
@@ -377,9 +455,10 @@ class CleanReader {
   ): PatternEntry[] {
     if (typeof value === 'string') return [{ pattern: pattern(value, syntax), location }];
     if (!Array.isArray(value) || value.length === 0) give();
+    const items = new ItemLocations(place);
     return value.map((item: Json, position) =>
       typeof item === 'string'
-        ? { pattern: pattern(item, syntax), location: locationOf(this.place(place, position)) }
+        ? { pattern: pattern(item, syntax), location: items.location(position) }
         : give(),
     );
   }
@@ -405,10 +484,11 @@ class CleanReader {
       }
       if (!Array.isArray(value) || value.length === 0) give();
       const items: readonly Json[] = value;
+      const locations = new ItemLocations(typePlace);
       for (let position = 0; position < items.length; position++) {
         const item = items[position];
         if (typeof item !== 'string') give();
-        entries.push({ type, value: item, location: locationOf(this.place(typePlace, position)) });
+        entries.push({ type, value: item, location: locations.location(position) });
       }
     }
     return { kind, value: { kind: 'entries', entries, location }, location };
@@ -446,11 +526,10 @@ class CleanReader {
     if (!Array.isArray(node)) return [this.conditionValue(node, location, syntax)];
     if (node.length === 0) give();
     const type = typeof node[0];
+    const items = new ItemLocations(place);
     return node.map((item: Json, position) =>
       // Mixed JSON types are a note of the full reader.
-      typeof item === type
-        ? this.conditionValue(item, locationOf(this.place(place, position)), syntax)
-        : give(),
+      typeof item === type ? this.conditionValue(item, items.location(position), syntax) : give(),
     );
   }
 
