@@ -289,24 +289,34 @@ function changedAllows(before: EncodedPolicy, after: EncodedPolicy, kept: boolea
   });
 }
 
-/** Lower-cased Action entries and the `*`-ended ones among them: what covers an entry (see `entryCovers`). */
+/** Action entries as written, lower-cased (on first miss) and the `*`-ended ones among them: what covers an entry (see `entryCovers`). */
 interface Covering {
-  readonly exact: ReadonlySet<string>;
+  readonly written: ReadonlySet<string>;
+  lowered: ReadonlySet<string> | undefined;
   readonly prefixes: readonly string[];
+}
+
+function covers(covering: Covering, raw: string): boolean {
+  // Versions of a policy mostly repeat entries as written: found without lower-casing them.
+  if (covering.written.has(raw)) return true;
+  covering.lowered ??= new Set([...covering.written].map((pattern) => pattern.toLowerCase()));
+  return (
+    covering.lowered.has(raw.toLowerCase()) || covering.prefixes.some((pattern) => entryCovers(pattern, raw))
+  );
 }
 
 /** Existing Allow statements of one scope, and their coverings by service (built on first use). */
 interface ScopeGroup {
-  readonly statements: Statement[];
+  readonly statements: readonly Statement[];
   readonly coverings: Map<string, Covering | undefined>;
 }
 
 function coveringOf(group: ScopeGroup, service: string): Covering | undefined {
   if (group.coverings.has(service)) return group.coverings.get(service);
-  const exact = new Set<string>();
+  const written = new Set<string>();
   const prefixes: string[] = [];
   const add = (pattern: string): void => {
-    exact.add(pattern.toLowerCase());
+    written.add(pattern);
     if (pattern.endsWith('*')) prefixes.push(pattern);
   };
   for (const statement of group.statements) {
@@ -314,7 +324,7 @@ function coveringOf(group: ScopeGroup, service: string): Covering | undefined {
     byService.get(service)?.forEach(add);
     anyService.forEach(add);
   }
-  const covering = exact.size === 0 ? undefined : { exact, prefixes };
+  const covering = written.size === 0 ? undefined : { written, lowered: undefined, prefixes };
   group.coverings.set(service, covering);
   return covering;
 }
@@ -323,29 +333,34 @@ function coveringOf(group: ScopeGroup, service: string): Covering | undefined {
  * Whether the existing Allow statements with the same principal, resource and
  * conditions as a statement have Action entries that cover its `raws` in a
  * service (encode/services.ts `entryCovers`): then the existing policy grants
- * whatever the statement grants there. The existing entries are grouped by
- * scope and service once per question, not re-read for every statement and service.
+ * whatever the statement grants there. The existing statements of a scope
+ * are gathered, and their entries sorted by service, once per question and
+ * only for the scopes and services of the statements asked about.
  */
 function existingCoverage(
   before: EncodedPolicy,
 ): (statement: EncodedStatement, service: string, raws: readonly string[]) => boolean {
-  const byScope = new StatementGroups<ScopeGroup>(scopeHash, sameScope);
+  const byHash = new Map<number, Statement[]>();
   for (const { statement } of before.statements) {
     if (statement.effect !== 'Allow' || statement.action.kind !== 'Action') continue;
-    byScope.getOrAdd(statement, () => ({ statements: [], coverings: new Map() })).statements.push(statement);
+    const hash = scopeHash(statement);
+    const listed = byHash.get(hash);
+    if (listed === undefined) byHash.set(hash, [statement]);
+    else listed.push(statement);
   }
+  const groups = new StatementGroups<ScopeGroup>(scopeHash, sameScope);
+  const groupOf = (statement: Statement): ScopeGroup =>
+    groups.getOrAdd(statement, () => ({
+      statements: (byHash.get(scopeHash(statement)) ?? []).filter((other) => sameScope(other, statement)),
+      coverings: new Map(),
+    }));
   // The caller asks about one statement's services in a row: its group is looked up once.
-  let last: { statement: Statement; group: ScopeGroup | undefined } | undefined;
+  let last: { statement: Statement; group: ScopeGroup } | undefined;
   return (statement, service, raws) => {
     if (last?.statement !== statement.statement)
-      last = { statement: statement.statement, group: byScope.get(statement.statement) };
-    const covering = last.group === undefined ? undefined : coveringOf(last.group, service);
-    if (covering === undefined) return false;
-    return raws.every(
-      (raw) =>
-        covering.exact.has(raw.toLowerCase()) ||
-        covering.prefixes.some((pattern) => entryCovers(pattern, raw)),
-    );
+      last = { statement: statement.statement, group: groupOf(statement.statement) };
+    const covering = coveringOf(last.group, service);
+    return covering !== undefined && raws.every((raw) => covers(covering, raw));
   };
 }
 
@@ -378,6 +393,8 @@ function serviceParts(
   candidates: readonly number[],
   kept: boolean,
 ): Part[] {
+  // Nothing changed (the versions keep every Allow): no part, and nothing to gather for one.
+  if (candidates.length === 0) return [];
   const byService = new Map<string, number[]>();
   const whole: number[] = [];
   const covered = kept ? existingCoverage(before) : undefined;
@@ -494,6 +511,15 @@ function fillArn(raw: string): string {
   return fields.join(':').replace(/\*/g, 'example').replace(/\?/g, 'x');
 }
 
+/** Whether the ARN's service field (its third) is `service`, a name without a colon: read in place. */
+function arnOfService(arn: string, service: string): boolean {
+  const first = arn.indexOf(':');
+  const second = first < 0 ? -1 : arn.indexOf(':', first + 1);
+  if (second < 0) return false;
+  const end = second + 1 + service.length;
+  return arn.startsWith(service, second + 1) && (end === arn.length || arn.charCodeAt(end) === 58);
+}
+
 const filledByPolicy = new WeakMap<Policy, readonly string[]>();
 
 /** The policy's Resource entries as real-looking ARNs (kept per parsed policy). */
@@ -557,12 +583,17 @@ function catalogActionsStarting(known: ActionCatalog, service: string, prefix: s
  */
 function polish(model: Model, formula: Formula, target: Policy, known: ActionCatalog): Model {
   let current = completed(formula, model);
+  // Tried in place and undone on failure: the model is ours (completed copies it), and a copy per try adds up.
   const tryValues = (values: readonly (readonly [string, string])[]): boolean => {
-    const candidate = new Map(current);
-    for (const [name, value] of values) candidate.set(name, value);
-    if (!evaluateFormula(formula, candidate)) return false;
-    current = candidate;
-    return true;
+    const previous = values.map(([name]) => current.get(name));
+    for (const [name, value] of values) current.set(name, value);
+    if (evaluateFormula(formula, current)) return true;
+    values.forEach(([name], index) => {
+      const value = previous[index];
+      if (value === undefined) current.delete(name);
+      else current.set(name, value);
+    });
+    return false;
   };
   const tryValue = (name: string, value: string): boolean => tryValues([[name, value]]);
   const witnessAction = String(current.get(action.name) ?? '');
@@ -588,7 +619,7 @@ function polish(model: Model, formula: Formula, target: Policy, known: ActionCat
   }
   const service = String(current.get(action.name) ?? '').split(':')[0] ?? 'service';
   // The policy's own ARNs of the action's service first, then any ARN of that service, then the policy's others.
-  const ownService = (arn: string): boolean => arn.split(':')[2] === service;
+  const ownService = (arn: string): boolean => arnOfService(arn, service);
   const resources = filledResources(target);
   const arns = [
     ...resources.filter(ownService).slice(0, 32),

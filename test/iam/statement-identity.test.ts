@@ -4,7 +4,14 @@
 // is the statement written out as text, every field the encoding reads.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sameScope, sameStatement, scopeHash, statementHash } from '../../src/iam/encode/services.js';
+import {
+  entryService,
+  sameScope,
+  sameStatement,
+  scopeHash,
+  serviceEntries,
+  statementHash,
+} from '../../src/iam/encode/services.js';
 import type { Statement } from '../../src/iam/model.js';
 import { parsePolicy } from '../../src/iam/parse/policy.js';
 
@@ -161,5 +168,44 @@ describe('statement identity', () => {
     expect(sameStatement(statement('aws:SourceVpc', 'v'), statement('AWS:sourcevpc', 'v'))).toBe(true);
     expect(scopeHash(statement('aws:SourceVpc', 'v'))).toBe(scopeHash(statement('AWS:sourcevpc', 'v')));
     expect(sameStatement(statement('aws:SourceVpc', '1'), statement('aws:SourceVpc', 1))).toBe(false);
+  });
+});
+
+describe('serviceEntries', () => {
+  it('sorts Action entries by the service entryService reads, in order', () => {
+    const raws = [
+      's3:GetObject',
+      'S3:PutObject',
+      's3',
+      's3x:Get',
+      's3*:Get',
+      '*',
+      'ec2:*',
+      'EC2',
+      'ec2-x:A',
+      'é:A',
+      's:',
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...raws), { minLength: 1, maxLength: 12 }), (listed) => {
+        const statement = statementOf(
+          JSON.stringify({
+            Version: '2012-10-17',
+            Statement: { Effect: 'Allow', Action: listed, Resource: '*' },
+          }),
+        );
+        const expected = new Map<string, string[]>();
+        const anyService: string[] = [];
+        for (const raw of listed) {
+          const service = entryService(raw);
+          if (service === undefined) anyService.push(raw);
+          else expected.set(service, [...(expected.get(service) ?? []), raw]);
+        }
+        const entries = serviceEntries(statement);
+        expect([...entries.byService]).toEqual([...expected]);
+        expect(entries.anyService).toEqual(anyService);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -37,6 +37,18 @@ export function entryService(raw: string): string | undefined {
   return /^[A-Za-z0-9_.-]+$/.test(service) ? service.toLowerCase() : undefined;
 }
 
+/** `raw` names `service` (a result of `entryService`) as `entryService` reads it, without slicing it out. */
+function namesService(raw: string, service: string): boolean {
+  const length = service.length;
+  if (raw.length !== length && raw.charCodeAt(length) !== COLON) return false;
+  for (let index = 0; index < length; index++) {
+    const code = raw.charCodeAt(index);
+    if ((code >= 65 && code <= 90 ? code + 32 : code) !== service.charCodeAt(index)) return false;
+  }
+  return true;
+}
+
+const COLON = 58;
 const entriesCache = new WeakMap<Statement, ServiceEntries>();
 
 /** INVARIANT: statements are immutable (the cache is keyed by the parsed statement). */
@@ -45,16 +57,22 @@ export function serviceEntries(statement: Statement): ServiceEntries {
   if (known !== undefined) return known;
   const byService = new Map<string, string[]>();
   const anyService: string[] = [];
+  // Entries of a service mostly come in a row: the previous entry's service is tried first.
+  let service = '';
+  let listed: string[] | undefined;
   for (const entry of statement.action.entries) {
     const raw = entry.pattern.raw;
-    const service = entryService(raw);
-    if (service === undefined) {
-      anyService.push(raw);
-      continue;
+    if (listed === undefined || !namesService(raw, service)) {
+      const named = entryService(raw);
+      if (named === undefined) {
+        anyService.push(raw);
+        continue;
+      }
+      service = named;
+      listed = byService.get(named);
+      if (listed === undefined) byService.set(named, (listed = []));
     }
-    const listed = byService.get(service);
-    if (listed === undefined) byService.set(service, [raw]);
-    else listed.push(raw);
+    listed.push(raw);
   }
   const entries = { byService, anyService };
   entriesCache.set(statement, entries);
