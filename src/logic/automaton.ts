@@ -235,7 +235,9 @@ export class Automaton {
   /** The DFA state of the epsilon closure of the first `seedCount` seeds; a new state is interned with its set sorted. */
   private closure(seeds: Int32Array, seedCount: number): number {
     const count = this.collect(seeds, seedCount);
-    return this.intern((this.found as Int32Array).subarray(0, count).sort());
+    const found = this.found as Int32Array;
+    sortStates(found, count);
+    return this.intern(found, count);
   }
 
   /**
@@ -271,21 +273,22 @@ export class Automaton {
     return count;
   }
 
-  /** The id of the DFA state `set` (a view of the scratch: copied when it is new). */
-  private intern(set: Int32Array): number {
-    const hash = hashStates(set);
+  /** The id of the DFA state `set[0 .. count)` (the scratch: copied when it is new). */
+  private intern(set: Int32Array, count: number): number {
+    const hash = hashStates(set, count);
     const bucket = this.dfaIds.get(hash);
     if (typeof bucket === 'number') {
-      if (sameStates(this.dfaSets[bucket] as Int32Array, set)) return bucket;
+      if (sameStates(this.dfaSets[bucket] as Int32Array, set, count)) return bucket;
     } else if (bucket !== undefined) {
-      for (const id of bucket) if (sameStates(this.dfaSets[id] as Int32Array, set)) return id;
+      for (const id of bucket) if (sameStates(this.dfaSets[id] as Int32Array, set, count)) return id;
     }
     const id = this.dfaSets.length;
     if (bucket === undefined) this.dfaIds.set(hash, id);
     else if (typeof bucket === 'number') this.dfaIds.set(hash, [bucket, id]);
     else bucket.push(id);
-    this.dfaSets.push(set.slice());
-    this.dfaAccepting.push(set.includes(this.accept));
+    const copy = set.slice(0, count);
+    this.dfaSets.push(copy);
+    this.dfaAccepting.push(copy.includes(this.accept));
     this.transitions.push(new Map());
     return id;
   }
@@ -392,10 +395,27 @@ function countNfa(regex: Regex, size: { states: number; links: number }): void {
   }
 }
 
-function hashStates(set: Int32Array): number {
-  let hash = 0x811c9dc5 ^ set.length;
-  for (const state of set) hash = Math.imul(hash ^ state, 0x01000193);
+function hashStates(set: Int32Array, count: number): number {
+  let hash = 0x811c9dc5 ^ count;
+  for (let index = 0; index < count; index++) hash = Math.imul(hash ^ (set[index] as number), 0x01000193);
   return hash;
+}
+
+/** Sorts `states[0 .. count)` in place: by insertion when short (most closures), else natively (no view of the scratch for the few). */
+function sortStates(states: Int32Array, count: number): void {
+  if (count > 32) {
+    states.subarray(0, count).sort();
+    return;
+  }
+  for (let index = 1; index < count; index++) {
+    const state = states[index] as number;
+    let position = index - 1;
+    while (position >= 0 && (states[position] as number) > state) {
+      states[position + 1] = states[position] as number;
+      position--;
+    }
+    states[position + 1] = state;
+  }
 }
 
 /** Moves the distinct values of the sorted `values[0 .. count)` to its front; returns how many there are. */
@@ -408,9 +428,9 @@ function dedupeSorted(values: Int32Array, count: number): number {
   return distinct;
 }
 
-function sameStates(a: Int32Array, b: Int32Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+function sameStates(known: Int32Array, set: Int32Array, count: number): boolean {
+  if (known.length !== count) return false;
+  for (let index = 0; index < count; index++) if (known[index] !== set[index]) return false;
   return true;
 }
 

@@ -185,32 +185,59 @@ export function not(operand: Formula): Formula {
   return { kind: 'not', operand };
 }
 
+/**
+ * The operands kept so far, with the key of what each asserts or denies: a
+ * complementary pair is found without building (and interning the key of)
+ * the negation of every operand. Keys are scanned while there are few (most
+ * junctions have two or three operands), and indexed beyond that.
+ */
+interface Junction {
+  readonly kind: 'and' | 'or';
+  readonly kept: Formula[];
+  readonly keys: string[];
+  /** Whether each key's operand is denied (a `not`), once there are more than `SCANNED_KEYS`. */
+  index: Map<string, boolean> | undefined;
+}
+
+const SCANNED_KEYS = 16;
+
 function junction(kind: 'and' | 'or', operands: readonly Formula[]): Formula {
   const absorbing = kind === 'or';
-  const kept: Formula[] = [];
-  // Operands by the key of what they assert or deny: a complementary pair is found without
-  // building (and interning the key of) the negation of every operand.
-  const asserted = new Set<string>();
-  const denied = new Set<string>();
-  const add = (operand: Formula): boolean => {
-    if (operand.kind === 'const') return operand.value === absorbing;
-    if (operand.kind === kind) return operand.operands.some(add);
-    const negative = operand.kind === 'not';
-    const key = formulaKey(negative ? operand.operand : operand);
-    const same = negative ? denied : asserted;
-    const opposite = negative ? asserted : denied;
-    if (same.has(key)) return false;
-    if (opposite.has(key)) return true;
-    same.add(key);
-    kept.push(operand);
-    return false;
-  };
+  const state: Junction = { kind, kept: [], keys: [], index: undefined };
   for (const operand of operands) {
-    if (add(operand)) return absorbing ? TRUE : FALSE;
+    if (addOperand(state, operand)) return absorbing ? TRUE : FALSE;
   }
+  const { kept } = state;
   if (kept.length === 0) return absorbing ? FALSE : TRUE;
   if (kept.length === 1) return kept[0] as Formula;
   return { kind, operands: kept };
+}
+
+/** Adds an operand (flattening one of the same kind); true when the junction is decided by the absorbing value. */
+function addOperand(state: Junction, operand: Formula): boolean {
+  if (operand.kind === 'const') return operand.value === (state.kind === 'or');
+  if (operand.kind === state.kind) {
+    for (const inner of operand.operands) if (addOperand(state, inner)) return true;
+    return false;
+  }
+  const negative = operand.kind === 'not';
+  const key = formulaKey(negative ? operand.operand : operand);
+  const known = deniedOf(state, key);
+  if (known !== undefined) return known !== negative;
+  state.kept.push(operand);
+  state.keys.push(key);
+  if (state.index !== undefined) state.index.set(key, negative);
+  else if (state.keys.length > SCANNED_KEYS)
+    state.index = new Map(state.keys.map((kept, position) => [kept, state.kept[position]?.kind === 'not']));
+  return false;
+}
+
+/** Whether the operand kept with `key` is denied; undefined when there is none. */
+function deniedOf(state: Junction, key: string): boolean | undefined {
+  if (state.index !== undefined) return state.index.get(key);
+  for (let position = 0; position < state.keys.length; position++)
+    if (state.keys[position] === key) return state.kept[position]?.kind === 'not';
+  return undefined;
 }
 
 export function and(...operands: readonly Formula[]): Formula {

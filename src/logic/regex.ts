@@ -142,14 +142,21 @@ export interface GlobOptions extends CaseOptions {
 /** An IAM glob: `*` matches any run of characters, `?` exactly one; everything else is literal. */
 export function glob(pattern: string, options: GlobOptions = {}): Regex {
   const wildcard = options.wildcardChars === undefined ? ANY_CHAR : charClass(options.wildcardChars);
-  return concat(
-    [...pattern].map((char) => {
-      if (char === '*') return star(wildcard);
-      if (char === '?') return wildcard;
-      return charRegex(char.codePointAt(0) as number, options);
-    }),
-  );
+  // One star shared by the pattern's `*`s (the constant one for any characters): regexes are immutable.
+  const run = wildcard === ANY_CHAR ? ANY_STRING : star(wildcard);
+  const parts: Regex[] = [];
+  for (let index = 0; index < pattern.length;) {
+    const codePoint = pattern.codePointAt(index) as number;
+    index += codePoint > 0xffff ? 2 : 1;
+    if (codePoint === STAR) parts.push(run);
+    else if (codePoint === QUESTION_MARK) parts.push(wildcard);
+    else parts.push(charRegex(codePoint, options));
+  }
+  return concat(parts);
 }
+
+const STAR = 0x2a;
+const QUESTION_MARK = 0x3f;
 
 const regexKeys = new WeakMap<Regex, string>();
 

@@ -66,6 +66,8 @@ interface Search {
   refuted: number[] | undefined;
   /** The literal objects of the atoms, at `2 × variable number` (true) and the next slot (false), made once. */
   readonly literals: (Literal | undefined)[];
+  /** The interned number of each atom, by variable number (see `atomNumber`). */
+  readonly atomNumbers: Float64Array;
   /** Scratch of `checkTheories`: the groups touched, marked with `stamp`. */
   readonly touched: Group[];
   stamp: number;
@@ -122,6 +124,9 @@ export function solve(given: Formula, options: SolveOptions = {}): Verdict {
     model: undefined,
     refuted: undefined,
     literals: [],
+    atomNumbers: Float64Array.from({ length: atoms.length + 1 }, (_, index) =>
+      index === 0 ? 0 : atomNumber(atoms[index - 1] as Atom),
+    ),
     touched: [],
     stamp: 0,
   };
@@ -300,9 +305,9 @@ function checkTheories(search: Search, trail: readonly number[], from: number): 
     touched.push(group);
   }
   for (const group of touched) {
-    const literals = groupLiterals(search, group);
-    const result = theory(search, group.sort, literals);
+    const result = groupTheory(search, group);
     if (result.status === 'sat') continue;
+    const literals = groupLiterals(search, group);
     if (result.status === 'unknown') {
       search.unknown ??= result.reason;
       return { status: 'conflict', clause: literals.map((literal) => blocking(search, literal)) };
@@ -312,8 +317,10 @@ function checkTheories(search: Search, trail: readonly number[], from: number): 
       search.solver.level === 0 ? literals : minimalCore(search, group.sort, result.core ?? literals);
     return { status: 'conflict', clause: core.map((literal) => blocking(search, literal)) };
   }
-  return { status: 'consistent' };
+  return CONSISTENT;
 }
+
+const CONSISTENT: TheoryAnswer = { status: 'consistent' };
 
 /** The CNF literal that is false exactly when `literal` holds. */
 function blocking(search: Search, literal: Literal): number {
@@ -369,6 +376,20 @@ function subjectName(atom: Atom): string {
   }
 }
 
+/** The theory check of a group's assigned literals: a cache hit reads their codes off the solver, without a literal list. */
+function groupTheory(search: Search, group: Group): TheoryResult {
+  let count = 0;
+  for (const variableNumber of group.variables) {
+    const value = search.solver.valueOf(variableNumber);
+    if (value === 0) continue;
+    if (codeScratch.length <= count) codeScratch = grownCodes(codeScratch);
+    codeScratch[count++] = 2 * (search.atomNumbers[variableNumber] as number) + (value > 0 ? 0 : 1);
+  }
+  return (
+    cachedTheory(group.sort, count) ?? storedTheory(search, group.sort, count, groupLiterals(search, group))
+  );
+}
+
 function literalsOf(search: Search, name: string): Literal[] {
   const group = search.groups.get(name);
   return group === undefined ? [] : groupLiterals(search, group);
@@ -376,14 +397,19 @@ function literalsOf(search: Search, name: string): Literal[] {
 
 const atomNumbers = new WeakMap<Atom, number>();
 
-/** A literal as a number: its atom's interned number (`formulaKey`), doubled, plus one when negative. */
-function literalCode(literal: Literal): number {
-  let atomNumber = atomNumbers.get(literal.atom);
-  if (atomNumber === undefined) {
-    atomNumber = internedNumber(formulaKey(literal.atom));
-    atomNumbers.set(literal.atom, atomNumber);
+/** An atom's interned number (`formulaKey`), which the theory cache's keys are made of. */
+function atomNumber(atom: Atom): number {
+  let known = atomNumbers.get(atom);
+  if (known === undefined) {
+    known = internedNumber(formulaKey(atom));
+    atomNumbers.set(atom, known);
   }
-  return 2 * atomNumber + (literal.positive ? 0 : 1);
+  return known;
+}
+
+/** A literal as a number: its atom's number, doubled, plus one when negative. */
+function literalCode(literal: Literal): number {
+  return 2 * atomNumber(literal.atom) + (literal.positive ? 0 : 1);
 }
 
 /** Drops literals one at a time while the rest stays contradictory. */
@@ -417,27 +443,41 @@ let codeScratch = new Float64Array(64);
  */
 function theory(search: Search, sort: Sort, literals: readonly Literal[]): TheoryResult {
   const count = literals.length;
-  if (codeScratch.length < count) codeScratch = new Float64Array(2 * count);
+  while (codeScratch.length < count) codeScratch = grownCodes(codeScratch);
   for (let index = 0; index < count; index++) codeScratch[index] = literalCode(literals[index] as Literal);
+  return cachedTheory(sort, count) ?? storedTheory(search, sort, count, literals);
+}
+
+function grownCodes(codes: Float64Array): Float64Array<ArrayBuffer> {
+  const grown = new Float64Array(2 * codes.length);
+  grown.set(codes);
+  return grown;
+}
+
+/** The cached result for the codes in `codeScratch[0 .. count)` (sorted in place). */
+function cachedTheory(sort: Sort, count: number): TheoryResult | undefined {
   sortPrefix(codeScratch, count);
-  const hash = hashCodes(sort, codeScratch, count);
-  const known = theoryResults.get(hash);
-  if (known !== undefined) {
-    for (const entry of known)
-      if (entry.sort === sort && sameCodes(entry.codes, codeScratch, count)) return entry.result;
-  }
+  const known = theoryResults.get(hashCodes(sort, codeScratch, count));
+  if (known === undefined) return undefined;
+  for (const entry of known)
+    if (entry.sort === sort && sameCodes(entry.codes, codeScratch, count)) return entry.result;
+  return undefined;
+}
+
+/** Checks `literals`, whose sorted codes are in `codeScratch[0 .. count)`, and caches the result. */
+function storedTheory(search: Search, sort: Sort, count: number, literals: readonly Literal[]): TheoryResult {
   // Copied before the check: a set witness solves a nested search, which reuses the scratch.
   const codes = codeScratch.slice(0, count);
   const result = computeTheory(search, sort, literals);
   // Unknown depends on the budget of this search: not cached.
-  if (result.status !== 'unknown') {
-    const entry: TheoryEntry = { sort, codes, result };
-    const bucket = theoryResults.get(hash);
-    if (bucket === undefined) theoryResults.set(hash, [entry]);
-    else {
-      bucket.push(entry);
-      theoryResults.set(hash, bucket);
-    }
+  if (result.status === 'unknown') return result;
+  const hash = hashCodes(sort, codes, count);
+  const entry: TheoryEntry = { sort, codes, result };
+  const bucket = theoryResults.get(hash);
+  if (bucket === undefined) theoryResults.set(hash, [entry]);
+  else {
+    bucket.push(entry);
+    theoryResults.set(hash, bucket);
   }
   return result;
 }
@@ -553,7 +593,8 @@ function defaultValue(sort: Sort, known: Value | undefined): Value {
 function realize(search: Search): Model | undefined {
   const model = new Map<string, Value>();
   for (const [name, sort] of search.sorts) {
-    const result = theory(search, sort, literalsOf(search, name));
+    const group = search.groups.get(name);
+    const result = group === undefined ? theory(search, sort, []) : groupTheory(search, group);
     if (result.status !== 'sat') {
       search.unknown ??= result.status === 'unknown' ? result.reason : 'theory conflict at a leaf';
       return undefined;

@@ -77,13 +77,9 @@ function solveRegular(regular: readonly RegularLiteral[], limits: TheoryLimits):
  * positive union loses every option (no witness).
  */
 function pruneCoveredOptions(literals: readonly RegularLiteral[]): RegularLiteral[] | undefined {
-  const forbidden = new Set<string>();
-  for (const { regex, positive } of literals) {
-    if (positive) continue;
-    forbidden.add(regexKey(regex));
-    if (regex.kind === 'union') for (const option of regex.options) forbidden.add(regexKey(option));
-  }
-  if (forbidden.size === 0) return [...literals];
+  const forbidden: ReadonlySet<string>[] = [];
+  for (const { regex, positive } of literals) if (!positive) forbidden.push(forbiddenKeys(regex));
+  if (forbidden.length === 0) return [...literals];
   const result: RegularLiteral[] = [];
   for (const literal of literals) {
     const { regex, positive } = literal;
@@ -91,16 +87,34 @@ function pruneCoveredOptions(literals: readonly RegularLiteral[]): RegularLitera
       result.push(literal);
       continue;
     }
-    if (forbidden.has(regexKey(regex))) return undefined;
+    if (isForbidden(forbidden, regex)) return undefined;
     if (regex.kind !== 'union') {
       result.push(literal);
       continue;
     }
-    const kept = regex.options.filter((option) => !forbidden.has(regexKey(option)));
+    const kept = regex.options.filter((option) => !isForbidden(forbidden, option));
     if (kept.length === 0) return undefined;
     result.push(kept.length === regex.options.length ? literal : { regex: union(kept), positive });
   }
   return result;
+}
+
+/** The keys of a negated regex and of its options, per regex: the same negations are read in check after check. */
+const forbiddenSets = new WeakMap<Regex, ReadonlySet<string>>();
+
+function forbiddenKeys(regex: Regex): ReadonlySet<string> {
+  const known = forbiddenSets.get(regex);
+  if (known !== undefined) return known;
+  const keys = new Set([regexKey(regex)]);
+  if (regex.kind === 'union') for (const option of regex.options) keys.add(regexKey(option));
+  forbiddenSets.set(regex, keys);
+  return keys;
+}
+
+function isForbidden(forbidden: readonly ReadonlySet<string>[], regex: Regex): boolean {
+  const key = regexKey(regex);
+  for (const keys of forbidden) if (keys.has(key)) return true;
+  return false;
 }
 
 const SAMPLED_LITERALS = 4;
