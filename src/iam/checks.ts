@@ -692,8 +692,16 @@ function completed(formula: Formula, model: Model): Map<string, Value> {
   return complete;
 }
 
-const holdsIn = (formula: Formula, model: Model): boolean =>
-  evaluateFormula(formula, completed(formula, model));
+/** `formula` in `model`, the variables the model does not mention at their defaults (copied only when some are missing). */
+function holdsIn(formula: Formula, model: Model): boolean {
+  let complete: Map<string, Value> | undefined;
+  for (const [name, sort] of variablesOf(formula)) {
+    if (model.has(name)) continue;
+    complete ??= new Map(model);
+    complete.set(name, sort.startsWith('set<') ? [] : defaults[sort as ScalarSort]);
+  }
+  return evaluateFormula(formula, complete ?? model);
+}
 
 const defaults: Readonly<Record<ScalarSort, Value>> = {
   string: '',
@@ -801,7 +809,9 @@ async function answer(question: Question, target: Policy, options: CheckOptions)
         break;
       }
       first ??= model;
-      const hit = open.filter((position) => holdsIn(part.matches(position), model));
+      // Completed once for all the candidates asked about: their variables are the query's.
+      const filled = completed(formula, model);
+      const hit = open.filter((position) => holdsIn(part.matches(position), filled));
       // INVARIANT: a model of the query satisfies one of the statements asked about.
       if (hit.length === 0) throw new Error('internal error: a model of the query matches no statement');
       for (const position of hit) blamed.add(position);
