@@ -328,10 +328,11 @@ function universe(seed: number, count: number): Counterexample[] {
 const unknowns: string[] = [];
 
 /**
- * Keys the evaluator derives from the principal. Not aws:username: the encoding ties an IAM user's
- * name to its presence, not to its ARN's last segment.
+ * Keys the evaluator derives from the principal, aws:username (an IAM user's name, the last segment
+ * of its ARN) included: a counterexample must break the property with the values AWS gives them.
  */
 const derivedKeys = [
+  'aws:username',
   'aws:principalarn',
   'aws:principalaccount',
   'aws:principaltype',

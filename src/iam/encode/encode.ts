@@ -69,6 +69,7 @@ import {
   sessionRoleArn,
   resource,
   someValue,
+  userArnPrefix,
   type KeyInfo,
   type KeyTable,
   type KeyType,
@@ -878,10 +879,17 @@ function derivedKeyAxioms(keys: KeyTable): Formula {
   }
   const userName = single('aws:username');
   if (userName !== undefined) {
-    // An IAM user's name: the last segment of its ARN (not tied to it here), never empty. No one else has one.
+    // An IAM user's name: the last segment of its ARN, never empty. No one else has one.
     const isUser = awsPrincipalWith('user/');
     axioms.push(
-      implies(isUser, and(keyPresence(userName.info), matches(userName.value, nonEmpty(notSlash)))),
+      implies(
+        isUser,
+        and(
+          keyPresence(userName.info),
+          matches(userName.value, nonEmpty(notSlash)),
+          template(principal, [{ kind: 'regex', regex: userArnPrefix }, userName.value]),
+        ),
+      ),
       implies(not(isUser), not(keyPresence(userName.info))),
     );
   }

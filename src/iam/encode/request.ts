@@ -213,10 +213,23 @@ const iamPath = star(
 );
 
 /**
+ * What precedes an IAM user's name in its ARN, `arn:PARTITION:iam::ACCOUNT:user/PATH/`:
+ * aws:username is the rest, the user's name (which has no `/`).
+ */
+export const userArnPrefix: Regex = concat([
+  literal('arn:aws'),
+  star(lowerWord),
+  literal(':iam::'),
+  ...Array<Regex>(12).fill(digit),
+  literal(':user/'),
+  iamPath,
+]);
+
+/**
  * The IAM principals AWS issues: the account root, users and roles (with a
  * path, their name not empty), role sessions (`assumed-role/ROLE/SESSION`)
  * and federated users — as the evaluator reads them, a user's name being
- * aws:username and a session's role name its role's.
+ * aws:username (`userArnPrefix`) and a session's role name its role's.
  */
 const awsPrincipalArn: Regex = concat([
   literal('arn:aws'),
