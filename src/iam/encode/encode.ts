@@ -161,9 +161,9 @@ export function keyTableOf(policies: readonly Policy[], extraKeys: readonly KeyI
   // Per multi-valued key: how many tests read it with a set operator, and whether one reads policy variables.
   const quantified = new Map<string, { tests: number; variables: boolean }>();
   const note = (key: string, type: KeyType | undefined): void => {
-    const list = types.get(key) ?? [];
+    let list = types.get(key);
+    if (list === undefined) types.set(key, (list = []));
     if (type !== undefined && !list.includes(type)) list.push(type);
-    types.set(key, list);
   };
   for (const extra of extraKeys) {
     note(extra.key, extra.type);
@@ -703,8 +703,11 @@ class LazyStatement implements EncodedStatement {
 
 function encodeOne(policy: Policy, context: Context): EncodedPolicy {
   const statements = policy.statements.map((statement) => new LazyStatement(statement, context));
-  const some = (effect: 'Allow' | 'Deny'): Formula =>
-    or(...statements.filter((s) => s.statement.effect === effect).map((s) => s.matches));
+  const some = (effect: 'Allow' | 'Deny'): Formula => {
+    const matched: Formula[] = [];
+    for (const entry of statements) if (entry.statement.effect === effect) matched.push(entry.matches);
+    return or(...matched);
+  };
   let granted: Formula | undefined;
   let denied: Formula | undefined;
   return {
