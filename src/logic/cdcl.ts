@@ -151,8 +151,19 @@ export class Cdcl {
 
   private watch(index: number): void {
     const clause = this.clauses[index] as number[];
-    (this.watches[code(clause[0] as number)] ??= []).push(index);
-    (this.watches[code(clause[1] as number)] ??= []).push(index);
+    this.watchBy(code(clause[0] as number), index);
+    this.watchBy(code(clause[1] as number), index);
+  }
+
+  /**
+   * Adds clause `index` to a literal's watch list. A new list is made with
+   * its one element (an empty one grows to 16 slots at the first push, and
+   * many literals only ever watch one clause).
+   */
+  private watchBy(slot: number, index: number): void {
+    const list = this.watches[slot];
+    if (list === undefined) this.watches[slot] = [index];
+    else list.push(index);
   }
 
   private enqueue(literal: number, reason: number): void {
@@ -194,7 +205,7 @@ export class Cdcl {
         for (let other = 2; other < clause.length; other++) {
           if (this.valueOf(clause[other] as number) >= 0) {
             [clause[1], clause[other]] = [clause[other] as number, falsified];
-            (this.watches[code(clause[1] as number)] ??= []).push(index);
+            this.watchBy(code(clause[1] as number), index);
             moved = true;
             break;
           }

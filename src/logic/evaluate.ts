@@ -4,6 +4,8 @@
 // so it is written to be obviously correct rather than fast.
 import { automatonOf } from './automaton.js';
 import {
+  elementSort,
+  isSetSort,
   type Formula,
   type IpAddress,
   type Model,
@@ -103,10 +105,11 @@ function lookup(model: Model, name: string, sort: Sort): Value {
 
 export function valueHasSort(value: Value, sort: Sort): boolean {
   if (Array.isArray(value)) {
-    return (
-      sort.startsWith('set<') &&
-      value.every((item: ScalarValue) => hasSort(item, sort.slice(4, -1) as ScalarSort))
-    );
+    if (!isSetSort(sort)) return false;
+    // A loop and the element sort read once: this runs for every set atom of every model checked.
+    const element = elementSort(sort);
+    for (const item of value as readonly ScalarValue[]) if (!hasSort(item, element)) return false;
+    return true;
   }
   return hasSort(value as ScalarValue, sort as ScalarSort);
 }

@@ -186,56 +186,77 @@ export function not(operand: Formula): Formula {
 }
 
 /**
- * The operands kept so far, with the key of what each asserts or denies: a
- * complementary pair is found without building (and interning the key of)
- * the negation of every operand. Keys are scanned while there are few (most
- * junctions have two or three operands), and indexed beyond that.
+ * The operands a junction keeps, with the key of what each asserts or
+ * denies: a complementary pair is found without building (and interning the
+ * key of) the negation of every operand. Keys are scanned while there are
+ * few (most junctions have two or three operands), and indexed beyond that.
+ * Module scratch, reused by every junction (building one never builds
+ * another): the result is an exact-size copy of the kept operands.
  */
-interface Junction {
-  readonly kind: 'and' | 'or';
-  readonly kept: Formula[];
-  readonly keys: string[];
+const junctionScratch = {
+  kind: 'and' as 'and' | 'or',
+  kept: [] as Formula[],
+  keys: [] as string[],
+  count: 0,
   /** Whether each key's operand is denied (a `not`), once there are more than `SCANNED_KEYS`. */
-  index: Map<string, boolean> | undefined;
-}
+  index: new Map<string, boolean>(),
+  indexed: false,
+};
 
 const SCANNED_KEYS = 16;
 
 function junction(kind: 'and' | 'or', operands: readonly Formula[]): Formula {
   const absorbing = kind === 'or';
-  const state: Junction = { kind, kept: [], keys: [], index: undefined };
+  const state = junctionScratch;
+  state.kind = kind;
+  state.count = 0;
+  if (state.indexed) state.index.clear();
+  state.indexed = false;
+  let decided = false;
   for (const operand of operands) {
-    if (addOperand(state, operand)) return absorbing ? TRUE : FALSE;
+    if (addOperand(operand)) {
+      decided = true;
+      break;
+    }
   }
-  const { kept } = state;
+  const kept = state.kept.slice(0, state.count);
+  // The scratch holds no formula between calls.
+  state.kept.fill(FALSE, 0, state.count);
+  if (decided) return absorbing ? TRUE : FALSE;
   if (kept.length === 0) return absorbing ? FALSE : TRUE;
   if (kept.length === 1) return kept[0] as Formula;
   return { kind, operands: kept };
 }
 
 /** Adds an operand (flattening one of the same kind); true when the junction is decided by the absorbing value. */
-function addOperand(state: Junction, operand: Formula): boolean {
+function addOperand(operand: Formula): boolean {
+  const state = junctionScratch;
   if (operand.kind === 'const') return operand.value === (state.kind === 'or');
   if (operand.kind === state.kind) {
-    for (const inner of operand.operands) if (addOperand(state, inner)) return true;
+    for (const inner of operand.operands) if (addOperand(inner)) return true;
     return false;
   }
   const negative = operand.kind === 'not';
   const key = formulaKey(negative ? operand.operand : operand);
-  const known = deniedOf(state, key);
+  const known = deniedOf(key);
   if (known !== undefined) return known !== negative;
-  state.kept.push(operand);
-  state.keys.push(key);
-  if (state.index !== undefined) state.index.set(key, negative);
-  else if (state.keys.length > SCANNED_KEYS)
-    state.index = new Map(state.keys.map((kept, position) => [kept, state.kept[position]?.kind === 'not']));
+  state.kept[state.count] = operand;
+  state.keys[state.count] = key;
+  state.count++;
+  if (state.indexed) state.index.set(key, negative);
+  else if (state.count > SCANNED_KEYS) {
+    for (let position = 0; position < state.count; position++)
+      state.index.set(state.keys[position] as string, state.kept[position]?.kind === 'not');
+    state.indexed = true;
+  }
   return false;
 }
 
 /** Whether the operand kept with `key` is denied; undefined when there is none. */
-function deniedOf(state: Junction, key: string): boolean | undefined {
-  if (state.index !== undefined) return state.index.get(key);
-  for (let position = 0; position < state.keys.length; position++)
+function deniedOf(key: string): boolean | undefined {
+  const state = junctionScratch;
+  if (state.indexed) return state.index.get(key);
+  for (let position = 0; position < state.count; position++)
     if (state.keys[position] === key) return state.kept[position]?.kind === 'not';
   return undefined;
 }

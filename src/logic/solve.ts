@@ -26,7 +26,7 @@ import { GenerationalCache } from './cache.js';
 import { Cdcl, type TheoryAnswer } from './cdcl.js';
 import { overDomains, type FiniteDomain } from './finite.js';
 import { realizeTemplates, type TemplateAtom } from './templates.js';
-import { solveVariable, type Literal, type TheoryResult } from './theories.js';
+import { solveVariable, type Literal, type TheoryLimits, type TheoryResult } from './theories.js';
 
 export type Verdict =
   | { readonly status: 'sat'; readonly model: Model }
@@ -68,6 +68,8 @@ interface Search {
   readonly literals: (Literal | undefined)[];
   /** The interned number of each atom, by variable number (see `atomNumber`). */
   readonly atomNumbers: Float64Array;
+  /** What the theory checks of this search may use, made at the first one. */
+  theoryLimits: TheoryLimits | undefined;
   /** Scratch of `checkTheories`: the groups touched, marked with `stamp`. */
   readonly touched: Group[];
   stamp: number;
@@ -127,6 +129,7 @@ export function solve(given: Formula, options: SolveOptions = {}): Verdict {
     atomNumbers: Float64Array.from({ length: atoms.length + 1 }, (_, index) =>
       index === 0 ? 0 : atomNumber(atoms[index - 1] as Atom),
     ),
+    theoryLimits: undefined,
     touched: [],
     stamp: 0,
   };
@@ -528,10 +531,14 @@ function sameCodes(known: Float64Array, codes: Float64Array, count: number): boo
 }
 
 function computeTheory(search: Search, sort: Sort, literals: readonly Literal[]): TheoryResult {
-  return solveVariable(sort, literals, {
+  return solveVariable(sort, literals, (search.theoryLimits ??= theoryLimitsOf(search)));
+}
+
+function theoryLimitsOf(search: Search): TheoryLimits {
+  return {
     maxAutomatonStates: search.options.maxAutomatonStates,
     solveElement: (body, elementSort) => solveElement(search, body, elementSort),
-  });
+  };
 }
 
 const ELEMENT = '\u0000element';
