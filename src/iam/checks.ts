@@ -584,7 +584,7 @@ function catalogActionsStarting(known: ActionCatalog, service: string, prefix: s
 function polish(model: Model, formula: Formula, target: Policy, known: ActionCatalog): Model {
   let current = completed(formula, model);
   // Tried in place and undone on failure: the model is ours (completed copies it), and a copy per try adds up.
-  const tryValues = (values: readonly (readonly [string, string])[]): boolean => {
+  const tryValues = (values: readonly (readonly [string, Value])[]): boolean => {
     const previous = values.map(([name]) => current.get(name));
     for (const [name, value] of values) current.set(name, value);
     if (evaluateFormula(formula, current)) return true;
@@ -595,7 +595,7 @@ function polish(model: Model, formula: Formula, target: Policy, known: ActionCat
     });
     return false;
   };
-  const tryValue = (name: string, value: string): boolean => tryValues([[name, value]]);
+  const tryValue = (name: string, value: Value): boolean => tryValues([[name, value]]);
   const witnessAction = String(current.get(action.name) ?? '');
   const [witnessService = '', witnessName = ''] = witnessAction.toLowerCase().split(':');
   const spelled = known.services.get(witnessService)?.byLowerName.get(witnessName);
@@ -656,7 +656,37 @@ function polish(model: Model, formula: Formula, target: Policy, known: ActionCat
     for (const kind of ['role', 'user'])
       if (tryValue(principal.name, `arn:aws:iam::${account}:${kind}/example`)) break;
   }
+  agreeOnResourceAccount(current, tryValues);
   return current;
+}
+
+const resourceAccountKey = 'key:aws:resourceaccount';
+
+/**
+ * aws:ResourceAccount as the resource ARN's account field names it, when the
+ * question allows: AWS gives the owner's account there for most resources.
+ * Not an axiom of the encoding, because not for all resources (see the README).
+ */
+function agreeOnResourceAccount(
+  model: Model,
+  tryValues: (values: readonly (readonly [string, Value])[]) => boolean,
+): void {
+  const owner = model.get(resourceAccountKey);
+  const fields = String(model.get(resource.name) ?? '').split(':');
+  const inArn = fields[4] ?? '';
+  if (model.get(`${resourceAccountKey}?`) !== true || typeof owner !== 'string') return;
+  if (fields.length < 6 || fields[0] !== 'arn' || !/^\d{12}$/.test(inArn) || owner === inArn) return;
+  const inResource = (id: string): string => [...fields.slice(0, 4), id, ...fields.slice(5)].join(':');
+  // The ARN's account as the owner, the owner's in the ARN, or another account in both.
+  const candidates: (readonly (readonly [string, Value])[])[] = [
+    [[resourceAccountKey, inArn]],
+    ...(/^\d{12}$/.test(owner) ? [[[resource.name, inResource(owner)] as const]] : []),
+    ...DOCUMENTATION_ACCOUNTS.filter((id) => id !== inArn).map((id) => [
+      [resourceAccountKey, id] as const,
+      [resource.name, inResource(id)] as const,
+    ]),
+  ];
+  candidates.some((values) => tryValues(values));
 }
 
 /** The accounts AWS documentation uses in examples. */
