@@ -9,8 +9,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { managedPolicyPairs } from '../../bench/managed-policies.js';
 import type { Location, Pattern, PatternPart, Policy } from '../../src/iam/model.js';
-import { parseCleanPolicy } from '../../src/iam/parse/clean.js';
-import { parsePattern, type PatternSyntax } from '../../src/iam/parse/patterns.js';
+import { parseCleanPolicy, SHARED_PATTERNS_FROM } from '../../src/iam/parse/clean.js';
+import { parsePattern, sharedPattern, type PatternSyntax } from '../../src/iam/parse/patterns.js';
 import { parsePolicy, parsePolicyInFull } from '../../src/iam/parse/policy.js';
 
 function full(text: string): Policy {
@@ -289,7 +289,7 @@ describe('patterns', () => {
     );
   });
 
-  it('are shared between parses of one text under one syntax, and never across syntaxes', () => {
+  it('are shared between reads of one text under one syntax, and never across syntaxes', () => {
     const syntaxes: PatternSyntax[] = [
       { wildcards: false, variables: false },
       { wildcards: false, variables: true },
@@ -297,14 +297,35 @@ describe('patterns', () => {
       { wildcards: true, variables: true },
     ];
     const raw = 'arn:aws:s3:::b-?/${aws:username}/*';
-    const first = syntaxes.map((chosen) => parsePattern(raw, chosen));
-    const again = syntaxes.map((chosen) => parsePattern(raw, chosen));
+    const first = syntaxes.map((chosen) => sharedPattern(raw, chosen));
     syntaxes.forEach((chosen, index) => {
-      expect(first[index]).toStrictEqual({ ok: true, pattern: plainPattern(raw, chosen) });
-      const [one, two] = [first[index], again[index]];
-      expect(one?.ok && two?.ok && one.pattern === two.pattern).toBe(true);
+      expect(first[index]).toStrictEqual(plainPattern(raw, chosen));
+      expect(sharedPattern(raw, chosen)).toBe(first[index]);
     });
-    expect(new Set(first.map((result) => (result.ok ? result.pattern : undefined))).size).toBe(4);
+    expect(new Set(first).size).toBe(4);
+    expect(sharedPattern('a/${aws:username', { wildcards: true, variables: true })).toBeUndefined();
+  });
+
+  it('of a big clean document are shared with a later parse of it, those of a small one are not', () => {
+    const statement = (index: number): string =>
+      `{"Effect":"Allow","Action":["s3:Get${index}*","s3:List${index}"],"Resource":"arn:aws:s3:::b${index}/*"}`;
+    const document = (count: number): string =>
+      `{"Version":"2012-10-17","Statement":[${Array.from({ length: count }, (_, index) => statement(index)).join(',')}]}`;
+    const small = document(3);
+    let count = 3;
+    while (document(count).length < SHARED_PATTERNS_FROM) count *= 2;
+    const big = document(count);
+    const patterns = (text: string): Pattern[] =>
+      fast(text).statements.flatMap((each) => [
+        ...each.action.entries.map((entry) => entry.pattern),
+        ...(each.resource?.entries.map((entry) => entry.pattern) ?? []),
+      ]);
+    const [once, twice] = [patterns(big), patterns(big)];
+    expect(twice.every((pattern, index) => pattern === once[index])).toBe(true);
+    expect(isDeepStrictEqual(fast(big), full(big))).toBe(true);
+    const [smallOnce, smallTwice] = [patterns(small), patterns(small)];
+    expect(smallTwice.some((pattern, index) => pattern === smallOnce[index])).toBe(false);
+    expect(smallTwice).toStrictEqual(smallOnce);
   });
 
   it('with malformed variables report their problem on every read', () => {

@@ -42,36 +42,44 @@ export function isLiteral(raw: string, syntax: PatternSyntax): boolean {
   );
 }
 
-/** Reads a pattern: the shared one when the text was read before under this syntax. */
+/** Reads a pattern, or says what is wrong with its variables. */
 export function parsePattern(raw: string, syntax: PatternSyntax): PatternResult {
-  const pattern = sharedPattern(raw, syntax);
-  // Malformed variables are never remembered: read again for the problem.
+  const pattern = patternOf(raw, syntax);
+  // Read again for the problem: malformed variables are rare.
   return pattern === undefined ? readPattern(raw, syntax) : { ok: true, pattern };
 }
 
 /**
- * The pattern of a text under a syntax, or undefined when its variables are
- * malformed. A pattern is immutable and a function of its text and syntax,
- * so parses share them: versions of one policy repeat nearly all their
- * strings, and a big document's thousands of patterns are then objects
- * already in the old generation rather than young ones the collector must
- * copy while the document is in use. A parse reads every Action, Resource
- * and condition string, so text without any special character (most
- * condition values, many ARNs) is found with a few indexOf calls and made a
- * literal directly.
+ * The pattern of a text, or undefined when its variables are malformed. A
+ * parse reads every Action, Resource and condition string, so text without
+ * any special character (most condition values, many ARNs) is found with a
+ * few indexOf calls and made a literal directly.
+ */
+export function patternOf(raw: string, syntax: PatternSyntax): Pattern | undefined {
+  if (syntax.wildcards && raw === '*') return anything;
+  if (isLiteral(raw, syntax)) return literalPattern(raw);
+  const read = readPattern(raw, syntax);
+  return read.ok ? read.pattern : undefined;
+}
+
+/**
+ * The pattern of a text as patternOf reads it, shared with every earlier
+ * read of the text under the same syntax. A pattern is immutable and a
+ * function of its text and syntax, and versions of one policy repeat nearly
+ * all their strings: shared, a big document's thousands of patterns are
+ * objects already in the old generation rather than young ones the
+ * collector must copy while the document is in use. The look-up costs more
+ * than making a pattern (a probe of a large map, ~0.25 µs against ~0.05),
+ * so only big documents, whose patterns are what the collector copies,
+ * share them.
  */
 export function sharedPattern(raw: string, syntax: PatternSyntax): Pattern | undefined {
   if (syntax.wildcards && raw === '*') return anything;
   const known = readPatterns[syntaxIndex(syntax)];
-  let pattern = known.get(raw);
-  if (pattern !== undefined) return pattern;
-  if (isLiteral(raw, syntax)) {
-    pattern = literalPattern(raw);
-  } else {
-    const read = readPattern(raw, syntax);
-    if (!read.ok) return undefined;
-    pattern = read.pattern;
-  }
+  const shared = known.get(raw);
+  if (shared !== undefined) return shared;
+  const pattern = patternOf(raw, syntax);
+  if (pattern === undefined) return undefined;
   // Bounded: a map that reaches the limit starts again.
   if (known.size >= READ_PATTERNS_LIMIT) known.clear();
   known.set(raw, pattern);
