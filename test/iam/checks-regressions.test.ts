@@ -306,3 +306,23 @@ describe('counterexample principals are ones AWS issues', () => {
     }
   });
 });
+
+describe('Action lists are told apart from entries holding a line break (a cache key joined entries with \\n)', () => {
+  const allow = (Action: string[]): string => document({ Effect: 'Allow', Action, Resource: '*' });
+  const joined = allow(['s3:GetObject\ns3:PutObject']);
+  const split = allow(['s3:GetObject', 's3:PutObject']);
+
+  it('the evaluator says so: the one entry grants neither action', () => {
+    const parsed = parsePolicy(joined);
+    if (!parsed.ok) throw new Error('unparsable');
+    const request = { principal: role, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k' };
+    expect(evaluate(request, { identityPolicies: [parsed.policy] }).decision).toBe('ImplicitDeny');
+  });
+
+  it('CheckNoNewAccess: the two entries are new access over the one, whichever is encoded first (was a wrong PASS)', async () => {
+    expect(await noNewAccess(joined, split, 'IDENTITY_POLICY')).toBe('FAIL');
+    // The one entry, with two colons, names no action a request can have.
+    expect(await noNewAccess(split, joined, 'IDENTITY_POLICY')).toBe('PASS');
+    expect(await noNewAccess(joined, split, 'IDENTITY_POLICY')).toBe('FAIL');
+  });
+});

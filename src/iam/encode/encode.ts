@@ -647,14 +647,19 @@ const ACTION_CACHE_LIMIT = 20_000;
  * policy repeat their lists, and an 800-entry list is costly to rebuild.
  */
 function actionUnion(raws: readonly string[]): Regex {
+  // The key tells lists apart only when no entry holds the separator: ["a\nb"] is not ["a", "b"].
+  if (raws.some((raw) => raw.includes('\n'))) return globUnion(raws);
   const key = raws.join('\n');
   const known = actionUnions.get(key);
   if (known !== undefined) return known;
   if (actionUnions.size >= ACTION_CACHE_LIMIT) actionUnions.clear();
-  const built = union(raws.map((raw) => glob(raw, { caseInsensitive: true })));
+  const built = globUnion(raws);
   actionUnions.set(key, built);
   return built;
 }
+
+const globUnion = (raws: readonly string[]): Regex =>
+  union(raws.map((raw) => glob(raw, { caseInsensitive: true })));
 
 function statementScope(statement: Statement, context: Context): Formula {
   const resourceMatched =
