@@ -129,7 +129,14 @@ export function literal(text: string, options: CaseOptions = {}): Regex {
     parts.push(charRegex(codePoint, options));
     index += codePoint > 0xffff ? 2 : 1;
   }
-  // What `concat` would give: character regexes are never nothing, epsilon or concatenations.
+  return concatOfSingles(parts);
+}
+
+/**
+ * What `concat` gives for parts that are never nothing, epsilon or
+ * concatenations (character classes and stars), without copying them.
+ */
+function concatOfSingles(parts: Regex[]): Regex {
   if (parts.length === 0) return EPSILON;
   return parts.length === 1 ? (parts[0] as Regex) : { kind: 'concat', parts };
 }
@@ -152,7 +159,8 @@ export function glob(pattern: string, options: GlobOptions = {}): Regex {
     else if (codePoint === QUESTION_MARK) parts.push(wildcard);
     else parts.push(charRegex(codePoint, options));
   }
-  return concat(parts);
+  // A wildcard of no characters makes `?` nothing and `*` epsilon, which `concat` folds.
+  return wildcard.kind === 'nothing' ? concat(parts) : concatOfSingles(parts);
 }
 
 const STAR = 0x2a;
