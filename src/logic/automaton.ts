@@ -236,7 +236,7 @@ export class Automaton {
   private closure(seeds: Int32Array, seedCount: number): number {
     const count = this.collect(seeds, seedCount);
     const found = this.found as Int32Array;
-    sortStates(found, count);
+    sortPrefix(found, count);
     return this.intern(found, count);
   }
 
@@ -401,20 +401,24 @@ function hashStates(set: Int32Array, count: number): number {
   return hash;
 }
 
-/** Sorts `states[0 .. count)` in place: by insertion when short (most closures), else natively (no view of the scratch for the few). */
-function sortStates(states: Int32Array, count: number): void {
+/**
+ * Sorts `values[0 .. count)` ascending in place: by insertion when short (most
+ * closures and theory keys), else natively — without a view of the scratch
+ * for the short ones.
+ */
+export function sortPrefix(values: Int32Array | Float64Array, count: number): void {
   if (count > 32) {
-    states.subarray(0, count).sort();
+    values.subarray(0, count).sort();
     return;
   }
   for (let index = 1; index < count; index++) {
-    const state = states[index] as number;
+    const value = values[index] as number;
     let position = index - 1;
-    while (position >= 0 && (states[position] as number) > state) {
-      states[position + 1] = states[position] as number;
+    while (position >= 0 && (values[position] as number) > value) {
+      values[position + 1] = values[position] as number;
       position--;
     }
-    states[position + 1] = state;
+    values[position + 1] = value;
   }
 }
 

@@ -20,7 +20,7 @@ import {
   type Sort,
   type Value,
 } from './formula.js';
-import { regularWitness } from './automaton.js';
+import { regularWitness, sortPrefix } from './automaton.js';
 import { concat, internedNumber, literal, unreachable, type Regex } from './regex.js';
 import { GenerationalCache } from './cache.js';
 import { Cdcl, type TheoryAnswer } from './cdcl.js';
@@ -483,23 +483,6 @@ function storedTheory(search: Search, sort: Sort, count: number, literals: reado
     theoryResults.set(hash, bucket);
   }
   return result;
-}
-
-/** Sorts `values[0 .. count)` ascending in place: by insertion when short (most groups), else natively. */
-function sortPrefix(values: Float64Array, count: number): void {
-  if (count > 32) {
-    values.subarray(0, count).sort();
-    return;
-  }
-  for (let index = 1; index < count; index++) {
-    const value = values[index] as number;
-    let position = index - 1;
-    while (position >= 0 && (values[position] as number) > value) {
-      values[position + 1] = values[position] as number;
-      position--;
-    }
-    values[position + 1] = value;
-  }
 }
 
 const SORT_NUMBERS: Readonly<Record<Sort, number>> = {
