@@ -326,3 +326,39 @@ describe('Action lists are told apart from entries holding a line break (a cache
     expect(await noNewAccess(joined, split, 'IDENTITY_POLICY')).toBe('FAIL');
   });
 });
+
+describe('tests the logic leaves free are shared only by equal tests (descriptions joined values with commas)', () => {
+  // Next to a string test of aws:TagKeys, a numeric one is left free; ["5,6"] and ["5", "6"] were one free test.
+  const allow = (bound: (string | number)[]): string =>
+    document({
+      Effect: 'Allow',
+      Action: 's3:PutObject',
+      Resource: '*',
+      Condition: {
+        'ForAnyValue:StringEquals': { 'aws:TagKeys': 'x' },
+        'ForAnyValue:NumericLessThan': { 'aws:TagKeys': bound },
+      },
+    });
+  const joined = allow(['5,6']);
+  const split = allow(['5', '6']);
+
+  it('the evaluator says the split bounds grant what the joined one does not', () => {
+    const request = {
+      principal: role,
+      action: 's3:PutObject',
+      resource: 'arn:aws:s3:::b/k',
+      context: { 'aws:TagKeys': ['x', '1'] },
+    };
+    const decision = (text: string): string => {
+      const parsed = parsePolicy(text);
+      if (!parsed.ok) throw new Error('unparsable');
+      return evaluate(request, { identityPolicies: [parsed.policy] }).decision;
+    };
+    expect(decision(split)).toBe('Allow');
+    expect(decision(joined)).toBe('ImplicitDeny');
+  });
+
+  it('CheckNoNewAccess never proves the split bounds grant nothing new (was a wrong PASS)', async () => {
+    expect(await noNewAccess(joined, split, 'IDENTITY_POLICY')).not.toBe('PASS');
+  });
+});

@@ -225,11 +225,23 @@ interface Context {
 /** A test inside a quantifier body that the logic cannot state: the whole condition becomes free. */
 class NotStatableInBody extends Error {}
 
-/** A test the logic cannot state: a free Boolean, one per distinct test. */
-function freeTest(context: Context, description: string): Formula {
-  if (context.inElement) throw new NotStatableInBody(description);
+/**
+ * A test the logic cannot state: a free Boolean, one per distinct test. Two
+ * tests share the Boolean exactly when their descriptions are equal, so a
+ * description names everything the test's outcome depends on, as JSON (which
+ * no value can make ambiguous): sharing between different tests would tie
+ * their outcomes together and could hide new access, a wrong PASS.
+ */
+function freeTest(context: Context, description: readonly unknown[]): Formula {
+  const text = JSON.stringify(description);
+  if (context.inElement) throw new NotStatableInBody(text);
   context.inexact = true;
-  return boolAtom(variable(`free:${description}`, 'bool'));
+  return boolAtom(variable(`free:${text}`, 'bool'));
+}
+
+/** What a subject is, for a free test's description: its variable, or an element (inside a quantifier). */
+function subjectName(subject: Subject<ScalarSort>): string | null {
+  return subject.kind === 'variable' ? subject.name : null;
 }
 
 const COLON = 58;
@@ -376,7 +388,14 @@ function patternMatches(
   context: Context,
 ): Formula {
   if (!hasVariables(pattern)) return matches(subject, patternRegex(pattern, mode));
-  const describe = `${subject.kind === 'variable' ? subject.name : 'element'}~${mode.arn}~${mode.caseInsensitive}~${pattern.raw}`;
+  const describe = [
+    'matches',
+    subjectName(subject),
+    mode.arn,
+    mode.caseInsensitive,
+    mode.colonFree === true,
+    pattern.parts,
+  ];
   if (subject.kind !== 'variable' || mode.caseInsensitive) return freeTest(context, describe);
   return (
     variableCases(pattern, mode, context, (parts) => templateOrMatch(subject, parts)) ??
@@ -459,7 +478,14 @@ type Tested =
 function valueTest(condition: Condition, value: ConditionValue, tested: Tested, context: Context): Formula {
   const family = operatorInfo(condition.operator).family;
   const text = String(value.value);
-  const describe = `${condition.operator.base}~${condition.key.toLowerCase()}~${tested.subject.kind}~${text}`;
+  const describe = [
+    'value',
+    condition.operator.base,
+    condition.key.toLowerCase(),
+    subjectName(tested.subject),
+    typeof value.value,
+    value.pattern.parts,
+  ];
   switch (family) {
     case 'string':
     case 'arn':
@@ -523,7 +549,13 @@ function accountTest(value: ConditionValue, condition: Condition, context: Conte
   const caseInsensitive = condition.operator.base.includes('IgnoreCase');
   const { parts } = value.pattern;
   const hasVariables = parts.some((part) => part.kind === 'variable');
-  const describe = `${condition.operator.base}~${condition.key}~${String(value.value)}`;
+  const describe = [
+    'account',
+    condition.operator.base,
+    condition.key.toLowerCase(),
+    typeof value.value,
+    value.pattern.parts,
+  ];
   if (family !== 'string' || (hasVariables && caseInsensitive)) return freeTest(context, describe);
   if (parts.some((part) => part.kind === 'literal' && part.text.includes(':'))) return FALSE;
   if (parts.some((part) => part.kind === 'variable' && part.defaultValue?.includes(':') === true)) {
@@ -626,10 +658,12 @@ function conditionHolds(condition: Condition, context: Context): Formula {
     } catch (error) {
       if (!(error instanceof NotStatableInBody)) throw error;
       context.inElement = false;
-      result = freeTest(
-        context,
-        `${condition.operator.name}~${key}~${condition.values.map((v) => String(v.value)).join(',')}`,
-      );
+      result = freeTest(context, [
+        'condition',
+        condition.operator.name,
+        key,
+        condition.values.map((value) => [typeof value.value, value.pattern.parts]),
+      ]);
     } finally {
       context.inElement = false;
     }
