@@ -171,15 +171,13 @@ type ParseResult = ReturnType<typeof parsePolicy>;
 
 /**
  * The last documents parsed: a check reads two (the same one twice when a
- * policy is compared with itself), and consecutive versions share one. A few
+ * policy is compared with itself), and consecutive versions share one. Two
  * fixed slots, overwritten in turn, rather than a Map: V8 makes a long-lived
  * Map's new tables (on clear and on growth) old, and a dropped old table keeps
  * whatever it pointed to alive through every minor GC until a full one —
  * measured, a scavenge over the corpus copied ~5 MB of dead parsed policies.
  */
 const recentParses: ({ readonly text: string; readonly parsed: ParseResult } | undefined)[] = [
-  undefined,
-  undefined,
   undefined,
   undefined,
 ];
